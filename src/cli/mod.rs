@@ -1,0 +1,191 @@
+//! The command line: argument definitions and one module per command. Each command writes to
+//! any `io::Write` and returns an exit status; `main` only parses and dispatches.
+
+pub mod check;
+pub mod list;
+pub mod show;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::store::{self, Corpus, StoreError};
+
+/// Keep what companies said on the record, and set a claim beside what they said later.
+#[derive(Debug, Parser)]
+#[command(name = "onrecord", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The corpus folder [default: $ONRECORD_DIR, else ./statements]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// When to colour the output; NO_COLOR in the environment means never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every incident file: `file:line:col: error: ...`
+    Check(check::Args),
+    /// List incidents: id, company, title, dates, counts
+    List(list::Args),
+    /// Show an incident or one statement, with sources and verdicts
+    Show(show::Args),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Exit statuses, as grep's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Found, or all is well.
+    Ok,
+    /// Nothing found, or problems found.
+    Findings,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        match s {
+            Status::Ok => ExitCode::SUCCESS,
+            Status::Findings => ExitCode::from(1),
+        }
+    }
+}
+
+/// What stops a command from running at all (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// What every command gets: where the corpus is, and how to print.
+pub struct Context {
+    pub dir: PathBuf,
+    pub color: bool,
+}
+
+impl Context {
+    pub fn new(cli: &Cli) -> Context {
+        Context {
+            dir: store::corpus_dir(cli.dir.as_deref()),
+            color: use_color(cli.color),
+        }
+    }
+
+    /// Loads the corpus and tells stderr how many files did not load.
+    pub fn load(&self) -> Result<Corpus, Error> {
+        let corpus = store::load(&self.dir)?;
+        report_failures(&corpus, &mut io::stderr().lock());
+        Ok(corpus)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// One stderr line when files did not load, so that no command hides them.
+pub fn report_failures(corpus: &Corpus, w: &mut impl Write) {
+    let n = corpus.failed.len();
+    if n > 0 {
+        let files = if n == 1 { "file" } else { "files" };
+        let _ = writeln!(
+            w,
+            "onrecord: {n} {files} did not load and {} left out (run `onrecord check` for why)",
+            if n == 1 { "is" } else { "are" }
+        );
+    }
+}
+
+/// Colour on a terminal unless NO_COLOR or `--color never`; always with `--color always`.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// ANSI styles for text output, or nothing when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint(pub bool);
+
+impl Paint {
+    fn wrap(self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    pub fn bold(self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    pub fn dim(self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    pub fn red(self, s: &str) -> String {
+        self.wrap("31", s)
+    }
+    pub fn green(self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+    pub fn yellow(self, s: &str) -> String {
+        self.wrap("33", s)
+    }
+    pub fn cyan(self, s: &str) -> String {
+        self.wrap("36", s)
+    }
+}
+
+/// Writes a JSON value followed by a newline.
+pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+/// Writes one compact JSON value a line.
+pub fn write_jsonl<T: serde::Serialize>(
+    w: &mut impl Write,
+    values: impl IntoIterator<Item = T>,
+) -> io::Result<()> {
+    for v in values {
+        serde_json::to_writer(&mut *w, &v).map_err(io::Error::other)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// Runs a parsed command line. `None` opens the interface (where there is one).
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let cx = Context::new(&cli);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let status = match &cli.command {
+        Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
+        Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
+        Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        None => list::run(&list::Args::default(), &cx, &mut out)?,
+    };
+    out.flush()?;
+    Ok(status.into())
+}

@@ -1,0 +1,25 @@
+//! onrecord keeps what companies said on the record, one TOML file per incident, and sets a
+//! claim beside what the same company said or did later.
+//!
+//! Which module owns what:
+//! - [`model`]: incidents, sources, statements, verdicts, references and dates; no I/O.
+//! - [`parse`]: one file's text into an incident, with a diagnostic for every broken rule.
+//! - [`check`]: diagnostics, and the rules that span files.
+//! - [`store`]: finding and loading a corpus folder.
+//! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
+//! - [`text`]: making record text safe to print.
+//! - [`cli`]: one module per command, each printing to any `io::Write`.
+//! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
+
+pub mod check;
+pub mod cli;
+pub mod fold;
+pub mod generate;
+pub mod model;
+pub mod parse;
+pub mod store;
+pub mod text;
+
+pub use check::{Diagnostic, Severity};
+pub use model::{Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict};
+pub use store::Corpus;

@@ -1,0 +1,653 @@
+//! One incident file's text into an `Incident`, enforcing every rule of FORMAT.md that needs
+//! only that file, each problem a `Diagnostic` at the line of the offending key (or at its
+//! table's header when a key is missing). No I/O.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::check::{Diagnostic, LineIndex, Parsed, Severity, suggestion};
+use crate::model::{
+    Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict, is_slug,
+};
+
+const INCIDENT_KEYS: &[&str] = &[
+    "title",
+    "company",
+    "summary",
+    "tags",
+    "sources",
+    "statements",
+    "contradictions",
+];
+const SOURCE_KEYS: &[&str] = &["id", "outlet", "url", "published", "archived", "lang"];
+const STATEMENT_KEYS: &[&str] = &[
+    "id",
+    "date",
+    "speaker",
+    "organization",
+    "role",
+    "kind",
+    "channel",
+    "source",
+    "url",
+    "lang",
+    "text",
+    "translation",
+    "tags",
+    "note",
+];
+const CONTRADICTION_KEYS: &[&str] = &[
+    "between",
+    "verdict",
+    "claim",
+    "note",
+    "tagged_by",
+    "tagged_at",
+];
+
+const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
+const DATE_HINT: &str = "a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or \"2024-11\" or \"2024\" when only the month or year is known";
+
+/// Parses one file. `id` is the file stem. Returns the incident when the file has no errors,
+/// and every diagnostic either way.
+pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut cx = Cx {
+        path,
+        lines: LineIndex::new(text),
+        diagnostics: Vec::new(),
+    };
+    let doc = match DeTable::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            let message = e.message().trim().replace('\n', " ");
+            cx.error(at, format!("not valid TOML: {message}"));
+            return (None, cx.diagnostics);
+        }
+    };
+    let parsed = cx.incident(id, doc.get_ref());
+    let failed = cx.diagnostics.iter().any(Diagnostic::is_error);
+    (parsed.filter(|_| !failed), cx.diagnostics)
+}
+
+struct Cx<'a> {
+    path: &'a Path,
+    lines: LineIndex<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+type Table<'i> = DeTable<'i>;
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// A table with the byte offset to blame when one of its keys is missing.
+struct At<'t, 'i> {
+    table: &'t Table<'i>,
+    header: usize,
+    what: &'static str,
+}
+
+impl<'t, 'i> At<'t, 'i> {
+    fn get(&self, key: &str) -> Option<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>)> {
+        self.table.get_key_value(key)
+    }
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl Cx<'_> {
+    fn push(&mut self, at: usize, severity: Severity, message: String) {
+        let (line, column) = self.lines.position(at);
+        self.diagnostics.push(Diagnostic {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            severity,
+            message,
+        });
+    }
+
+    fn error(&mut self, at: usize, message: String) {
+        self.push(at, Severity::Error, message);
+    }
+
+    fn warning(&mut self, at: usize, message: String) {
+        self.push(at, Severity::Warning, message);
+    }
+
+    fn unknown_keys(&mut self, t: &At<'_, '_>, known: &[&str]) {
+        for (k, _) in t.table.iter() {
+            if !known.contains(&k.get_ref().as_ref()) {
+                let hint = suggestion(k.get_ref(), known.iter().copied());
+                self.warning(
+                    k.span().start,
+                    format!("unknown key `{}` in {}{hint}", k.get_ref(), t.what),
+                );
+            }
+        }
+    }
+
+    /// A string value; `None` (with an error when `required`) if missing or not a string.
+    fn string(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<String> {
+        match t.get(key) {
+            None => {
+                if required {
+                    self.error(
+                        t.header,
+                        format!("{} is missing required key `{key}`", t.what),
+                    );
+                }
+                None
+            }
+            Some((k, v)) => match v.get_ref() {
+                DeValue::String(s) => {
+                    if required && s.trim().is_empty() {
+                        self.error(k.span().start, format!("`{key}` must not be empty"));
+                        return None;
+                    }
+                    Some(s.to_string())
+                }
+                other => {
+                    self.error(
+                        k.span().start,
+                        format!("`{key}` must be a string, not {}", type_name(other)),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn slug(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<String> {
+        let s = self.string(t, key, required)?;
+        if is_slug(&s) {
+            Some(s)
+        } else {
+            let at = t.get(key).map_or(t.header, |(k, _)| k.span().start);
+            self.error(
+                at,
+                format!(
+                    "`{key}` = \"{}\" is not a slug ({SLUG_HINT})",
+                    s.escape_debug()
+                ),
+            );
+            None
+        }
+    }
+
+    fn tags(&mut self, t: &At<'_, '_>) -> Vec<String> {
+        let Some((k, v)) = t.get("tags") else {
+            return Vec::new();
+        };
+        let Some(items) = v.get_ref().as_array() else {
+            self.error(
+                k.span().start,
+                format!(
+                    "`tags` must be an array of slugs, not {}",
+                    type_name(v.get_ref())
+                ),
+            );
+            return Vec::new();
+        };
+        let mut tags = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get_ref().as_str() {
+                Some(s) if is_slug(s) => tags.push(s.to_string()),
+                Some(s) => self.error(
+                    item.span().start,
+                    format!("tag \"{}\" is not a slug ({SLUG_HINT})", s.escape_debug()),
+                ),
+                None => self.error(
+                    item.span().start,
+                    format!("a tag must be a string, not {}", type_name(item.get_ref())),
+                ),
+            }
+        }
+        tags
+    }
+
+    fn date(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<Date> {
+        let Some((k, v)) = t.get(key) else {
+            if required {
+                self.error(
+                    t.header,
+                    format!("{} is missing required key `{key}`", t.what),
+                );
+            }
+            return None;
+        };
+        let at = k.span().start;
+        let parsed = match v.get_ref() {
+            DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+                (Some(d), None, None) => {
+                    NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+                        .map(Date::Day)
+                }
+                (Some(_), Some(_), Some(_)) => DateTime::parse_from_rfc3339(&dt.to_string())
+                    .ok()
+                    .map(Date::DateTime),
+                (Some(_), Some(_), None) => {
+                    self.error(
+                        at,
+                        format!(
+                            "`{key}` = {dt} has a time but no offset: add one, like {dt}Z or \
+                             {dt}+01:00, or keep only the date"
+                        ),
+                    );
+                    return None;
+                }
+                _ => None,
+            },
+            DeValue::String(s) => match Date::parse(s) {
+                Some(d @ (Date::Year(_) | Date::Month(..))) => Some(d),
+                Some(_) => {
+                    self.error(
+                        at,
+                        format!(
+                            "`{key}` = \"{s}\": a full date is written without quotes, like \
+                             {key} = {}",
+                            s.trim()
+                        ),
+                    );
+                    return None;
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        if parsed.is_none() {
+            let shown = match v.get_ref() {
+                DeValue::String(s) => format!("\"{}\"", s.escape_debug()),
+                DeValue::Datetime(dt) => dt.to_string(),
+                other => type_name(other).to_string(),
+            };
+            self.error(
+                at,
+                format!("`{key}` = {shown} is not a date: write {DATE_HINT}"),
+            );
+        }
+        parsed
+    }
+
+    fn lang(&mut self, t: &At<'_, '_>) -> Option<String> {
+        let lang = self.string(t, "lang", false)?;
+        let ok = {
+            let mut parts = lang.split('-');
+            let first = parts.next().unwrap_or("");
+            (2..=3).contains(&first.len())
+                && first.bytes().all(|b| b.is_ascii_alphabetic())
+                && parts.all(|p| {
+                    (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
+                })
+        };
+        if !ok {
+            let at = t.get("lang").map_or(t.header, |(k, _)| k.span().start);
+            self.warning(
+                at,
+                format!(
+                    "`lang` = \"{}\" does not look like a language tag such as \"fr\" or \"en-GB\"",
+                    lang.escape_debug()
+                ),
+            );
+        }
+        Some(lang)
+    }
+
+    /// An array of tables under `key`, each with the offset of its header.
+    fn tables<'t, 'i>(
+        &mut self,
+        doc: &'t Table<'i>,
+        key: &str,
+        what: &'static str,
+    ) -> Vec<At<'t, 'i>> {
+        let Some((k, v)) = doc.get_key_value(key) else {
+            return Vec::new();
+        };
+        let Some(items) = v.get_ref().as_array() else {
+            self.error(
+                k.span().start,
+                format!(
+                    "`{key}` must be an array of tables (write each as [[{key}]]), not {}",
+                    type_name(v.get_ref())
+                ),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get_ref().as_table() {
+                Some(table) => out.push(At {
+                    table,
+                    header: item.span().start,
+                    what,
+                }),
+                None => self.error(
+                    item.span().start,
+                    format!(
+                        "each entry of `{key}` must be a table, not {}",
+                        type_name(item.get_ref())
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    fn incident(&mut self, id: &str, doc: &Table<'_>) -> Option<Parsed> {
+        if !is_slug(id) {
+            self.error(
+                0,
+                format!(
+                    "the file name `{id}` is not a valid incident id ({SLUG_HINT}): rename the \
+                     file"
+                ),
+            );
+        }
+        let top = At {
+            table: doc,
+            header: 0,
+            what: "the incident",
+        };
+        self.unknown_keys(&top, INCIDENT_KEYS);
+        let title = self.string(&top, "title", true);
+        let company = self.string(&top, "company", true);
+        let summary = self.string(&top, "summary", false);
+        let tags = self.tags(&top);
+
+        let mut sources = Vec::new();
+        let mut source_ids: HashMap<String, u32> = HashMap::new();
+        for t in self.tables(doc, "sources", "this [[sources]] entry") {
+            self.unknown_keys(&t, SOURCE_KEYS);
+            let sid = self.slug(&t, "id", true);
+            let outlet = self.string(&t, "outlet", true);
+            let url = self.string(&t, "url", false);
+            let published = self.date(&t, "published", false);
+            let archived = self.string(&t, "archived", false);
+            let lang = self.lang(&t);
+            if let Some(sid) = &sid {
+                self.unique(&mut source_ids, sid, &t, "source");
+            }
+            if let (Some(id), Some(outlet)) = (sid, outlet) {
+                sources.push(Source {
+                    id,
+                    outlet,
+                    url,
+                    published,
+                    archived,
+                    lang,
+                });
+            }
+        }
+
+        let mut statements = Vec::new();
+        let mut statement_ids: HashMap<String, u32> = HashMap::new();
+        let statement_tables = self.tables(doc, "statements", "this [[statements]] entry");
+        if statement_tables.is_empty() && !doc.contains_key("statements") {
+            self.error(
+                0,
+                "the incident has no statements: add at least one [[statements]] table".into(),
+            );
+        }
+        for t in statement_tables {
+            self.unknown_keys(&t, STATEMENT_KEYS);
+            let sid = self.slug(&t, "id", true);
+            let date = self.date(&t, "date", true);
+            let speaker = self.string(&t, "speaker", true);
+            let organization = self.string(&t, "organization", false);
+            let role = self.string(&t, "role", false);
+            let kind = match self.string(&t, "kind", false) {
+                None => Some(Kind::default()),
+                Some(k) => {
+                    let kind = Kind::parse(&k);
+                    if kind.is_none() {
+                        let at = t.get("kind").map_or(t.header, |(k, _)| k.span().start);
+                        self.error(
+                            at,
+                            format!(
+                                "`kind` = \"{}\" is not one of quote, paraphrase, document{}",
+                                k.escape_debug(),
+                                suggestion(&k, Kind::ALL.iter().map(|k| k.as_str()))
+                            ),
+                        );
+                    }
+                    kind
+                }
+            };
+            let channel = self.string(&t, "channel", false);
+            let source = self.string(&t, "source", false);
+            if let Some(s) = &source
+                && !source_ids.contains_key(s)
+            {
+                let at = t.get("source").map_or(t.header, |(k, _)| k.span().start);
+                self.error(
+                    at,
+                    format!(
+                        "`source` = \"{}\" names no [[sources]] entry in this file{}",
+                        s.escape_debug(),
+                        suggestion(s, source_ids.keys().map(|k| k.as_str()))
+                    ),
+                );
+            }
+            let url = self.string(&t, "url", false);
+            let lang = self.lang(&t);
+            let text = self.string(&t, "text", true);
+            let translation = self.string(&t, "translation", false);
+            let tags = self.tags(&t);
+            let note = self.string(&t, "note", false);
+            if source.is_none() && url.is_none() {
+                self.warning(
+                    t.header,
+                    "this statement has neither `source` nor `url`: say where it was published"
+                        .into(),
+                );
+            }
+            if translation.is_some() && lang.is_none() {
+                let at = t
+                    .get("translation")
+                    .map_or(t.header, |(k, _)| k.span().start);
+                self.warning(
+                    at,
+                    "`translation` without `lang`: say which language `text` is in".into(),
+                );
+            }
+            if let Some(sid) = &sid {
+                self.unique(&mut statement_ids, sid, &t, "statement");
+            }
+            if let (Some(id), Some(date), Some(speaker), Some(kind), Some(text)) =
+                (sid, date, speaker, kind, text)
+            {
+                statements.push(Statement {
+                    id,
+                    date,
+                    speaker,
+                    organization: organization
+                        .unwrap_or_else(|| company.clone().unwrap_or_default()),
+                    role,
+                    kind,
+                    channel,
+                    source,
+                    url,
+                    lang,
+                    text,
+                    translation,
+                    tags,
+                    note,
+                    line: self.lines.line(t.header),
+                });
+            }
+        }
+
+        let mut contradictions = Vec::new();
+        let mut between_positions = Vec::new();
+        for t in self.tables(doc, "contradictions", "this [[contradictions]] entry") {
+            self.unknown_keys(&t, CONTRADICTION_KEYS);
+            let between = self.between(&t, id, &statement_ids);
+            let verdict = match self.string(&t, "verdict", true) {
+                None => None,
+                Some(v) => {
+                    let verdict = Verdict::parse(&v);
+                    if verdict.is_none() {
+                        let at = t.get("verdict").map_or(t.header, |(k, _)| k.span().start);
+                        let all: Vec<&str> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
+                        self.error(
+                            at,
+                            format!(
+                                "`verdict` = \"{}\" is not one of {}{}",
+                                v.escape_debug(),
+                                all.join(", "),
+                                suggestion(&v, all.iter().copied())
+                            ),
+                        );
+                    }
+                    verdict
+                }
+            };
+            let claim = self.string(&t, "claim", false);
+            let note = self.string(&t, "note", false);
+            let tagged_by = self.string(&t, "tagged_by", false);
+            let tagged_at = match t.get("tagged_at") {
+                None => None,
+                Some((k, v)) => {
+                    let dt = match v.get_ref() {
+                        DeValue::Datetime(dt) if dt.offset.is_some() && dt.date.is_some() => {
+                            DateTime::parse_from_rfc3339(&dt.to_string()).ok()
+                        }
+                        _ => None,
+                    };
+                    if dt.is_none() {
+                        self.error(
+                            k.span().start,
+                            "`tagged_at` must be a date-time with an offset, like \
+                             2024-11-10T09:30:00Z"
+                                .into(),
+                        );
+                    }
+                    dt
+                }
+            };
+            if let (Some((between, pos)), Some(verdict)) = (between, verdict) {
+                contradictions.push(Contradiction {
+                    between,
+                    verdict,
+                    claim,
+                    note,
+                    tagged_by,
+                    tagged_at,
+                    line: self.lines.line(t.header),
+                });
+                between_positions.push(pos);
+            }
+        }
+
+        Some(Parsed {
+            incident: Incident {
+                id: id.to_string(),
+                path: self.path.to_path_buf(),
+                title: title?,
+                company: company?,
+                summary,
+                tags,
+                sources,
+                statements,
+                contradictions,
+            },
+            between_positions,
+        })
+    }
+
+    fn unique(&mut self, seen: &mut HashMap<String, u32>, id: &str, t: &At<'_, '_>, what: &str) {
+        let at = t.get("id").map_or(t.header, |(k, _)| k.span().start);
+        let line = self.lines.line(at);
+        if let Some(first) = seen.get(id) {
+            self.error(
+                at,
+                format!("duplicate {what} id `{id}` (first used on line {first}): ids must be unique in a file"),
+            );
+        } else {
+            seen.insert(id.to_string(), line);
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn between(
+        &mut self,
+        t: &At<'_, '_>,
+        incident: &str,
+        statement_ids: &HashMap<String, u32>,
+    ) -> Option<([StatementRef; 2], [(u32, u32); 2])> {
+        let Some((k, v)) = t.get("between") else {
+            self.error(
+                t.header,
+                format!("{} is missing required key `between`", t.what),
+            );
+            return None;
+        };
+        let items = match v.get_ref().as_array() {
+            Some(items) if items.len() == 2 => items,
+            _ => {
+                self.error(
+                    k.span().start,
+                    "`between` must be an array of two statement references, like \
+                     [\"campaign-terms\", \"other-incident#afp-denial\"]"
+                        .into(),
+                );
+                return None;
+            }
+        };
+        let mut refs = Vec::with_capacity(2);
+        let mut positions = [(0, 0); 2];
+        for (i, item) in items.iter().enumerate() {
+            let span: Range<usize> = item.span();
+            positions[i] = self.lines.position(span.start);
+            let Some(s) = item.get_ref().as_str() else {
+                self.error(
+                    span.start,
+                    format!(
+                        "a statement reference must be a string, not {}",
+                        type_name(item.get_ref())
+                    ),
+                );
+                continue;
+            };
+            match StatementRef::parse(s, Some(incident)) {
+                Err(e) => self.error(span.start, e.to_string()),
+                Ok(r) => {
+                    if r.incident == incident && !statement_ids.contains_key(&r.statement) {
+                        self.error(
+                            span.start,
+                            format!(
+                                "`{s}` names no statement in this file{}",
+                                suggestion(&r.statement, statement_ids.keys().map(|k| k.as_str()))
+                            ),
+                        );
+                        continue;
+                    }
+                    refs.push(r);
+                }
+            }
+        }
+        let [a, b]: [StatementRef; 2] = refs.try_into().ok()?;
+        if a == b {
+            self.error(
+                items[1].span().start,
+                format!("`between` names `{a}` twice: a verdict needs two different statements"),
+            );
+            return None;
+        }
+        Some(([a, b], positions))
+    }
+}
