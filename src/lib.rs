@@ -5,6 +5,7 @@
 //! - [`model`]: incidents, sources, statements, verdicts, references and dates; no I/O.
 //! - [`parse`]: one file's text into an incident, with a diagnostic for every broken rule.
 //! - [`check`]: diagnostics, and the rules that span files.
+//! - [`query`]: filters shared by every command and the search box.
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
@@ -17,6 +18,7 @@ pub mod fold;
 pub mod generate;
 pub mod model;
 pub mod parse;
+pub mod query;
 pub mod store;
 pub mod text;
 
