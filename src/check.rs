@@ -82,6 +82,10 @@ impl<'a> LineIndex<'a> {
         (line as u32 + 1, column as u32 + 1)
     }
 
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     pub fn line(&self, offset: usize) -> u32 {
         self.position(offset).0
     }

@@ -23,6 +23,20 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A fast hash of a file's bytes (FNV-1a over 8-byte words), to notice that a file changed.
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        h = (h ^ u64::from_le_bytes(w.try_into().unwrap_or_default())).wrapping_mul(PRIME);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    h
+}
+
 /// One incident file.
 #[derive(Debug, Clone, Serialize)]
 pub struct Incident {
@@ -31,6 +45,10 @@ pub struct Incident {
     /// Where it was read from.
     #[serde(skip)]
     pub path: PathBuf,
+    /// A hash of the file's bytes when it was read ([`fingerprint`]); a writer compares it to
+    /// refuse overwriting a file that changed on disk since.
+    #[serde(skip)]
+    pub fingerprint: u64,
     pub title: String,
     pub company: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -557,6 +557,7 @@ impl Cx<'_> {
             incident: Incident {
                 id: id.to_string(),
                 path: self.path.to_path_buf(),
+                fingerprint: 0, // set by the loader, from the file's bytes
                 title: title?,
                 company: company?,
                 summary,

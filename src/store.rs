@@ -164,7 +164,14 @@ pub fn load_file(path: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
         Err(e) => return fail(1, 1, format!("cannot read the file: {e}")),
     };
     match std::str::from_utf8(&bytes) {
-        Ok(text) => parse_incident(path, id, text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Ok(text) => {
+            let (mut parsed, diagnostics) =
+                parse_incident(path, id, text.strip_prefix('\u{feff}').unwrap_or(text));
+            if let Some(p) = &mut parsed {
+                p.incident.fingerprint = crate::model::fingerprint(&bytes);
+            }
+            (parsed, diagnostics)
+        }
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let (line, column) = check::LineIndex::new(valid).position(valid.len());
