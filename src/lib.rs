@@ -10,6 +10,7 @@
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
+//! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
 pub mod check;
@@ -21,6 +22,7 @@ pub mod parse;
 pub mod query;
 pub mod store;
 pub mod text;
+pub mod tui;
 
 pub use check::{Diagnostic, Severity};
 pub use model::{Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict};

@@ -73,6 +73,8 @@ pub enum Error {
     Io(#[from] io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Tui(#[from] crate::tui::TuiError),
 }
 
 /// What every command gets: where the corpus is, and how to print.
@@ -184,6 +186,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        None if io::stdout().is_terminal() && io::stdin().is_terminal() => {
+            crate::tui::run(&cx.dir)?;
+            Status::Ok
+        }
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;

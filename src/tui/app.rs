@@ -1,0 +1,309 @@
+//! The interface's one state: the corpus with the indexes browsing needs, what is selected and
+//! scrolled where, which view is open, and the message of the last action. `update` changes it;
+//! the views only read it.
+
+use std::collections::HashMap;
+
+use ratatui::layout::Rect;
+
+use super::action::Effect;
+use super::config::Config;
+use super::keymap::{Key, Mode};
+use crate::model::{Contradiction, Incident, Statement, StatementRef};
+use crate::store::Corpus;
+
+/// Which view fills the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Browse,
+    Help,
+    Failed,
+}
+
+/// Which pane of the browse view takes the movement keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Incidents,
+    Statements,
+    Detail,
+}
+
+/// A statement's place: its incident's index in `corpus.incidents` and its own index there.
+pub type Pos = (usize, usize);
+
+/// What browsing looks up on every frame, built once per load so a frame never scans the
+/// corpus.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Incident indexes, newest first (by their latest statement).
+    pub incidents: Vec<usize>,
+    /// For each statement that a verdict names: the verdicts, as (incident, contradiction).
+    pub verdicts: HashMap<Pos, Vec<Pos>>,
+    /// How many statements the corpus holds.
+    pub statements: usize,
+}
+
+impl Index {
+    pub fn new(corpus: &Corpus) -> Index {
+        let mut incidents: Vec<usize> = (0..corpus.incidents.len()).collect();
+        let latest: Vec<_> = corpus
+            .incidents
+            .iter()
+            .map(|i| i.date_range().map(|(_, b)| *b))
+            .collect();
+        incidents.sort_by(|&a, &b| latest[b].cmp(&latest[a]).then(a.cmp(&b)));
+        let mut verdicts: HashMap<Pos, Vec<Pos>> = HashMap::new();
+        for (ii, inc) in corpus.incidents.iter().enumerate() {
+            for (ci, c) in inc.contradictions.iter().enumerate() {
+                for r in &c.between {
+                    if let Some(pos) = position(corpus, r) {
+                        verdicts.entry(pos).or_default().push((ii, ci));
+                    }
+                }
+            }
+        }
+        Index {
+            incidents,
+            verdicts,
+            statements: corpus.statement_count(),
+        }
+    }
+}
+
+/// Where a reference points in the corpus.
+pub fn position(corpus: &Corpus, r: &StatementRef) -> Option<Pos> {
+    let ii = corpus
+        .incidents
+        .binary_search_by(|i| i.id.as_str().cmp(&r.incident))
+        .ok()?;
+    let si = corpus.incidents[ii]
+        .statements
+        .iter()
+        .position(|s| s.id == r.statement)?;
+    Some((ii, si))
+}
+
+/// A line under the panes saying what the last action did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The smallest terminal the panes fit in; below it the screen says so on one line.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Where each part of the screen goes, shared by drawing and by the mouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub incidents: Rect,
+    pub statements: Rect,
+    pub detail: Rect,
+    /// Everything above the status line: where full-screen views go.
+    pub body: Rect,
+    pub status: Rect,
+}
+
+impl Areas {
+    /// The layout of a terminal of `width` × `height`; `None` when it is too small.
+    pub fn new(width: u16, height: u16) -> Option<Areas> {
+        if width < MIN_WIDTH || height < MIN_HEIGHT {
+            return None;
+        }
+        let body = Rect::new(0, 0, width, height - 1);
+        let status = Rect::new(0, height - 1, width, 1);
+        let left = (width * 2 / 5).clamp(20, 56);
+        let incidents = Rect::new(0, 0, left, body.height);
+        let right_w = width - left;
+        let top = (body.height * 9 / 20).max(4);
+        let statements = Rect::new(left, 0, right_w, top);
+        let detail = Rect::new(left, top, right_w, body.height - top);
+        Some(Areas {
+            incidents,
+            statements,
+            detail,
+            body,
+            status,
+        })
+    }
+}
+
+/// Rows a bordered pane shows.
+pub fn inner_rows(r: Rect) -> usize {
+    usize::from(r.height.saturating_sub(2))
+}
+
+/// The interface's state.
+pub struct App {
+    pub corpus: Corpus,
+    pub index: Index,
+    pub config: Config,
+    pub view: View,
+    /// Where `Back` from help goes.
+    pub back: View,
+    pub focus: Pane,
+    /// Position in `index.incidents`.
+    pub incident: usize,
+    pub incident_offset: usize,
+    /// The selected incident's statement indexes in date order.
+    pub statement_order: Vec<usize>,
+    /// Position in `statement_order`.
+    pub statement: usize,
+    pub statement_offset: usize,
+    pub detail_scroll: usize,
+    pub help_scroll: usize,
+    pub failed_scroll: usize,
+    /// The terminal's size, columns × rows.
+    pub size: (u16, u16),
+    pub message: Option<Message>,
+}
+
+impl App {
+    pub fn new(corpus: Corpus, config: Config) -> App {
+        let index = Index::new(&corpus);
+        let mut app = App {
+            corpus,
+            index,
+            config,
+            view: View::Browse,
+            back: View::Browse,
+            focus: Pane::Incidents,
+            incident: 0,
+            incident_offset: 0,
+            statement_order: Vec::new(),
+            statement: 0,
+            statement_offset: 0,
+            detail_scroll: 0,
+            help_scroll: 0,
+            failed_scroll: 0,
+            size: (80, 24),
+            message: None,
+        };
+        app.select_incident(0);
+        app
+    }
+
+    /// The keys live in the current view.
+    pub fn mode(&self) -> Mode {
+        match self.view {
+            View::Browse => Mode::Browse,
+            View::Help => Mode::Help,
+            View::Failed => Mode::Failed,
+        }
+    }
+
+    /// Dispatches a key through the keymap; unbound keys do nothing.
+    pub fn key(&mut self, key: Key) -> Option<Effect> {
+        self.message = None;
+        let action = self.config.keymap.lookup(self.mode(), key)?;
+        super::update::update(self, action)
+    }
+
+    /// Dispatches a key written as the config file writes it (`j`, `ctrl-d`, `Enter`).
+    pub fn press(&mut self, spec: &str) -> Option<Effect> {
+        let key = Key::parse(spec).unwrap_or_else(|| panic!("`{spec}` is not a key"));
+        self.key(key)
+    }
+
+    pub fn areas(&self) -> Option<Areas> {
+        Areas::new(self.size.0, self.size.1)
+    }
+
+    pub fn selected_incident(&self) -> Option<&Incident> {
+        let &i = self.index.incidents.get(self.incident)?;
+        self.corpus.incidents.get(i)
+    }
+
+    pub fn selected_pos(&self) -> Option<Pos> {
+        let &ii = self.index.incidents.get(self.incident)?;
+        let &si = self.statement_order.get(self.statement)?;
+        Some((ii, si))
+    }
+
+    pub fn selected_statement(&self) -> Option<(&Incident, &Statement)> {
+        let (ii, si) = self.selected_pos()?;
+        let inc = &self.corpus.incidents[ii];
+        Some((inc, &inc.statements[si]))
+    }
+
+    /// The verdicts that name the statement at `pos`.
+    pub fn verdicts(&self, pos: Pos) -> impl Iterator<Item = (&Incident, &Contradiction)> {
+        self.index
+            .verdicts
+            .get(&pos)
+            .into_iter()
+            .flatten()
+            .map(|&(ii, ci)| {
+                let inc = &self.corpus.incidents[ii];
+                (inc, &inc.contradictions[ci])
+            })
+    }
+
+    /// Selects the incident at this position of the list, and its first statement.
+    pub fn select_incident(&mut self, at: usize) {
+        self.incident = at.min(self.index.incidents.len().saturating_sub(1));
+        self.statement_order = self
+            .selected_incident()
+            .map(|i| i.statements_by_date())
+            .unwrap_or_default();
+        self.statement = 0;
+        self.statement_offset = 0;
+        self.detail_scroll = 0;
+    }
+
+    /// Swaps in a freshly loaded corpus, keeping the selection where the same ids still exist.
+    pub fn replace_corpus(&mut self, corpus: Corpus) {
+        let incident = self.selected_incident().map(|i| i.id.clone());
+        let statement = self.selected_statement().map(|(_, s)| s.id.clone());
+        self.corpus = corpus;
+        self.index = Index::new(&self.corpus);
+        let at = incident
+            .and_then(|id| {
+                self.index
+                    .incidents
+                    .iter()
+                    .position(|&i| self.corpus.incidents[i].id == id)
+            })
+            .unwrap_or(0);
+        let keep_detail = self.detail_scroll;
+        self.select_incident(at);
+        if let Some(id) = statement
+            && let Some(inc) = self.selected_incident()
+            && let Some(p) = self
+                .statement_order
+                .iter()
+                .position(|&s| inc.statements[s].id == id)
+        {
+            self.statement = p;
+            self.detail_scroll = keep_detail;
+        }
+        self.failed_scroll = 0;
+        self.scroll_into_view();
+    }
+
+    /// Moves list offsets so the selected rows are on screen.
+    pub fn scroll_into_view(&mut self) {
+        let Some(areas) = self.areas() else { return };
+        keep_visible(
+            self.incident,
+            &mut self.incident_offset,
+            inner_rows(areas.incidents),
+        );
+        keep_visible(
+            self.statement,
+            &mut self.statement_offset,
+            inner_rows(areas.statements),
+        );
+    }
+}
+
+/// Adjusts `offset` so that row `selected` is among the `rows` shown.
+pub fn keep_visible(selected: usize, offset: &mut usize, rows: usize) {
+    let rows = rows.max(1);
+    if selected < *offset {
+        *offset = selected;
+    } else if selected >= *offset + rows {
+        *offset = selected + 1 - rows;
+    }
+}

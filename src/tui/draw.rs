@@ -1,0 +1,93 @@
+//! Drawing the whole screen from the state: the too-small message, the open view, and the
+//! status line. Read-only: drawing never changes the state.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::app::{App, Areas, MIN_HEIGHT, MIN_WIDTH, View};
+use super::{browse, failed, help, safe};
+
+/// Draws the screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let Some(areas) = Areas::new(area.width, area.height) else {
+        too_small(frame, area);
+        return;
+    };
+    match app.view {
+        View::Browse => browse::draw(frame, app, &areas),
+        View::Help => help::draw(frame, app, areas.body),
+        View::Failed => failed::draw(frame, app, areas.body),
+    }
+    status(frame, app, areas.status);
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!("terminal too small: make it at least {MIN_WIDTH}×{MIN_HEIGHT}");
+    let line = safe::fit(&text, usize::from(area.width));
+    frame.render_widget(
+        Paragraph::new(line),
+        Rect::new(area.x, area.y, area.width, 1.min(area.height)),
+    );
+}
+
+/// A bordered pane, its border lit when it has the focus.
+pub fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
+    let theme = &app.config.theme;
+    let style = if focused {
+        Style::new().fg(theme.accent)
+    } else {
+        Style::new().fg(theme.muted)
+    };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Span::styled(
+            title,
+            style.add_modifier(if focused {
+                Modifier::BOLD
+            } else {
+                Modifier::empty()
+            }),
+        ))
+}
+
+fn status(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.config.theme;
+    let failed = app.corpus.failed.len();
+    let mut spans = vec![Span::raw(format!(
+        " {} incidents · {} statements",
+        app.corpus.incidents.len(),
+        app.index.statements
+    ))];
+    if failed > 0 {
+        spans.push(Span::styled(
+            format!(" · {failed} failed"),
+            Style::new().fg(theme.error).add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.push(Span::styled(" │ ", Style::new().fg(theme.muted)));
+    match &app.message {
+        Some(m) => spans.push(Span::styled(
+            safe::line(&m.text).into_owned(),
+            if m.error {
+                Style::new().fg(theme.error)
+            } else {
+                Style::new().fg(theme.accent)
+            },
+        )),
+        None => {
+            for (i, (key, name)) in app.config.keymap.hints(app.mode()).into_iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw("  "));
+                }
+                spans.push(Span::styled(key, Style::new().fg(theme.accent)));
+                spans.push(Span::raw(format!(" {name}")));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,300 @@
+//! The terminal interface that `onrecord` opens with no command on a terminal.
+//!
+//! Shaped as one state ([`App`]), one [`Action`] enum, a keymap that is data
+//! ([`keymap::Keymap`]), [`update`] apart from a read-only [`draw::draw`], and the effects
+//! (`$EDITOR`, the clipboard, reloading) performed here in the event loop. This module and its
+//! children are the only ones that know about ratatui and crossterm.
+
+pub mod action;
+pub mod app;
+pub mod browse;
+pub mod config;
+pub mod draw;
+pub mod failed;
+pub mod help;
+pub mod keymap;
+pub mod safe;
+pub mod update;
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton,
+    MouseEventKind,
+};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+
+pub use action::{Action, Effect};
+pub use app::App;
+pub use config::{Config, ConfigError};
+pub use update::update;
+
+use crate::store::{self, StoreError};
+use keymap::Key;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the terminal: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Reads the config and the corpus in `dir`, then runs the interface until the user quits.
+pub fn run(dir: &Path) -> Result<(), TuiError> {
+    let config = match config::path() {
+        Some(p) => config::load(&p)?,
+        None => Config::default(),
+    };
+    let corpus = store::load(dir)?;
+    let mut app = App::new(corpus, config);
+    let mut terminal = enter()?;
+    install_panic_hook();
+    let result = event_loop(&mut terminal, &mut app, dir);
+    leave();
+    result
+}
+
+type Term = Terminal<CrosstermBackend<io::Stdout>>;
+
+fn enter() -> io::Result<Term> {
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    if let Err(e) = crossterm::execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+        leave();
+        return Err(e);
+    }
+    Terminal::new(CrosstermBackend::new(out)).inspect_err(|_| leave())
+}
+
+/// Gives the terminal back as it was: cooked mode, the main screen, no mouse reports, a
+/// visible cursor. Safe to call twice.
+fn leave() {
+    let _ = disable_raw_mode();
+    let _ = crossterm::execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// A panic restores the terminal before the message prints, so the message can be read and
+/// the shell still works.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+}
+
+fn event_loop(terminal: &mut Term, app: &mut App, dir: &Path) -> Result<(), TuiError> {
+    let size = terminal.size()?;
+    update(app, Action::Resize(size.width, size.height));
+    loop {
+        terminal.draw(|f| draw::draw(f, app))?;
+        // Handle every event already waiting before drawing again, so held keys never queue
+        // up behind frames.
+        let mut ev = event::read()?;
+        loop {
+            if let Some(effect) = handle(app, ev)
+                && perform(terminal, app, dir, effect)?
+            {
+                return Ok(());
+            }
+            if !event::poll(std::time::Duration::ZERO)? {
+                break;
+            }
+            ev = event::read()?;
+        }
+    }
+}
+
+/// Turns a terminal event into an action and applies it.
+pub fn handle(app: &mut App, ev: Event) -> Option<Effect> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => app.key(Key::from_event(&k)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => update(app, Action::Scroll(m.column, m.row, 3)),
+            MouseEventKind::ScrollUp => update(app, Action::Scroll(m.column, m.row, -3)),
+            MouseEventKind::Down(MouseButton::Left) => update(app, Action::Click(m.column, m.row)),
+            _ => None,
+        },
+        Event::Resize(w, h) => update(app, Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Performs an effect; true when the interface should close.
+fn perform(terminal: &mut Term, app: &mut App, dir: &Path, effect: Effect) -> io::Result<bool> {
+    match effect {
+        Effect::Quit => return Ok(true),
+        Effect::Reload => reload(app, dir),
+        Effect::Copy(text) => {
+            let out = terminal.backend_mut();
+            out.write_all(osc52(&text).as_bytes())?;
+            out.flush()?;
+        }
+        Effect::Edit { path, line } => {
+            leave();
+            let status = run_editor(&path, line);
+            *terminal = enter()?;
+            terminal.clear()?;
+            match status {
+                Ok(()) => reload(app, dir),
+                Err(e) => {
+                    app.message = Some(app::Message {
+                        text: e,
+                        error: true,
+                    })
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+fn reload(app: &mut App, dir: &Path) {
+    let started = Instant::now();
+    app.message = Some(match store::load(dir) {
+        Ok(corpus) => {
+            app.replace_corpus(corpus);
+            let failed = app.corpus.failed.len();
+            app::Message {
+                text: format!(
+                    "Reloaded {} incidents in {} ms{}",
+                    app.corpus.incidents.len(),
+                    started.elapsed().as_millis(),
+                    if failed > 0 {
+                        format!("; {failed} failed to load (! lists them)")
+                    } else {
+                        String::new()
+                    }
+                ),
+                error: failed > 0,
+            }
+        }
+        Err(e) => app::Message {
+            text: e.to_string(),
+            error: true,
+        },
+    });
+}
+
+/// Runs `$VISUAL`, else `$EDITOR`, else `vi`, as `editor +LINE FILE`, which vi, vim, neovim,
+/// nano, emacs, micro and kakoune all read as "open FILE at LINE".
+fn run_editor(path: &Path, line: u32) -> Result<(), String> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .find(|v| !v.is_empty())
+        .map(|v| v.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "vi".into());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(format!("+{line}"))
+        .arg(path)
+        .status()
+        .map_err(|e| format!("could not run the editor `{program}`: {e} (set $EDITOR)"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the editor `{program}` exited with {status}"))
+    }
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. The text is
+/// base64 inside, so nothing in it can end the sequence early.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The screen as text, drawn on an in-memory terminal of `width` × `height`: for tests and
+/// the benchmark. A wide character's second cell is not repeated, as a terminal shows it.
+pub fn render_to_string(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
+        Ok(t) => t,
+        Err(never) => match never {},
+    };
+    let Ok(frame) = terminal.draw(|f| draw::draw(f, app));
+    let buffer = frame.buffer.clone();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        let mut line = String::new();
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = safe::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Draws one frame on an in-memory terminal, for the benchmark: the time this takes is the
+/// time a real frame spends building the screen.
+pub fn draw_offscreen(terminal: &mut Terminal<TestBackend>, app: &App) {
+    let Ok(_) = terminal.draw(|f| draw::draw(f, app));
+}
+
+/// An in-memory terminal for [`draw_offscreen`].
+pub fn offscreen(width: u16, height: u16) -> Terminal<TestBackend> {
+    match Terminal::new(TestBackend::new(width, height)) {
+        Ok(t) => t,
+        Err(never) => match never {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
+    }
+}

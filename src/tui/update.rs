@@ -1,0 +1,268 @@
+//! `update`: the one place the state changes. It never touches the terminal or the disk;
+//! what needs them comes back as an [`Effect`] for the event loop to perform.
+
+use super::action::{Action, Effect};
+use super::app::{App, Message, Pane, View, inner_rows, keep_visible};
+use super::{browse, failed, help, safe};
+use crate::model::{Incident, Statement};
+
+/// Applies one action to the state.
+pub fn update(app: &mut App, action: Action) -> Option<Effect> {
+    match action {
+        Action::Quit => return Some(Effect::Quit),
+        Action::Help => {
+            if app.view != View::Help {
+                app.back = app.view;
+            }
+            app.view = View::Help;
+            app.help_scroll = 0;
+        }
+        Action::Failed => {
+            app.view = View::Failed;
+            app.failed_scroll = 0;
+        }
+        Action::Back => match app.view {
+            View::Help => app.view = app.back,
+            View::Failed => app.view = View::Browse,
+            View::Browse => {
+                app.message = None;
+                app.focus = match app.focus {
+                    Pane::Detail => Pane::Statements,
+                    _ => Pane::Incidents,
+                };
+            }
+        },
+        Action::Reload => return Some(Effect::Reload),
+        Action::Edit => {
+            let Some((inc, st)) = app.selected_statement() else {
+                return note(app, "No statement selected to edit", true);
+            };
+            return Some(Effect::Edit {
+                path: inc.path.clone(),
+                line: st.line,
+            });
+        }
+        Action::Copy => {
+            let Some((inc, st)) = app.selected_statement() else {
+                return note(app, "No statement selected to copy", true);
+            };
+            let text = citation(inc, st);
+            let what = format!("Copied {}#{} with its citation", inc.id, st.id);
+            note(app, &what, false);
+            return Some(Effect::Copy(text));
+        }
+        Action::Up => step(app, -1),
+        Action::Down => step(app, 1),
+        Action::PageUp => {
+            let page = page(app);
+            step(app, -(page as isize));
+        }
+        Action::PageDown => {
+            let page = page(app);
+            step(app, page as isize);
+        }
+        Action::Top => step(app, isize::MIN / 2),
+        Action::Bottom => step(app, isize::MAX / 2),
+        Action::FocusNext => {
+            app.focus = match app.focus {
+                Pane::Incidents => Pane::Statements,
+                Pane::Statements => Pane::Detail,
+                Pane::Detail => Pane::Incidents,
+            }
+        }
+        Action::FocusPrev => {
+            app.focus = match app.focus {
+                Pane::Incidents => Pane::Detail,
+                Pane::Statements => Pane::Incidents,
+                Pane::Detail => Pane::Statements,
+            }
+        }
+        Action::Left => {
+            app.focus = match app.focus {
+                Pane::Detail => Pane::Statements,
+                _ => Pane::Incidents,
+            }
+        }
+        Action::Right => {
+            app.focus = match app.focus {
+                Pane::Incidents if !app.statement_order.is_empty() => Pane::Statements,
+                Pane::Incidents => Pane::Incidents,
+                _ => Pane::Detail,
+            }
+        }
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            app.scroll_into_view();
+        }
+        Action::Click(x, y) => click(app, x, y),
+        Action::Scroll(x, y, rows) => {
+            if app.view == View::Browse
+                && let Some(pane) = pane_at(app, x, y)
+            {
+                app.focus = pane;
+            }
+            step(app, isize::from(rows));
+        }
+    }
+    None
+}
+
+fn note(app: &mut App, text: &str, error: bool) -> Option<Effect> {
+    app.message = Some(Message {
+        text: text.to_string(),
+        error,
+    });
+    None
+}
+
+/// Rows in the focused list or text, for PgUp/PgDn.
+fn page(app: &App) -> usize {
+    let Some(areas) = app.areas() else { return 1 };
+    let rows = match (app.view, app.focus) {
+        (View::Browse, Pane::Incidents) => inner_rows(areas.incidents),
+        (View::Browse, Pane::Statements) => inner_rows(areas.statements),
+        (View::Browse, Pane::Detail) => inner_rows(areas.detail),
+        _ => inner_rows(areas.body),
+    };
+    rows.saturating_sub(1).max(1)
+}
+
+fn moved(at: usize, by: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    at.saturating_add_signed(by).min(len - 1)
+}
+
+/// Moves the focused selection or scroll position by `by` rows, clamped.
+fn step(app: &mut App, by: isize) {
+    let areas = app.areas();
+    match app.view {
+        View::Help => {
+            let rows = areas.map_or(1, |a| inner_rows(a.body));
+            let max = help::lines(app).len().saturating_sub(rows);
+            app.help_scroll = app.help_scroll.saturating_add_signed(by).min(max);
+        }
+        View::Failed => {
+            let (width, rows) = areas.map_or((1, 1), |a| {
+                (a.body.width.saturating_sub(4), inner_rows(a.body))
+            });
+            let max = failed::lines(app, width).len().saturating_sub(rows);
+            app.failed_scroll = app.failed_scroll.saturating_add_signed(by).min(max);
+        }
+        View::Browse => match app.focus {
+            Pane::Incidents => {
+                let at = moved(app.incident, by, app.index.incidents.len());
+                if at != app.incident {
+                    app.select_incident(at);
+                }
+                app.scroll_into_view();
+            }
+            Pane::Statements => {
+                let at = moved(app.statement, by, app.statement_order.len());
+                if at != app.statement {
+                    app.statement = at;
+                    app.detail_scroll = 0;
+                }
+                app.scroll_into_view();
+            }
+            Pane::Detail => {
+                let (width, rows) = areas.map_or((1, 1), |a| {
+                    (a.detail.width.saturating_sub(2), inner_rows(a.detail))
+                });
+                let max = browse::detail_lines(app, width).len().saturating_sub(rows);
+                app.detail_scroll = app.detail_scroll.saturating_add_signed(by).min(max);
+            }
+        },
+    }
+}
+
+fn pane_at(app: &App, x: u16, y: u16) -> Option<Pane> {
+    let areas = app.areas()?;
+    let p = ratatui::layout::Position::new(x, y);
+    if areas.incidents.contains(p) {
+        Some(Pane::Incidents)
+    } else if areas.statements.contains(p) {
+        Some(Pane::Statements)
+    } else if areas.detail.contains(p) {
+        Some(Pane::Detail)
+    } else {
+        None
+    }
+}
+
+/// A click focuses the pane under it and selects the row under it.
+fn click(app: &mut App, x: u16, y: u16) {
+    if app.view != View::Browse {
+        return;
+    }
+    let (Some(pane), Some(areas)) = (pane_at(app, x, y), app.areas()) else {
+        return;
+    };
+    app.focus = pane;
+    let row_in = |r: ratatui::layout::Rect| {
+        (y > r.y && y < r.bottom().saturating_sub(1)).then(|| usize::from(y - r.y - 1))
+    };
+    match pane {
+        Pane::Incidents => {
+            if let Some(row) = row_in(areas.incidents) {
+                let at = app.incident_offset + row;
+                if at < app.index.incidents.len() && at != app.incident {
+                    app.select_incident(at);
+                }
+            }
+        }
+        Pane::Statements => {
+            if let Some(row) = row_in(areas.statements) {
+                let at = app.statement_offset + row;
+                if at < app.statement_order.len() && at != app.statement {
+                    app.statement = at;
+                    app.detail_scroll = 0;
+                }
+            }
+        }
+        Pane::Detail => {}
+    }
+    let rows = inner_rows(areas.statements);
+    keep_visible(app.statement, &mut app.statement_offset, rows);
+}
+
+/// A statement as a reporter pastes it into a draft: the words, then who said them where and
+/// when. Record text goes through the same sanitizing as the screen.
+pub fn citation(inc: &Incident, st: &Statement) -> String {
+    let mut who = vec![safe::line(&st.speaker).into_owned()];
+    if let Some(role) = &st.role {
+        who.push(safe::line(role).into_owned());
+    }
+    if st.organization != st.speaker {
+        who.push(safe::line(&st.organization).into_owned());
+    }
+    let source = st.source.as_deref().and_then(|id| inc.source(id));
+    let mut place = Vec::new();
+    if let Some(channel) = &st.channel {
+        place.push(safe::line(channel).into_owned());
+    }
+    if let Some(src) = source {
+        place.push(safe::line(&src.outlet).into_owned());
+    }
+    place.push(st.date.human());
+    let url = st
+        .url
+        .as_deref()
+        .or_else(|| source.and_then(|s| s.url.as_deref()));
+    let mut out = match st.kind {
+        crate::model::Kind::Quote => format!("“{}”", safe::block(st.text.trim())),
+        _ => safe::block(st.text.trim()).into_owned(),
+    };
+    if let Some(tr) = &st.translation {
+        out.push_str(&format!(" [{}]", safe::line(tr.trim())));
+    }
+    out.push_str(&format!("\n— {}; {}", who.join(", "), place.join(", ")));
+    if st.kind != crate::model::Kind::Quote {
+        out.push_str(&format!(" ({})", st.kind));
+    }
+    if let Some(url) = url {
+        out.push_str(&format!(". {}", safe::line(url)));
+    }
+    out
+}
