@@ -393,7 +393,11 @@ impl Cx<'_> {
             }
         }
 
-        let mut statements = Vec::new();
+        let mut statements = Vec::with_capacity(
+            doc.get("statements")
+                .and_then(|v| v.get_ref().as_array())
+                .map_or(0, |a| a.len()),
+        );
         let mut statement_ids: HashMap<String, u32> = HashMap::new();
         let statement_tables = self.tables(doc, "statements", "this [[statements]] entry");
         if statement_tables.is_empty() && !doc.contains_key("statements") {
