@@ -11,6 +11,7 @@ use super::app::{App, Areas, Pane, inner_rows};
 use super::config::Theme;
 use super::draw::pane;
 use super::safe::{self, fit};
+use crate::fold::fold;
 use crate::model::{Date, Incident, Kind, Verdict};
 
 pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
@@ -61,7 +62,8 @@ fn range(inc: &Incident, wide: bool) -> String {
         Some((a, b)) if wide && short_date(a) != short_date(b) => {
             format!("{}…{}", short_date(a), short_date(b))
         }
-        Some((_, b)) => short_date(b),
+        Some((_, b)) if wide => short_date(b),
+        Some((_, b)) => short_date(b).chars().take(7).collect(),
     }
 }
 
@@ -75,7 +77,7 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
     let wide = width >= 60;
-    let date_w = if wide { 21 } else { 10 };
+    let date_w = if wide { 21 } else { 7 };
     let rows = inner_rows(area);
     let lines: Vec<Line> = app
         .index
@@ -87,20 +89,29 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
         .map(|(at, &ii)| {
             let inc = &app.corpus.incidents[ii];
             let counts = format!(" {}s {}v", inc.statements.len(), inc.contradictions.len());
-            let company_w = (width / 4).clamp(6, 16);
-            let rest = width
-                .saturating_sub(date_w + 1 + company_w + 1)
-                .saturating_sub(counts.len());
+            let rest = width.saturating_sub(date_w + 1 + counts.len());
+            // Most titles name the company already; then the room goes to the title.
+            let company = if fold(&inc.title).contains(&fold(&inc.company)) {
+                String::new()
+            } else {
+                safe::line(&inc.company).into_owned()
+            };
+            let company_w = safe::width(&company).min((rest / 2).max(6)).min(rest);
+            let title_w = rest.saturating_sub(company_w + usize::from(company_w > 0));
             let line = Line::from(vec![
                 Span::styled(
                     format!("{} ", fit(&range(inc, wide), date_w)),
                     Style::new().fg(theme.muted),
                 ),
                 Span::styled(
-                    format!("{} ", fit(&inc.company, company_w)),
+                    if company_w > 0 {
+                        format!("{} ", fit(&company, company_w))
+                    } else {
+                        String::new()
+                    },
                     Style::new().fg(theme.accent),
                 ),
-                Span::raw(fit(&inc.title, rest)),
+                Span::raw(fit(&inc.title, title_w)),
                 Span::styled(counts, Style::new().fg(theme.muted)),
             ]);
             if at == app.incident {
@@ -141,8 +152,10 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(block, area);
     let Some(&ii) = app.index.incidents.get(app.incident) else {
         frame.render_widget(
-            Paragraph::new("No incidents loaded. Add one with `onrecord new`, or press ! to see \
-                            the files that failed to load."),
+            Paragraph::new(
+                "No incidents loaded. Add one with `onrecord new`, or press ! to see \
+                            the files that failed to load.",
+            ),
             inner,
         );
         return;
@@ -243,7 +256,10 @@ pub fn detail_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     }
     if let Some(tr) = &st.translation {
         out.push(Line::default());
-        let lang = st.lang.as_deref().map(|l| format!(" from {}", safe::line(l)));
+        let lang = st
+            .lang
+            .as_deref()
+            .map(|l| format!(" from {}", safe::line(l)));
         out.push(Line::styled(
             format!("Translation{}:", lang.unwrap_or_default()),
             Style::new().fg(theme.muted),

@@ -58,11 +58,12 @@ pub fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
 fn status(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.config.theme;
     let failed = app.corpus.failed.len();
-    let mut spans = vec![Span::raw(format!(
-        " {} incidents · {} statements",
-        app.corpus.incidents.len(),
-        app.index.statements
-    ))];
+    let (n, m) = (app.corpus.incidents.len(), app.index.statements);
+    let mut spans = vec![Span::raw(if area.width >= 100 {
+        format!(" {n} incidents · {m} statements")
+    } else {
+        format!(" {n} inc · {m} st")
+    })];
     if failed > 0 {
         spans.push(Span::styled(
             format!(" · {failed} failed"),

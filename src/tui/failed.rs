@@ -35,7 +35,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
                 d.column
             );
             let text = format!("{place} {}", safe::line(&d.message));
-            for (i, l) in safe::wrap(&text, usize::from(width)).into_iter().enumerate() {
+            for (i, l) in safe::wrap(&text, usize::from(width))
+                .into_iter()
+                .enumerate()
+            {
                 if i == 0 && l.starts_with(&place) {
                     let rest = l[place.len()..].to_string();
                     out.push(Line::from(vec![
@@ -59,7 +62,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let n = app.corpus.failed.len();
-    let title = format!(" {n} file{} failed to load (r reloads) ", if n == 1 { "" } else { "s" });
+    let title = format!(
+        " {n} file{} failed to load (r reloads) ",
+        if n == 1 { "" } else { "s" }
+    );
     let block = pane(app, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -9,10 +9,11 @@ use ratatui::widgets::Paragraph;
 use super::app::App;
 use super::draw::pane;
 use super::keymap::Mode;
-use super::safe::fit;
+use super::safe::{fit, wrap};
 
-/// The help text, one entry a line.
-pub fn lines(app: &App) -> Vec<Line<'static>> {
+/// The help text, wrapped to `width` cells.
+pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let text_w = usize::from(width).saturating_sub(21).max(10);
     let theme = &app.config.theme;
     let mut out = Vec::new();
     for mode in Mode::ALL {
@@ -25,13 +26,20 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         ));
         for (keys, action) in app.config.keymap.describe(mode) {
             let keys: Vec<String> = keys.iter().map(|k| k.label()).collect();
-            out.push(Line::from(vec![
-                Span::styled(
-                    format!("  {} ", fit(&keys.join(" "), 18)),
-                    Style::new().fg(theme.accent),
-                ),
-                Span::raw(action.help()),
-            ]));
+            for (i, text) in wrap(action.help(), text_w).into_iter().enumerate() {
+                let keys = if i == 0 {
+                    keys.join(" ")
+                } else {
+                    String::new()
+                };
+                out.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {} ", fit(&keys, 18)),
+                        Style::new().fg(theme.accent),
+                    ),
+                    Span::raw(text),
+                ]));
+            }
         }
     }
     out.push(Line::default());
@@ -50,7 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
-    let all = lines(app);
+    let all = lines(app, inner.width);
     let skip = app.help_scroll.min(all.len().saturating_sub(rows));
     let visible: Vec<Line> = all.into_iter().skip(skip).take(rows).collect();
     frame.render_widget(Paragraph::new(visible), inner);

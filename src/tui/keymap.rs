@@ -247,7 +247,15 @@ impl Keymap {
     /// The status line's hints for `mode`: the first key of each hinted action, and its name.
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Vec::new();
-        for b in self.bindings.iter().filter(|b| b.mode == mode && b.hint) {
+        // Help and quit first: when the line is cut short, those two still show.
+        let first = |b: &&Binding| !matches!(b.action, Action::Help | Action::Quit);
+        let mut hinted: Vec<&Binding> = self
+            .bindings
+            .iter()
+            .filter(|b| b.mode == mode && b.hint)
+            .collect();
+        hinted.sort_by_key(first);
+        for b in hinted {
             if !out.iter().any(|(_, n)| *n == b.action.name()) {
                 out.push((b.key.label(), b.action.name()));
             }
@@ -283,7 +291,10 @@ impl Keymap {
             }
         }
         self.bindings.retain(|b| {
-            b.action != action && !modes.iter().any(|(m, _)| *m == b.mode && parsed.contains(&b.key))
+            b.action != action
+                && !modes
+                    .iter()
+                    .any(|(m, _)| *m == b.mode && parsed.contains(&b.key))
         });
         for (mode, hint) in modes {
             for (i, key) in parsed.iter().enumerate() {
@@ -315,10 +326,19 @@ mod tests {
 
     #[test]
     fn keys_parse() {
-        assert_eq!(Key::parse("ctrl-d").map(|k| (k.code, k.ctrl)), Some((KeyCode::Char('d'), true)));
+        assert_eq!(
+            Key::parse("ctrl-d").map(|k| (k.code, k.ctrl)),
+            Some((KeyCode::Char('d'), true))
+        );
         assert_eq!(Key::parse("G").map(|k| k.code), Some(KeyCode::Char('G')));
-        assert_eq!(Key::parse("shift-Tab").map(|k| k.code), Some(KeyCode::BackTab));
-        assert_eq!(Key::parse("PageDown").map(|k| k.code), Some(KeyCode::PageDown));
+        assert_eq!(
+            Key::parse("shift-Tab").map(|k| k.code),
+            Some(KeyCode::BackTab)
+        );
+        assert_eq!(
+            Key::parse("PageDown").map(|k| k.code),
+            Some(KeyCode::PageDown)
+        );
         assert_eq!(Key::parse("F5").map(|k| k.code), Some(KeyCode::F(5)));
         assert_eq!(Key::parse("nonsense"), None);
     }

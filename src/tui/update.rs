@@ -139,8 +139,10 @@ fn step(app: &mut App, by: isize) {
     let areas = app.areas();
     match app.view {
         View::Help => {
-            let rows = areas.map_or(1, |a| inner_rows(a.body));
-            let max = help::lines(app).len().saturating_sub(rows);
+            let (width, rows) = areas.map_or((1, 1), |a| {
+                (a.body.width.saturating_sub(2), inner_rows(a.body))
+            });
+            let max = help::lines(app, width).len().saturating_sub(rows);
             app.help_scroll = app.help_scroll.saturating_add_signed(by).min(max);
         }
         View::Failed => {

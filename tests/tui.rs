@@ -1,0 +1,453 @@
+//! The terminal interface: state tests (keys in, state out, no terminal), snapshots of every
+//! view drawn in memory, and an end-to-end run of the real binary inside tmux.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use onrecord::store;
+use onrecord::tui::app::{Pane, View};
+use onrecord::tui::{Action, App, Config, Effect, render_to_string, update};
+
+const FIXTURES: &str = "tests/fixtures/tui";
+
+fn app(width: u16, height: u16) -> App {
+    let corpus = store::load(Path::new(FIXTURES)).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(width, height));
+    app
+}
+
+fn selected(app: &App) -> (String, String) {
+    let (inc, st) = app.selected_statement().unwrap();
+    (inc.id.clone(), st.id.clone())
+}
+
+// ---- state ------------------------------------------------------------------------------
+
+#[test]
+fn incidents_are_newest_first_and_statements_in_date_order() {
+    let app = app(80, 24);
+    let ids: Vec<&str> = app
+        .index
+        .incidents
+        .iter()
+        .map(|&i| app.corpus.incidents[i].id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "acme-widgets-recall",
+            "globex-corp-layoffs",
+            "initech-hostile"
+        ]
+    );
+    let inc = app.selected_incident().unwrap();
+    let order: Vec<&str> = app
+        .statement_order
+        .iter()
+        .map(|&s| inc.statements[s].id.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["launch-claim", "spokesperson-softens", "recall-notice"]
+    );
+}
+
+#[test]
+fn moving_through_panes_with_keys() {
+    let mut app = app(80, 24);
+    assert_eq!(app.focus, Pane::Incidents);
+    app.press("j");
+    assert_eq!(selected(&app).0, "globex-corp-layoffs");
+    app.press("Down");
+    assert_eq!(selected(&app).0, "initech-hostile");
+    app.press("j");
+    assert_eq!(selected(&app).0, "initech-hostile", "stays on the last row");
+    app.press("g");
+    assert_eq!(selected(&app).0, "acme-widgets-recall");
+    app.press("l");
+    assert_eq!(app.focus, Pane::Statements);
+    app.press("G");
+    assert_eq!(selected(&app).1, "recall-notice");
+    app.press("k");
+    assert_eq!(selected(&app).1, "spokesperson-softens");
+    app.press("Tab");
+    assert_eq!(app.focus, Pane::Detail);
+    app.press("shift-Tab");
+    assert_eq!(app.focus, Pane::Statements);
+    app.press("h");
+    assert_eq!(app.focus, Pane::Incidents);
+    app.press("End");
+    assert_eq!(selected(&app).0, "initech-hostile");
+    assert_eq!(
+        selected(&app).1,
+        "escape-attempt",
+        "a new incident starts at its first statement"
+    );
+}
+
+#[test]
+fn help_and_failed_open_and_close() {
+    let mut app = app(80, 24);
+    app.press("?");
+    assert_eq!(app.view, View::Help);
+    app.press("Esc");
+    assert_eq!(app.view, View::Browse);
+    app.press("!");
+    assert_eq!(app.view, View::Failed);
+    app.press("?");
+    assert_eq!(app.view, View::Help);
+    app.press("Esc");
+    assert_eq!(app.view, View::Failed, "help goes back where it came from");
+    app.press("Esc");
+    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.press("q"), Some(Effect::Quit));
+}
+
+#[test]
+fn effects_come_back_as_values() {
+    let mut app = app(80, 24);
+    assert_eq!(app.press("r"), Some(Effect::Reload));
+    let Some(Effect::Edit { path, line }) = app.press("e") else {
+        panic!("e opens the editor")
+    };
+    assert!(
+        path.ends_with("acme-widgets-recall.toml"),
+        "{}",
+        path.display()
+    );
+    assert_eq!(
+        line, 13,
+        "the line of the statement's [[statements]] header"
+    );
+    let Some(Effect::Copy(text)) = app.press("y") else {
+        panic!("y copies")
+    };
+    assert!(text.starts_with("“Our mug has never overheated"), "{text}");
+    assert!(text.contains("Wile E. Coyote, head of product"), "{text}");
+    assert!(text.contains("The Daily Planet, 2025-01-15"), "{text}");
+    assert!(
+        text.contains("https://example.org/daily-planet/acme-mug"),
+        "{text}"
+    );
+    assert!(app.message.as_ref().unwrap().text.contains("Copied"));
+    app.press("j");
+    assert_eq!(app.message, None, "the next key clears the message");
+}
+
+#[test]
+fn a_copied_hostile_record_carries_no_escape() {
+    let mut app = app(80, 24);
+    app.press("G");
+    let Some(Effect::Copy(text)) = app.press("y") else {
+        panic!("y copies")
+    };
+    assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    assert!(!text.contains('\u{202E}'), "{text:?}");
+    assert!(text.contains("␛]52;c;cHduZWQ=␇"), "{text:?}");
+}
+
+#[test]
+fn the_mouse_selects_and_scrolls() {
+    let mut app = app(80, 24);
+    let areas = app.areas().unwrap();
+    // The second row inside the incidents pane.
+    update(&mut app, Action::Click(2, areas.incidents.y + 2));
+    assert_eq!(selected(&app).0, "globex-corp-layoffs");
+    update(
+        &mut app,
+        Action::Click(areas.statements.x + 3, areas.statements.y + 2),
+    );
+    assert_eq!(app.focus, Pane::Statements);
+    assert_eq!(selected(&app).1, "notice-filed");
+    update(&mut app, Action::Scroll(2, 3, 3));
+    assert_eq!(app.focus, Pane::Incidents);
+    assert_eq!(selected(&app).0, "initech-hostile");
+    update(&mut app, Action::Scroll(2, 3, -3));
+    assert_eq!(selected(&app).0, "acme-widgets-recall");
+}
+
+#[test]
+fn reload_keeps_the_selection() {
+    let mut app = app(80, 24);
+    app.press("j");
+    app.press("l");
+    app.press("j");
+    let before = selected(&app);
+    app.replace_corpus(store::load(Path::new(FIXTURES)).unwrap());
+    assert_eq!(selected(&app), before);
+}
+
+#[test]
+fn a_bad_config_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "[keys]\nquit = \"hyper-q\"\n").unwrap();
+    let e = onrecord::tui::config::load(&path).unwrap_err().to_string();
+    assert!(e.contains("config.toml") && e.contains("hyper-q"), "{e}");
+    std::fs::write(&path, "tagged_by = \"Desk\"\n[keys]\nquit = \"x\"\n").unwrap();
+    let c = onrecord::tui::config::load(&path).unwrap();
+    let corpus = store::load(Path::new(FIXTURES)).unwrap();
+    let mut app = App::new(corpus, c);
+    assert_eq!(app.press("q"), None);
+    assert_eq!(app.press("x"), Some(Effect::Quit));
+    assert!(onrecord::tui::config::load(&dir.path().join("none.toml")).is_ok());
+}
+
+#[test]
+fn any_size_draws_without_panicking() {
+    let mut app = app(80, 24);
+    for (w, h) in [
+        (1, 1),
+        (2, 1),
+        (1, 5),
+        (39, 9),
+        (40, 10),
+        (41, 11),
+        (300, 3),
+        (17, 80),
+    ] {
+        update(&mut app, Action::Resize(w, h));
+        for key in ["j", "l", "G", "Tab", "j", "?", "Esc", "!", "Esc"] {
+            app.press(key);
+            let screen = render_to_string(&app, w, h);
+            assert_eq!(screen.lines().count(), usize::from(h));
+        }
+    }
+}
+
+// ---- snapshots --------------------------------------------------------------------------
+
+fn snapshot(name: &str, app: &App) {
+    let (w, h) = app.size;
+    let screen = render_to_string(app, w, h);
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+}
+
+#[test]
+fn snapshots_of_every_view() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = app(w, h);
+        snapshot("browse", &app);
+        app.press("l");
+        app.press("G");
+        snapshot("browse_statement", &app);
+        app.press("h");
+        app.press("G");
+        app.press("l");
+        snapshot("browse_hostile", &app);
+        app.press("j");
+        snapshot("browse_wide", &app);
+        app.press("?");
+        snapshot("help", &app);
+        app.press("Esc");
+        app.press("!");
+        snapshot("failed", &app);
+    }
+}
+
+#[test]
+fn snapshot_too_small() {
+    let app = app(30, 5);
+    snapshot("too_small", &app);
+    let app1 = self::app(1, 1);
+    assert_eq!(render_to_string(&app1, 1, 1), "…\n");
+}
+
+#[test]
+fn hostile_text_stays_in_its_cell() {
+    let mut app = app(120, 40);
+    app.press("G");
+    let screen = render_to_string(&app, 120, 40);
+    assert!(!screen.contains('\x1b') && !screen.contains('\x07') && !screen.contains('\u{202E}'));
+    // Every row of the screen is exactly as wide as the terminal, whatever the text holds.
+    app.press("j");
+    app.press("l");
+    app.press("j");
+    let screen = render_to_string(&app, 120, 40);
+    for line in screen.lines() {
+        assert!(
+            onrecord::tui::safe::width(line) <= 120,
+            "{line:?} is wider than the screen"
+        );
+    }
+    // The statements pane's right border stays in one column on every row.
+    let areas = app.areas().unwrap();
+    let right = usize::from(areas.statements.x + areas.statements.width - 1);
+    for line in screen.lines().take(usize::from(areas.statements.height)) {
+        let col: usize = line
+            .chars()
+            .map(|c| c.to_string())
+            .scan(0, |at, g| {
+                let here = *at;
+                *at += onrecord::tui::safe::width(&g);
+                Some((here, g))
+            })
+            .find(|(at, _)| *at == right)
+            .map(|(at, _)| at)
+            .unwrap_or(0);
+        assert_eq!(col, right, "{line:?}");
+    }
+}
+
+// ---- end to end, in tmux ----------------------------------------------------------------
+
+struct Tmux {
+    socket: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(width: u16, height: u16, corpus: &Path) -> Tmux {
+        let found = Command::new("tmux").arg("-V").output();
+        assert!(
+            found.is_ok_and(|o| o.status.success()),
+            "tmux is required for the interface's end-to-end test: install it (apt-get install \
+             tmux); .ci/run does"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("tmux.conf");
+        // set-clipboard on: an OSC 52 from the program becomes a tmux buffer we can read.
+        std::fs::write(&conf, "set -g set-clipboard on\nset -g status off\n").unwrap();
+        let socket = format!("onrecord-test-{}-{}", std::process::id(), width);
+        let bin = env!("CARGO_BIN_EXE_onrecord");
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f"])
+            .arg(&conf)
+            .args(["new-session", "-d", "-x", &width.to_string(), "-y"])
+            .arg(height.to_string())
+            .arg(format!(
+                "env XDG_CONFIG_HOME={} TERM=xterm-256color {} --dir {}",
+                dir.path().display(),
+                bin,
+                corpus.display()
+            ))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Tmux { socket, _dir: dir }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    /// Waits until the screen shows `text`, or fails with what it shows.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the screen never showed {text:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+#[test]
+fn end_to_end_in_tmux() {
+    let t = Tmux::start(100, 30, Path::new(FIXTURES));
+    let screen = t.wait_for("3 incidents");
+    assert!(screen.contains("Acme Widgets"), "{screen}");
+    assert!(screen.contains("1 failed"), "{screen}");
+    let title_before = t.tmux(&["display", "-p", "#{pane_title}"]);
+
+    // The hostile record: shown, never obeyed.
+    t.keys(&["G"]);
+    let screen = t.wait_for("Bill Lumbergh␛[2J");
+    assert!(screen.contains("␛]52;c;cHduZWQ=␇"), "{screen}");
+    assert!(screen.contains("<U+202E>desrever"), "{screen}");
+    assert_eq!(
+        t.tmux(&["display", "-p", "#{pane_title}"]),
+        title_before,
+        "the record retitled the terminal"
+    );
+    assert_eq!(
+        t.tmux(&["list-buffers"]),
+        "",
+        "the record wrote the clipboard"
+    );
+    // Every row keeps its borders where the layout put them: nothing moved the cursor.
+    let rows: Vec<&str> = screen.lines().collect();
+    assert_eq!(rows.len(), 30, "{screen}");
+    assert!(
+        rows[0].starts_with('┌') && rows[28].starts_with('└'),
+        "{screen}"
+    );
+    for row in &rows[1..28] {
+        assert!(row.starts_with('│'), "{row:?}\n{screen}");
+        assert!(
+            row.ends_with('│') || row.ends_with('┐') || row.ends_with('┘') || row.ends_with('┤'),
+            "{row:?}\n{screen}"
+        );
+    }
+
+    // Wide characters keep the columns: the right border is at the last column.
+    t.keys(&["l", "j"]);
+    let screen = t.wait_for("株式会社");
+    for row in screen.lines().take(29) {
+        let w: usize = onrecord::tui::safe::width(row);
+        assert_eq!(w, 100, "{row:?}\n{screen}");
+    }
+
+    // y copies the statement with its citation through OSC 52, which tmux keeps as a buffer.
+    t.keys(&["g", "h", "g", "y"]);
+    t.wait_for("Copied acme-widgets-recall#launch-claim");
+    let start = Instant::now();
+    let buffer = loop {
+        let b = t.tmux(&["show-buffer"]);
+        if !b.is_empty() || start.elapsed() > Duration::from_secs(10) {
+            break b;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        buffer.contains("Our mug has never overheated"),
+        "{buffer:?}"
+    );
+    assert!(buffer.contains("The Daily Planet"), "{buffer:?}");
+
+    // Help lists keys from the keymap; a tiny terminal says so; q quits.
+    t.keys(&["?"]);
+    t.wait_for("Show every key");
+    t.keys(&["Escape"]);
+    t.tmux(&["resize-window", "-x", "20", "-y", "5"]);
+    t.wait_for("terminal too small");
+    t.tmux(&["resize-window", "-x", "100", "-y", "30"]);
+    t.wait_for("3 incidents");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.tmux(&["list-panes"]).contains('[') && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!t.tmux(&["list-panes"]).contains('['), "q did not quit");
+}
