@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(width(&fit("日本語テキスト", 6)), 6);
-        assert_eq!(fit("日本語テキスト", 6), "日本…");
+        assert_eq!(fit("日本語テキスト", 6), "日本… ");
         assert_eq!(width(&fit("日本語", 4)), 4);
         // Combining marks ride on their base character.
         assert_eq!(width(&fit("e\u{301}te\u{301}", 3)), 3);
