@@ -1,0 +1,97 @@
+//! The interface with 100k statements: time to the first frame (load, index, draw), the time
+//! one frame takes to draw, and (once search is in) a search keystroke's time to results.
+//!
+//! `cargo bench --bench tui` generates 100k statements into a temporary folder;
+//! `cargo bench --bench tui -- DIR` measures an existing corpus instead. Frames are drawn on
+//! ratatui's in-memory backend at 120×40, so the figure is the program's own work.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use onrecord::tui::{Action, App, Config, draw_offscreen, offscreen, update};
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let at = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[at]
+}
+
+fn frames(app: &mut App, keys: &[&str], n: usize) -> Vec<Duration> {
+    let mut terminal = offscreen(120, 40);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        app.press(keys[i % keys.len()]);
+        let t = Instant::now();
+        draw_offscreen(&mut terminal, app);
+        out.push(t.elapsed());
+    }
+    out
+}
+
+fn main() {
+    let arg = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let tmp;
+    let dir: PathBuf = match arg {
+        Some(d) => PathBuf::from(d),
+        None => {
+            tmp = tempfile::tempdir().expect("a temporary folder");
+            let t = Instant::now();
+            onrecord::generate::generate(tmp.path(), 100_000, 1).expect("the corpus is written");
+            println!("generated 100000 statements in {:.0} ms", ms(t.elapsed()));
+            tmp.path().to_path_buf()
+        }
+    };
+    run(&dir);
+}
+
+fn run(dir: &Path) {
+    // Warm the page cache so the figure is the program's, not the disk's.
+    drop(onrecord::store::load(dir).expect("the corpus loads"));
+
+    let start = Instant::now();
+    let corpus = onrecord::store::load(dir).expect("the corpus loads");
+    let loaded = start.elapsed();
+    let incidents = corpus.incidents.len();
+    let statements = corpus.statement_count();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(120, 40));
+    let indexed = start.elapsed();
+    let mut terminal = offscreen(120, 40);
+    draw_offscreen(&mut terminal, &app);
+    let first = start.elapsed();
+    println!("corpus: {incidents} incidents, {statements} statements ({})", dir.display());
+    println!(
+        "first frame: {:.1} ms after start (load {:.1} ms, index {:.1} ms, draw {:.2} ms)",
+        ms(first),
+        ms(loaded),
+        ms(indexed - loaded),
+        ms(first - indexed)
+    );
+
+    let mut browse = frames(&mut app, &["j"], 2000);
+    app.press("G");
+    let mut bottom = frames(&mut app, &["k", "j"], 500);
+    app.press("l");
+    let mut statements_pane = frames(&mut app, &["j", "j", "k"], 500);
+    app.press("?");
+    let mut help = frames(&mut app, &["j"], 200);
+    for (name, samples) in [
+        ("browse, moving through incidents", &mut browse),
+        ("browse, at the end of the list", &mut bottom),
+        ("browse, moving through statements", &mut statements_pane),
+        ("help", &mut help),
+    ] {
+        let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
+        println!(
+            "draw ({name}): mean {:.3} ms, p95 {:.3} ms, max {:.3} ms over {} frames",
+            ms(mean),
+            ms(percentile(samples, 0.95)),
+            ms(percentile(samples, 1.0)),
+            samples.len()
+        );
+    }
+}
