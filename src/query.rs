@@ -141,6 +141,19 @@ impl Filter {
         Ok(())
     }
 
+    /// Adds every condition of `other`, as when a search box's tokens join the command line's
+    /// flags. A date bound in `other` replaces this one's.
+    pub fn extend(&mut self, other: Filter) {
+        self.company.extend(other.company);
+        self.organization.extend(other.organization);
+        self.tag.extend(other.tag);
+        self.speaker.extend(other.speaker);
+        self.kind.extend(other.kind);
+        self.incident.extend(other.incident);
+        self.since = other.since.or(self.since);
+        self.until = other.until.or(self.until);
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == Filter::default()
     }

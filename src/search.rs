@@ -110,6 +110,17 @@ pub enum MatchRank {
     Phrase,
 }
 
+impl MatchRank {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchRank::Fuzzy => "fuzzy",
+            MatchRank::Prefix => "prefix",
+            MatchRank::Words => "words",
+            MatchRank::Phrase => "phrase",
+        }
+    }
+}
+
 /// Where a query matched in one field of a statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldMatch {
