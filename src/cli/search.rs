@@ -236,10 +236,10 @@ mod tests {
     #[test]
     fn lit_text_stays_safe() {
         let s = "a\x1b[2Jé b";
-        assert_eq!(lit(s, &[1..4], Paint(false)), "a␛[2Jé b");
+        assert_eq!(lit(s, &[0..2, 5..7], Paint(false)), "a␛[2Jé b");
         assert_eq!(
-            lit("données ok", &[0..8], Paint(true)),
-            "\x1b[33mdonnées\x1b[0m ok"
+            lit(s, &[0..2, 5..7], Paint(true)),
+            "\x1b[33ma␛\x1b[0m[2J\x1b[33mé\x1b[0m b"
         );
     }
 }
