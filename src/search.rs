@@ -178,8 +178,38 @@ struct Entry {
     statement: u32,
     /// The folded fields in [`Field::ALL`] order, separated by [`SEP`].
     hay: Box<str>,
+    /// Which pairs of adjacent bytes `hay` holds, hashed: a term with a pair the entry lacks
+    /// cannot be in it, which rules out most entries without reading their text.
+    pairs: Pairs,
     /// Position in newest-first order.
     newest: u32,
+}
+
+/// A 512-bit set of hashed byte pairs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Pairs([u64; 8]);
+
+impl Pairs {
+    fn of(s: &str) -> Pairs {
+        let mut p = Pairs::default();
+        for w in s.as_bytes().windows(2) {
+            let h =
+                ((u32::from(w[0]) << 8 | u32::from(w[1])).wrapping_mul(0x9E37_79B1) >> 23) as usize;
+            p.0[h / 64] |= 1 << (h % 64);
+        }
+        p
+    }
+
+    fn union(mut self, other: Pairs) -> Pairs {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        self
+    }
+
+    fn contains(&self, other: &Pairs) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a & b == *b)
+    }
 }
 
 /// Every statement's fields folded once, for searching many times.
@@ -246,29 +276,70 @@ fn letter_mask(w: &str) -> u64 {
     })
 }
 
+/// The entries of some incidents, the first being `corpus.incidents[first]`.
+fn entries_of(incidents: &[Incident], first: usize) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut hay = String::new();
+    let (mut title, mut company) = (String::new(), String::new());
+    for (i, inc) in incidents.iter().enumerate() {
+        // An incident's fields are the same for each of its statements: fold them once.
+        title.clear();
+        fold_field(&inc.title, &mut title, None);
+        company.clear();
+        fold_field(&inc.company, &mut company, None);
+        for (j, st) in inc.statements.iter().enumerate() {
+            hay.clear();
+            for (k, field) in Field::ALL.iter().enumerate() {
+                if k > 0 {
+                    hay.push(SEP);
+                }
+                match field {
+                    Field::Title => hay.push_str(&title),
+                    Field::Company => hay.push_str(&company),
+                    _ => fold_field(&field.text(inc, st), &mut hay, None),
+                }
+            }
+            entries.push(Entry {
+                incident: (first + i) as u32,
+                statement: j as u32,
+                pairs: Pairs::of(&hay),
+                hay: hay.as_str().into(),
+                newest: 0,
+            });
+        }
+    }
+    entries
+}
+
 impl SearchIndex {
     pub fn new(corpus: &Corpus) -> SearchIndex {
-        let mut entries = Vec::with_capacity(corpus.statement_count());
         let mut starts = Vec::with_capacity(corpus.incidents.len());
-        let mut hay = String::new();
-        for (i, inc) in corpus.incidents.iter().enumerate() {
-            starts.push(entries.len() as u32);
-            for (j, st) in inc.statements.iter().enumerate() {
-                hay.clear();
-                for (k, field) in Field::ALL.iter().enumerate() {
-                    if k > 0 {
-                        hay.push(SEP);
-                    }
-                    fold_field(&field.text(inc, st), &mut hay, None);
-                }
-                entries.push(Entry {
-                    incident: i as u32,
-                    statement: j as u32,
-                    hay: hay.as_str().into(),
-                    newest: 0,
-                });
-            }
+        let mut n = 0u32;
+        for inc in &corpus.incidents {
+            starts.push(n);
+            n += inc.statements.len() as u32;
         }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let chunk = corpus.incidents.len().div_ceil(threads).max(1);
+        let entries: Vec<Entry> = if threads <= 1 || corpus.incidents.len() < 256 {
+            entries_of(&corpus.incidents, 0)
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = corpus
+                    .incidents
+                    .chunks(chunk)
+                    .enumerate()
+                    .map(|(k, part)| scope.spawn(move || entries_of(part, k * chunk)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("an indexing thread panicked"))
+                    .collect()
+            })
+        };
+        let mut entries = entries;
         let mut by_date: Vec<u32> = (0..entries.len() as u32).collect();
         let date = |e: &Entry| {
             &corpus.incidents[e.incident as usize].statements[e.statement as usize].date
@@ -284,6 +355,12 @@ impl SearchIndex {
             by_date,
             vocabulary: OnceLock::new(),
         }
+    }
+
+    /// Builds now what the first query with a typo would otherwise build: the corpus's
+    /// vocabulary. An interface may call it on a background thread after loading.
+    pub fn prepare_typos(&self) {
+        self.vocabulary();
     }
 
     /// How many statements the index holds.
@@ -317,7 +394,7 @@ impl SearchIndex {
             }
             let start = self.starts.get(i).copied().unwrap_or(0) as usize;
             for (j, st) in inc.statements.iter().enumerate() {
-                if filter.matches(inc, st) {
+                if filter.matches_statement(inc, st) {
                     bits.set(start + j);
                 }
             }
@@ -354,11 +431,18 @@ impl SearchIndex {
             .map(|t| memmem::Finder::new(t.text.as_bytes()))
             .collect();
         let phrase = q.phrase.as_deref().map(memmem::Finder::new);
+        let pairs = q
+            .terms
+            .iter()
+            .fold(Pairs::default(), |p, t| p.union(Pairs::of(&t.text)));
         let mut matched = Vec::new();
         let mut scored: Vec<(Reverse<i64>, u32, u32)> = Vec::new();
         let mut levels = Vec::with_capacity(q.terms.len());
         let mut consider = |e: u32| {
             let entry = &self.entries[e as usize];
+            if !entry.pairs.contains(&pairs) {
+                return;
+            }
             levels.clear();
             for f in &finders {
                 let level = term_level(&entry.hay, f);
@@ -798,7 +882,7 @@ struct Query {
 struct Term {
     /// Folded.
     text: String,
-    /// A single word, not quoted: typos in it may be forgiven.
+    /// A single word long enough to forgive typos in, not quoted.
     fuzzable: bool,
 }
 
@@ -819,7 +903,8 @@ impl Query {
                 }
             } else {
                 for word in part.split(' ').map(trim).filter(|w| !w.is_empty()) {
-                    let fuzzable = word.chars().all(is_word_char);
+                    let fuzzable =
+                        word.chars().all(is_word_char) && max_edits(word.chars().count()) > 0;
                     terms.push(Term {
                         text: word,
                         fuzzable,
