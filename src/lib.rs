@@ -6,6 +6,7 @@
 //! - [`parse`]: one file's text into an incident, with a diagnostic for every broken rule.
 //! - [`check`]: diagnostics, and the rules that span files.
 //! - [`query`]: filters shared by every command and the search box.
+//! - [`search`]: matching and ranking statements for a query, with what to highlight.
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
@@ -19,6 +20,7 @@ pub mod generate;
 pub mod model;
 pub mod parse;
 pub mod query;
+pub mod search;
 pub mod store;
 pub mod text;
 

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod list;
+pub mod search;
 pub mod show;
 
 use std::io::{self, IsTerminal, Write};
@@ -37,6 +38,8 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Search statements as you would type: accent- and typo-tolerant, with filters
+    Search(search::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,6 +187,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
