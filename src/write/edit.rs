@@ -154,17 +154,33 @@ pub fn document(text: &str) -> Result<DocumentMut, String> {
 /// way to `[[key]]` tables at the end of the file; a non-empty one gets an inline table.
 pub fn push_into_inline_array(doc: &mut DocumentMut, key: &str, entry: &Table) -> bool {
     let next = last_position(doc) + 1;
-    let Some(item) = doc.get_mut(key) else {
+    let Some(item) = doc.as_table_mut().get_mut(key) else {
         return false;
     };
     match item {
         Item::Value(Value::Array(array)) if array.is_empty() => {
             let mut entry = entry.clone();
             entry.set_position(next);
-            entry.decor_mut().set_prefix("\n");
             let mut tables = ArrayOfTables::new();
             tables.push(entry);
             *item = Item::ArrayOfTables(tables);
+            // The key's own whitespace and comments would end up inside the `[[key]]` header;
+            // they go before it instead.
+            let mut key_decor = doc.key_mut(key).map(|mut k| {
+                let d = k.leaf_decor().clone();
+                k.leaf_decor_mut().clear();
+                d
+            });
+            let prefix = key_decor
+                .as_mut()
+                .and_then(|d| d.prefix().and_then(|p| p.as_str()).map(str::to_string))
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "\n".into());
+            if let Some(Item::ArrayOfTables(tables)) = doc.get_mut(key)
+                && let Some(t) = tables.get_mut(0)
+            {
+                t.decor_mut().set_prefix(prefix);
+            }
             true
         }
         Item::Value(Value::Array(array)) => {
@@ -404,6 +420,19 @@ mod tests {
         assert_eq!(
             doc.to_string(),
             "a = 1\n\n# Verdicts\n\n[[contradictions]]\nbetween = [\"x\", \"z\"]\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_inline_array_gives_way_to_tables() {
+        let text = "title = \"t\"\n\n# Said on the record\nstatements = []  # c\n";
+        let mut doc = document(text).unwrap();
+        let mut t = Table::new();
+        t.insert("id", Item::Value("x".into()));
+        assert!(push_into_inline_array(&mut doc, "statements", &t));
+        assert_eq!(
+            doc.to_string(),
+            "title = \"t\"\n\n# Said on the record\n[[statements]]\nid = \"x\"\n"
         );
     }
 }
