@@ -91,15 +91,10 @@ pub enum WriteError {
     #[error(transparent)]
     Ref(#[from] RefError),
     #[error(
-        "`{a}` and `{b}` already have a verdict ({verdict}) in {}: pass --replace to change it",
-        path.display()
+        "`{}` and `{}` already have a verdict ({}) in {}: pass --replace to change it",
+        .0.a, .0.b, .0.verdict, .0.path.display()
     )]
-    AlreadyTagged {
-        a: StatementRef,
-        b: StatementRef,
-        verdict: Verdict,
-        path: PathBuf,
-    },
+    AlreadyTagged(Box<Tagged>),
     #[error("`{0}` and `{1}` have no verdict to remove")]
     NotTagged(StatementRef, StatementRef),
     #[error("{}", invalid_message(.0))]
@@ -117,6 +112,16 @@ pub enum WriteError {
     Io(PathBuf, &'static str, io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A verdict a pair already has.
+#[derive(Debug)]
+pub struct Tagged {
+    pub a: StatementRef,
+    pub b: StatementRef,
+    pub verdict: Verdict,
+    /// The file that holds it.
+    pub path: PathBuf,
 }
 
 fn invalid_message(problems: &[(String, String)]) -> String {
@@ -271,12 +276,12 @@ pub fn tag(
         .find(|(_, c)| c.involves_pair(&req.a, &req.b))
         && !req.replace
     {
-        return Err(WriteError::AlreadyTagged {
+        return Err(WriteError::AlreadyTagged(Box::new(Tagged {
             a: earlier,
             b: later,
             verdict: c.verdict,
             path: inc.path.clone(),
-        });
+        })));
     }
     let target = tag_target(corpus, &req.a, &req.b)?;
     let claim = given(&req.claim);
@@ -297,12 +302,12 @@ pub fn tag(
                 .iter()
                 .find(|c| c.involves_pair(&earlier, &later));
             match existing {
-                Some(c) if !req.replace => Err(WriteError::AlreadyTagged {
+                Some(c) if !req.replace => Err(WriteError::AlreadyTagged(Box::new(Tagged {
                     a: earlier.clone(),
                     b: later.clone(),
                     verdict: c.verdict,
                     path: fresh.path.clone(),
-                }),
+                }))),
                 Some(_) => {
                     let mut doc = edit::document(text).map_err(|e| unwritable(fresh, e))?;
                     let entry = find_entry(&mut doc, &fresh.id, &earlier, &later)

@@ -48,7 +48,7 @@ pub enum Command {
     /// Create a new incident file
     New(new::Args),
     /// Append a statement to an incident
-    Add(add::Args),
+    Add(Box<add::Args>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
