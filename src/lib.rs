@@ -10,6 +10,7 @@
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
@@ -23,6 +24,7 @@ pub mod query;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod write;
 
 pub use check::{Diagnostic, Severity};
 pub use model::{Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict};
