@@ -1,9 +1,14 @@
 //! The command line: argument definitions and one module per command. Each command writes to
 //! any `io::Write` and returns an exit status; `main` only parses and dispatches.
 
+pub mod add;
 pub mod check;
 pub mod list;
+pub mod new;
+pub mod search;
 pub mod show;
+pub mod tag;
+pub mod untag;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -37,6 +42,16 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Search statements as you would type: accent- and typo-tolerant, with filters
+    Search(search::Args),
+    /// Record a verdict about two statements (`--verdict contradicts`)
+    Tag(tag::Args),
+    /// Remove the verdict about two statements
+    Untag(untag::Args),
+    /// Create a new incident file
+    New(new::Args),
+    /// Append a statement to an incident
+    Add(Box<add::Args>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,6 +90,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Tui(#[from] crate::tui::TuiError),
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
 }
 
 /// What every command gets: where the corpus is, and how to print.
@@ -190,6 +207,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             crate::tui::run(&cx.dir)?;
             Status::Ok
         }
+        Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
+        Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
+        Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
+        Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
+        Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
