@@ -63,7 +63,10 @@ fn run(dir: &Path) {
     let mut terminal = offscreen(120, 40);
     draw_offscreen(&mut terminal, &app);
     let first = start.elapsed();
-    println!("corpus: {incidents} incidents, {statements} statements ({})", dir.display());
+    println!(
+        "corpus: {incidents} incidents, {statements} statements ({})",
+        dir.display()
+    );
     println!(
         "first frame: {:.1} ms after start (load {:.1} ms, index {:.1} ms, draw {:.2} ms)",
         ms(first),

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use onrecord::store;
 use onrecord::tui::app::{Pane, View};
-use onrecord::tui::{Action, App, Config, Effect, render_to_string, update};
+use onrecord::tui::{Action, App, Config, Effect, perform_inline, render_to_string, update};
 
 const FIXTURES: &str = "tests/fixtures/tui";
 
@@ -217,6 +217,105 @@ fn any_size_draws_without_panicking() {
     }
 }
 
+/// Types into the search box, answering each query on the spot as the worker would.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        if let Some(effect) = update(app, Action::Input(c)) {
+            perform_inline(app, effect);
+        }
+    }
+}
+
+#[test]
+fn search_narrows_as_you_type_and_enter_jumps() {
+    let mut app = app(80, 24);
+    app.press("j");
+    let before = selected(&app);
+    let effect = app.press("/").expect("opening search asks for results");
+    perform_inline(&mut app, effect);
+    assert_eq!(app.view, View::Search);
+    assert_eq!(
+        app.search.hits.len(),
+        7,
+        "an empty box lists every statement"
+    );
+    type_text(&mut app, "overh");
+    assert_eq!(app.search.input, "overh");
+    let found: Vec<_> = app
+        .search
+        .hits
+        .iter()
+        .map(|h| {
+            app.corpus.incidents[h.incident].statements[h.statement]
+                .id
+                .clone()
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.contains(&"launch-claim".to_string()), "{found:?}");
+    app.press("Down");
+    assert_eq!(app.search.selected, 1);
+    app.press("Esc");
+    assert_eq!(app.view, View::Browse);
+    assert_eq!(selected(&app), before, "Esc returns to where you were");
+    let effect = app.press("/").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.search.input, "overh", "the box keeps what was typed");
+    let effect = app.press("ctrl-u").unwrap();
+    perform_inline(&mut app, effect);
+    type_text(&mut app, "company:globex reduce");
+    assert_eq!(app.search.hits.len(), 1);
+    app.press("Enter");
+    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.focus, Pane::Statements);
+    assert_eq!(
+        selected(&app),
+        (
+            "globex-corp-layoffs".to_string(),
+            "notice-filed".to_string()
+        )
+    );
+}
+
+#[test]
+fn a_bad_filter_token_says_why_and_keeps_the_results() {
+    let mut app = app(80, 24);
+    let effect = app.press("/").unwrap();
+    perform_inline(&mut app, effect);
+    type_text(&mut app, "overh");
+    assert_eq!(app.search.hits.len(), 2);
+    type_text(&mut app, " since:2024-1");
+    assert!(app.search.error.as_ref().unwrap().contains("2024-11"));
+    assert_eq!(
+        app.search.hits.len(),
+        2,
+        "the last good query's results stay"
+    );
+    let effect = app.press("Backspace");
+    assert!(effect.is_none(), "`since:2024-` is still a bad date");
+    let effect = app.press("Backspace").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.search.error, None);
+}
+
+#[test]
+fn stale_search_answers_are_dropped() {
+    let mut app = app(80, 24);
+    let old = app.press("/").unwrap();
+    type_text(&mut app, "x");
+    let Effect::Search { generation, .. } = old else {
+        panic!("a search")
+    };
+    update(
+        &mut app,
+        Action::Results(generation, Vec::new(), Default::default()),
+    );
+    assert!(
+        !app.search.hits.is_empty(),
+        "an older answer does not replace a newer one"
+    );
+}
+
 // ---- snapshots --------------------------------------------------------------------------
 
 fn snapshot(name: &str, app: &App) {
@@ -239,6 +338,13 @@ fn snapshots_of_every_view() {
         snapshot("browse_hostile", &app);
         app.press("j");
         snapshot("browse_wide", &app);
+        let effect = app.press("/").unwrap();
+        perform_inline(&mut app, effect);
+        type_text(&mut app, "mug");
+        // The time the search took is the one figure that differs between runs.
+        app.search.took = Default::default();
+        snapshot("search", &app);
+        app.press("Esc");
         app.press("?");
         snapshot("help", &app);
         app.press("Esc");
@@ -435,6 +541,15 @@ fn end_to_end_in_tmux() {
         "{buffer:?}"
     );
     assert!(buffer.contains("The Daily Planet"), "{buffer:?}");
+
+    // Search narrows as you type; Enter opens the statement in its incident.
+    t.keys(&["/"]);
+    t.wait_for("7 results");
+    t.keys(&["-l", "workforce"]);
+    t.wait_for("1 result ");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Globex Corp — ");
+    assert!(screen.contains("There will be no layoffs"), "{screen}");
 
     // Help lists keys from the keymap; a tiny terminal says so; q quits.
     t.keys(&["?"]);

@@ -79,8 +79,20 @@ actions! {
         Copy => "copy",
         /// Close this view and go back
         Back => "back",
+        /// Search the whole corpus as you type
+        Search => "search",
+        /// Open the selected result in its incident
+        Open => "open",
+        /// Delete the character before the cursor
+        DeleteChar => "delete-char",
+        /// Clear the search box
+        ClearInput => "clear",
     }
     events {
+        /// Type a character into the search box
+        Input(char),
+        /// Search results arrived for a query: its generation, the hits, how long they took
+        Results(u64, Vec<crate::search::Hit>, std::time::Duration),
         /// The terminal is now this many columns and rows
         Resize(u16, u16),
         /// A mouse click at this column and row
@@ -102,4 +114,11 @@ pub enum Effect {
     Edit { path: std::path::PathBuf, line: u32 },
     /// Put this text on the clipboard through the terminal (OSC 52).
     Copy(String),
+    /// Search for this text among the statements that pass this filter, off the drawing
+    /// thread; the answer comes back as [`Action::Results`] with the same generation.
+    Search {
+        generation: u64,
+        filter: crate::query::Filter,
+        text: String,
+    },
 }

@@ -3,13 +3,18 @@
 //! the views only read it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use ratatui::layout::Rect;
 
-use super::action::Effect;
+use crossterm::event::KeyCode;
+
+use super::action::{Action, Effect};
 use super::config::Config;
 use super::keymap::{Key, Mode};
 use crate::model::{Contradiction, Incident, Statement, StatementRef};
+use crate::search::Hit;
 use crate::store::Corpus;
 
 /// Which view fills the screen.
@@ -18,6 +23,7 @@ pub enum View {
     Browse,
     Help,
     Failed,
+    Search,
 }
 
 /// Which pane of the browse view takes the movement keys.
@@ -134,9 +140,35 @@ pub fn inner_rows(r: Rect) -> usize {
     usize::from(r.height.saturating_sub(2))
 }
 
+/// The search box and what it found.
+#[derive(Debug, Default)]
+pub struct Search {
+    pub input: String,
+    /// Counts queries and reloads; results of an older one are dropped when they arrive.
+    pub generation: u64,
+    /// The generation the shown hits answer.
+    pub answered: u64,
+    pub hits: Vec<Hit>,
+    /// Position in `hits`.
+    pub selected: usize,
+    pub offset: usize,
+    /// The search box's filter tokens do not parse: why.
+    pub error: Option<String>,
+    /// How long the shown hits took to find.
+    pub took: Duration,
+}
+
+impl Search {
+    /// Whether a query is out and its answer has not come back.
+    pub fn pending(&self) -> bool {
+        self.answered < self.generation
+    }
+}
+
 /// The interface's state.
 pub struct App {
-    pub corpus: Corpus,
+    /// Shared with the search worker, which reads it on its own thread.
+    pub corpus: Arc<Corpus>,
     pub index: Index,
     pub config: Config,
     pub view: View,
@@ -157,13 +189,14 @@ pub struct App {
     /// The terminal's size, columns × rows.
     pub size: (u16, u16),
     pub message: Option<Message>,
+    pub search: Search,
 }
 
 impl App {
     pub fn new(corpus: Corpus, config: Config) -> App {
         let index = Index::new(&corpus);
         let mut app = App {
-            corpus,
+            corpus: Arc::new(corpus),
             index,
             config,
             view: View::Browse,
@@ -179,6 +212,7 @@ impl App {
             failed_scroll: 0,
             size: (80, 24),
             message: None,
+            search: Search::default(),
         };
         app.select_incident(0);
         app
@@ -190,13 +224,22 @@ impl App {
             View::Browse => Mode::Browse,
             View::Help => Mode::Help,
             View::Failed => Mode::Failed,
+            View::Search => Mode::Search,
         }
     }
 
     /// Dispatches a key through the keymap; unbound keys do nothing.
     pub fn key(&mut self, key: Key) -> Option<Effect> {
         self.message = None;
-        let action = self.config.keymap.lookup(self.mode(), key)?;
+        let action = match self.config.keymap.lookup(self.mode(), key) {
+            Some(a) => a,
+            None => match key.code {
+                KeyCode::Char(c) if self.mode().takes_text() && !key.ctrl && !key.alt => {
+                    Action::Input(c)
+                }
+                _ => return None,
+            },
+        };
         super::update::update(self, action)
     }
 
@@ -213,6 +256,18 @@ impl App {
     pub fn selected_incident(&self) -> Option<&Incident> {
         let &i = self.index.incidents.get(self.incident)?;
         self.corpus.incidents.get(i)
+    }
+
+    /// Selects a statement in the browse view, wherever it is.
+    pub fn go_to(&mut self, (ii, si): Pos) {
+        let Some(at) = self.index.incidents.iter().position(|&i| i == ii) else {
+            return;
+        };
+        self.select_incident(at);
+        if let Some(p) = self.statement_order.iter().position(|&s| s == si) {
+            self.statement = p;
+        }
+        self.scroll_into_view();
     }
 
     pub fn selected_pos(&self) -> Option<Pos> {
@@ -256,8 +311,14 @@ impl App {
     pub fn replace_corpus(&mut self, corpus: Corpus) {
         let incident = self.selected_incident().map(|i| i.id.clone());
         let statement = self.selected_statement().map(|(_, s)| s.id.clone());
-        self.corpus = corpus;
+        self.corpus = Arc::new(corpus);
         self.index = Index::new(&self.corpus);
+        // Hits index into the old corpus: drop them, and any answer still on its way.
+        self.search.generation += 1;
+        self.search.answered = self.search.generation;
+        self.search.hits.clear();
+        self.search.selected = 0;
+        self.search.offset = 0;
         let at = incident
             .and_then(|id| {
                 self.index

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Areas, Pane, inner_rows};
+use super::app::{App, Areas, Pane, Pos, inner_rows};
 use super::config::Theme;
 use super::draw::pane;
 use super::safe::{self, fit};
@@ -221,11 +221,17 @@ fn field(out: &mut Vec<Line<'static>>, name: &str, value: &str, width: u16, them
 /// The selected statement in full, wrapped to `width` cells: shared with `update`, which
 /// needs to know how far it may scroll.
 pub fn detail_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    statement_lines(app, app.selected_pos(), width)
+}
+
+/// The statement at `pos` in full, wrapped to `width` cells.
+pub fn statement_lines(app: &App, pos: Option<Pos>, width: u16) -> Vec<Line<'static>> {
     let theme = &app.config.theme;
-    let Some((inc, st)) = app.selected_statement() else {
+    let Some(pos) = pos else {
         return vec![Line::from("No statement selected.")];
     };
-    let pos = app.selected_pos().unwrap_or_default();
+    let inc = &app.corpus.incidents[pos.0];
+    let st = &inc.statements[pos.1];
     let w = usize::from(width.max(1));
     let mut out: Vec<Line<'static>> = Vec::new();
     let mut who = vec![Span::styled(

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::app::{App, Areas, MIN_HEIGHT, MIN_WIDTH, View};
-use super::{browse, failed, help, safe};
+use super::{browse, failed, help, safe, search};
 
 /// Draws the screen.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -21,6 +21,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         View::Browse => browse::draw(frame, app, &areas),
         View::Help => help::draw(frame, app, areas.body),
         View::Failed => failed::draw(frame, app, areas.body),
+        View::Search => search::draw(frame, app, areas.body),
     }
     status(frame, app, areas.status);
 }

@@ -9,16 +9,25 @@ use super::action::Action;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     Browse,
+    Search,
     Help,
     Failed,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Browse, Mode::Help, Mode::Failed];
+    pub const ALL: [Mode; 4] = [Mode::Browse, Mode::Search, Mode::Help, Mode::Failed];
+
+    /// Whether characters no key binds are typed into a text box.
+    pub fn takes_text(self) -> bool {
+        self == Mode::Search
+    }
 
     pub fn title(self) -> &'static str {
         match self {
             Mode::Browse => "Browsing",
+            Mode::Search => {
+                "Searching (type to narrow; company: speaker: tag: kind: since: until: incident: filter)"
+            }
             Mode::Help => "Help",
             Mode::Failed => "Files that failed to load",
         }
@@ -163,6 +172,7 @@ const DEFAULTS: &[(Mode, &str, Action, bool)] = {
         (Browse, "Home", A::Top, false),
         (Browse, "G", A::Bottom, false),
         (Browse, "End", A::Bottom, false),
+        (Browse, "/", A::Search, true),
         (Browse, "y", A::Copy, true),
         (Browse, "e", A::Edit, true),
         (Browse, "r", A::Reload, true),
@@ -170,6 +180,16 @@ const DEFAULTS: &[(Mode, &str, Action, bool)] = {
         (Browse, "Esc", A::Back, false),
         (Browse, "?", A::Help, true),
         (Browse, "q", A::Quit, true),
+        (Search, "Esc", A::Back, true),
+        (Search, "Enter", A::Open, true),
+        (Search, "Down", A::Down, true),
+        (Search, "ctrl-n", A::Down, false),
+        (Search, "Up", A::Up, false),
+        (Search, "ctrl-p", A::Up, false),
+        (Search, "PageDown", A::PageDown, false),
+        (Search, "PageUp", A::PageUp, false),
+        (Search, "Backspace", A::DeleteChar, false),
+        (Search, "ctrl-u", A::ClearInput, true),
         (Help, "j", A::Down, false),
         (Help, "Down", A::Down, false),
         (Help, "k", A::Up, false),

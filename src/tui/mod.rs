@@ -14,11 +14,13 @@ pub mod failed;
 pub mod help;
 pub mod keymap;
 pub mod safe;
+pub mod search;
 pub mod update;
+pub mod worker;
 
 use std::io::{self, Write};
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
@@ -99,21 +101,30 @@ fn install_panic_hook() {
 fn event_loop(terminal: &mut Term, app: &mut App, dir: &Path) -> Result<(), TuiError> {
     let size = terminal.size()?;
     update(app, Action::Resize(size.width, size.height));
+    let worker = worker::Worker::start(app.corpus.clone());
     loop {
         terminal.draw(|f| draw::draw(f, app))?;
+        // While a search is out, wake often to pick up its answer; otherwise sleep until
+        // the next event.
+        let wait = if app.search.pending() {
+            Duration::from_millis(4)
+        } else {
+            Duration::from_secs(3600)
+        };
+        let mut ready = event::poll(wait)?;
         // Handle every event already waiting before drawing again, so held keys never queue
         // up behind frames.
-        let mut ev = event::read()?;
-        loop {
+        while ready {
+            let ev = event::read()?;
             if let Some(effect) = handle(app, ev)
-                && perform(terminal, app, dir, effect)?
+                && perform(terminal, app, dir, &worker, effect)?
             {
                 return Ok(());
             }
-            if !event::poll(std::time::Duration::ZERO)? {
-                break;
-            }
-            ev = event::read()?;
+            ready = event::poll(Duration::ZERO)?;
+        }
+        while let Some((generation, hits, took)) = worker.answer() {
+            update(app, Action::Results(generation, hits, took));
         }
     }
 }
@@ -134,10 +145,24 @@ pub fn handle(app: &mut App, ev: Event) -> Option<Effect> {
 }
 
 /// Performs an effect; true when the interface should close.
-fn perform(terminal: &mut Term, app: &mut App, dir: &Path, effect: Effect) -> io::Result<bool> {
+fn perform(
+    terminal: &mut Term,
+    app: &mut App,
+    dir: &Path,
+    worker: &worker::Worker,
+    effect: Effect,
+) -> io::Result<bool> {
     match effect {
         Effect::Quit => return Ok(true),
-        Effect::Reload => reload(app, dir),
+        Effect::Search {
+            generation,
+            filter,
+            text,
+        } => worker.ask(generation, filter, text),
+        Effect::Reload => {
+            reload(app, dir);
+            worker.use_corpus(app.corpus.clone());
+        }
         Effect::Copy(text) => {
             let out = terminal.backend_mut();
             out.write_all(osc52(&text).as_bytes())?;
@@ -149,7 +174,10 @@ fn perform(terminal: &mut Term, app: &mut App, dir: &Path, effect: Effect) -> io
             *terminal = enter()?;
             terminal.clear()?;
             match status {
-                Ok(()) => reload(app, dir),
+                Ok(()) => {
+                    reload(app, dir);
+                    worker.use_corpus(app.corpus.clone());
+                }
                 Err(e) => {
                     app.message = Some(app::Message {
                         text: e,
@@ -210,6 +238,22 @@ fn run_editor(path: &Path, line: u32) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("the editor `{program}` exited with {status}"))
+    }
+}
+
+/// Performs an effect on the spot, the search included: what the event loop does, minus the
+/// terminal, the editor and the worker thread. For tests and the benchmark.
+pub fn perform_inline(app: &mut App, effect: Effect) {
+    if let Effect::Search {
+        generation,
+        filter,
+        text,
+    } = effect
+    {
+        let started = Instant::now();
+        let index = crate::search::SearchIndex::new(&app.corpus);
+        let hits = index.search(&app.corpus, &text, &filter, worker::LIMIT);
+        update(app, Action::Results(generation, hits, started.elapsed()));
     }
 }
 

@@ -23,7 +23,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::Back => match app.view {
             View::Help => app.view = app.back,
-            View::Failed => app.view = View::Browse,
+            View::Failed | View::Search => app.view = View::Browse,
             View::Browse => {
                 app.message = None;
                 app.focus = match app.focus {
@@ -33,6 +33,40 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             }
         },
         Action::Reload => return Some(Effect::Reload),
+        Action::Search => {
+            app.view = View::Search;
+            return query(app);
+        }
+        Action::Input(c) => {
+            app.search.input.push(c);
+            return query(app);
+        }
+        Action::DeleteChar => {
+            app.search.input.pop();
+            return query(app);
+        }
+        Action::ClearInput => {
+            app.search.input.clear();
+            return query(app);
+        }
+        Action::Results(generation, hits, took) => {
+            // An answer to a query typed over since, or to a corpus since reloaded, is stale.
+            if generation == app.search.generation {
+                app.search.answered = generation;
+                app.search.hits = hits;
+                app.search.took = took;
+                app.search.selected = 0;
+                app.search.offset = 0;
+            }
+        }
+        Action::Open => {
+            if let Some(hit) = app.search.hits.get(app.search.selected) {
+                let pos = (hit.incident, hit.statement);
+                app.view = View::Browse;
+                app.focus = Pane::Statements;
+                app.go_to(pos);
+            }
+        }
         Action::Edit => {
             let Some((inc, st)) = app.selected_statement() else {
                 return note(app, "No statement selected to edit", true);
@@ -115,6 +149,25 @@ fn note(app: &mut App, text: &str, error: bool) -> Option<Effect> {
     None
 }
 
+/// Sends the search box's text off to be searched, or shows why its filter tokens are wrong.
+fn query(app: &mut App) -> Option<Effect> {
+    match crate::query::parse_query(&app.search.input) {
+        Ok((filter, text)) => {
+            app.search.error = None;
+            app.search.generation += 1;
+            Some(Effect::Search {
+                generation: app.search.generation,
+                filter,
+                text,
+            })
+        }
+        Err(e) => {
+            app.search.error = Some(e.to_string());
+            None
+        }
+    }
+}
+
 /// Rows in the focused list or text, for PgUp/PgDn.
 fn page(app: &App) -> usize {
     let Some(areas) = app.areas() else { return 1 };
@@ -122,6 +175,7 @@ fn page(app: &App) -> usize {
         (View::Browse, Pane::Incidents) => inner_rows(areas.incidents),
         (View::Browse, Pane::Statements) => inner_rows(areas.statements),
         (View::Browse, Pane::Detail) => inner_rows(areas.detail),
+        (View::Search, _) => inner_rows(super::search::results_area(areas.body)),
         _ => inner_rows(areas.body),
     };
     rows.saturating_sub(1).max(1)
@@ -151,6 +205,12 @@ fn step(app: &mut App, by: isize) {
             });
             let max = failed::lines(app, width).len().saturating_sub(rows);
             app.failed_scroll = app.failed_scroll.saturating_add_signed(by).min(max);
+        }
+        View::Search => {
+            let rows = areas.map_or(1, |a| inner_rows(super::search::results_area(a.body)));
+            let s = &mut app.search;
+            s.selected = moved(s.selected, by, s.hits.len());
+            keep_visible(s.selected, &mut s.offset, rows);
         }
         View::Browse => match app.focus {
             Pane::Incidents => {
