@@ -9,10 +9,12 @@
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
 pub mod check;
+pub mod diff;
 pub mod cli;
 pub mod fold;
 pub mod generate;
