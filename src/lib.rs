@@ -10,6 +10,8 @@
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
+//! - [`suggest`]: candidate contradictions, ranked, with their reasons.
+//! - [`timeline`]: what an organization said by date, or a claim against what it said later.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
@@ -22,6 +24,7 @@ pub mod model;
 pub mod parse;
 pub mod query;
 pub mod store;
+pub mod suggest;
 pub mod text;
 
 pub use check::{Diagnostic, Severity};

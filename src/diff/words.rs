@@ -6,6 +6,9 @@
 //! "definitivement" are one word, and keeps byte offsets back into the original text so a
 //! change can be quoted as it was written.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::fold::fold;
 
 /// What a token is.
@@ -313,6 +316,35 @@ pub const OPPOSED: &[(&str, &[&str], &str, &[&str])] = &[
     ("profit", &["profit*", "benefice*", "gain*"], "loss", &["loss*", "lost", "perte*", "deficit*"]),
 ];
 
+type Entry = (&'static str, &'static str, Category);
+
+/// The lexicon by first word, so that reading a text costs a lookup a word, not a scan of
+/// every phrase: 100,000 statements are read for every `suggest`.
+struct LexiconIndex {
+    exact: HashMap<&'static str, Vec<Entry>>,
+    /// Phrases whose first word is a prefix pattern (`pause*`), tried at every word.
+    prefixed: Vec<Entry>,
+}
+
+fn lexicon_index() -> &'static LexiconIndex {
+    static INDEX: OnceLock<LexiconIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut exact: HashMap<&'static str, Vec<Entry>> = HashMap::new();
+        let mut prefixed = Vec::new();
+        for &(class, category, phrases) in LEXICON {
+            for &p in phrases {
+                let first = p.split(' ').next().unwrap_or(p);
+                if first.ends_with('*') {
+                    prefixed.push((p, class, category));
+                } else {
+                    exact.entry(first).or_default().push((p, class, category));
+                }
+            }
+        }
+        LexiconIndex { exact, prefixed }
+    })
+}
+
 /// Whether a folded word matches a pattern (`*` at the end: any word starting so).
 pub fn matches_pattern(word: &str, pattern: &str) -> bool {
     match pattern.strip_suffix('*') {
@@ -476,13 +508,13 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
             continue;
         }
         let mut best: Option<(usize, &'static str, Category)> = None;
-        for &(class, category, phrases) in LEXICON {
-            for p in phrases.iter() {
-                if let Some(n) = phrase_at(words, i, p)
-                    && best.is_none_or(|(m, ..)| n > m)
-                {
-                    best = Some((n, class, category));
-                }
+        let index = lexicon_index();
+        let exact = index.exact.get(words[i].key.as_str()).into_iter().flatten();
+        for &(p, class, category) in exact.chain(index.prefixed.iter()) {
+            if let Some(n) = phrase_at(words, i, p)
+                && best.is_none_or(|(m, ..)| n > m)
+            {
+                best = Some((n, class, category));
             }
         }
         let Some((n, class, category)) = best else {
@@ -750,12 +782,27 @@ pub fn stem(word: &str) -> String {
     w.to_string()
 }
 
+/// Whether a folded word carries no subject of its own ("the", "nous", "pas").
+pub fn is_stopword(word: &str) -> bool {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+        .contains(word)
+}
+
+/// Whether a folded word could say what a statement is about: not a stop word, not a number,
+/// three letters or more.
+pub fn is_content(word: &str) -> bool {
+    word.len() >= 3
+        && !word.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && !is_stopword(word)
+}
+
 /// The words a statement is about: folded, stemmed, without stop words or numbers.
 pub fn content_terms(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .words
         .iter()
-        .filter(|w| !w.number && w.key.chars().count() >= 3 && !STOPWORDS.contains(&w.key.as_str()))
+        .filter(|w| !w.number && is_content(&w.key))
         .map(|w| stem(&w.key))
         .collect();
     v.sort_unstable();

@@ -1,0 +1,429 @@
+//! Candidate contradictions: pairs of statements of one organization, earlier and later, that
+//! speak of the same thing and differ in what they claim about it.
+//!
+//! Diffing every pair is out of reach on a large corpus, so statements are indexed by the
+//! words they are about (folded, stemmed, from `text` and `translation`, which also meets
+//! French and English), and only pairs sharing rare enough words are scored. A pair's score
+//! is how alike the two are (cosine of their words weighted by rarity within the
+//! organization) times the weight of what changed between them: a negation flipped on a word
+//! they share weighs most, a hedge that appears on one side least, so that "we do not sell"
+//! then "we have never sold and never will" ranks below a real contradiction.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::diff::words::{self, Analysis, TokenKind, analyze, tokenize};
+use crate::diff::{Change, ChangeKind, changes, comparable};
+use crate::fold::fold;
+use crate::model::{Incident, Statement, StatementRef};
+use crate::query::Filter;
+use crate::store::Corpus;
+
+/// A candidate contradiction for a person to judge.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// Earlier, later.
+    pub between: [StatementRef; 2],
+    pub score: f64,
+    /// What changed, in plain words.
+    pub reasons: Vec<String>,
+    /// The words both statements are about.
+    pub shared_terms: Vec<String>,
+}
+
+/// A pair is scored only when it is at least this alike.
+const MIN_SIMILARITY: f64 = 0.12;
+/// What changed must weigh at least this much: a hedge appearing on one side alone does not.
+const MIN_EVIDENCE: f64 = 0.3;
+/// Words more common than this within one organization are left out of the index (they still
+/// count in the similarity): pairing on them would be quadratic and tell little.
+const MAX_POSTINGS: usize = 200;
+
+/// One statement's words, interned.
+struct Profile {
+    /// Sorted, unique term ids.
+    terms: Vec<u32>,
+}
+
+/// Interned stems, with the first word seen for each, to show people.
+#[derive(Default)]
+struct Terms {
+    ids: HashMap<String, u32>,
+    shown: Vec<String>,
+}
+
+impl Terms {
+    fn id(&mut self, stem: String, surface: &str) -> u32 {
+        if let Some(&id) = self.ids.get(&stem) {
+            return id;
+        }
+        let id = self.shown.len() as u32;
+        self.shown.push(surface.to_string());
+        self.ids.insert(stem, id);
+        id
+    }
+}
+
+fn push_terms(text: &str, terms: &mut Terms, out: &mut Vec<u32>) {
+    for t in tokenize(text) {
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        let key = fold(t.text(text));
+        if words::is_content(&key) {
+            out.push(terms.id(words::stem(&key), &key));
+        }
+    }
+}
+
+fn profile(st: &Statement, terms: &mut Terms) -> Profile {
+    let mut v = Vec::new();
+    push_terms(&st.text, terms, &mut v);
+    if let Some(t) = &st.translation {
+        push_terms(t, terms, &mut v);
+    }
+    v.sort_unstable();
+    v.dedup();
+    Profile { terms: v }
+}
+
+/// The terms two sorted id lists share.
+fn shared(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// How much a change counts as evidence of a contradiction.
+fn weight(c: &Change, shared_stems: &HashSet<String>, a: &Analysis, b: &Analysis) -> f64 {
+    let both = !c.a.is_empty() && !c.b.is_empty();
+    match c.kind {
+        ChangeKind::NegationLost | ChangeKind::NegationGained => {
+            // A negation that bears on a word both statements use is the strongest sign.
+            let negated = if c.kind == ChangeKind::NegationLost {
+                words::negated_stems(a)
+            } else {
+                words::negated_stems(b)
+            };
+            if negated.iter().any(|s| shared_stems.contains(s)) {
+                1.0
+            } else {
+                0.45
+            }
+        }
+        ChangeKind::Opposed => 0.8,
+        ChangeKind::RestrictionAdded | ChangeKind::RestrictionDropped => 0.6,
+        ChangeKind::Time if both => 0.7,
+        ChangeKind::Time => 0.35,
+        ChangeKind::Quantity if both => 0.5,
+        ChangeKind::Quantity => 0.3,
+        ChangeKind::Number => 0.4,
+        ChangeKind::Hedge if both => 0.45,
+        ChangeKind::Hedge => 0.15,
+    }
+}
+
+/// Statements in the order a pair names them: by date, then incident, then file order.
+type Key<'a> = (crate::model::Date, &'a str, usize);
+
+struct Member<'a> {
+    incident: &'a Incident,
+    statement: &'a Statement,
+    key: Key<'a>,
+    matches: bool,
+}
+
+/// Scores one pair (`a` earlier): the suggestion, when the pair is alike enough and what
+/// changed weighs enough.
+fn score_pair(
+    a: &Statement,
+    b: &Statement,
+    shared_terms: &[u32],
+    similarity: f64,
+    terms: &Terms,
+    stems_of: &HashMap<u32, String>,
+) -> Option<(f64, Vec<String>, Vec<String>)> {
+    let (_, ta, tb) = comparable(a, b);
+    let (aa, ab) = (analyze(ta), analyze(tb));
+    let found = changes(ta, &aa, tb, &ab);
+    if found.is_empty() {
+        return None;
+    }
+    let shared_stems: HashSet<String> = shared_terms
+        .iter()
+        .filter_map(|t| stems_of.get(t).cloned())
+        .collect();
+    let mut weighted: Vec<(f64, &Change)> = found
+        .iter()
+        .map(|c| (weight(c, &shared_stems, &aa, &ab), c))
+        .collect();
+    weighted.sort_by(|x, y| y.0.total_cmp(&x.0));
+    // The strongest change counts fully, the others less and less.
+    let evidence: f64 = weighted
+        .iter()
+        .enumerate()
+        .map(|(i, (w, _))| w / (1 + i) as f64)
+        .sum();
+    if evidence < MIN_EVIDENCE {
+        return None;
+    }
+    let score = similarity.sqrt() * (1.0 - (-1.5 * evidence).exp());
+    let reasons = weighted.iter().map(|(_, c)| c.describe()).collect();
+    let mut shown: Vec<String> = shared_terms
+        .iter()
+        .map(|&t| terms.shown[t as usize].clone())
+        .collect();
+    shown.sort();
+    shown.dedup();
+    Some((score, reasons, shown))
+}
+
+/// Candidate contradictions, best first, at most `limit`. A pair is considered when either
+/// statement matches the filter; pairs that carry any verdict are never suggested.
+pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion> {
+    let judged: HashSet<(&StatementRef, &StatementRef)> = corpus
+        .contradictions()
+        .flat_map(|(_, c)| {
+            [
+                (&c.between[0], &c.between[1]),
+                (&c.between[1], &c.between[0]),
+            ]
+        })
+        .collect();
+
+    let mut groups: HashMap<String, Vec<Member>> = HashMap::new();
+    for inc in &corpus.incidents {
+        for (i, st) in inc.statements.iter().enumerate() {
+            groups
+                .entry(fold(st.organization.trim()))
+                .or_default()
+                .push(Member {
+                    incident: inc,
+                    statement: st,
+                    key: (st.date, inc.id.as_str(), i),
+                    matches: filter.matches(inc, st),
+                });
+        }
+    }
+    let mut groups: Vec<(String, Vec<Member>)> = groups
+        .into_iter()
+        .filter(|(_, m)| m.len() > 1 && m.iter().any(|m| m.matches))
+        .collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut out: Vec<Suggestion> = Vec::new();
+    for (_, mut members) in groups {
+        members.sort_by(|a, b| a.key.cmp(&b.key));
+        out.extend(suggest_in_group(&members, &judged));
+    }
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.between.cmp(&b.between))
+    });
+    out.truncate(limit);
+    out
+}
+
+fn suggest_in_group(
+    members: &[Member],
+    judged: &HashSet<(&StatementRef, &StatementRef)>,
+) -> Vec<Suggestion> {
+    let mut terms = Terms::default();
+    let mut stems_of: HashMap<u32, String> = HashMap::new();
+    let profiles: Vec<Profile> = members
+        .iter()
+        .map(|m| profile(m.statement, &mut terms))
+        .collect();
+    for (stem, &id) in &terms.ids {
+        stems_of.insert(id, stem.clone());
+    }
+    let n = members.len();
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); terms.shown.len()];
+    for (i, p) in profiles.iter().enumerate() {
+        for &t in &p.terms {
+            postings[t as usize].push(i as u32);
+        }
+    }
+    // Rarity within the organization: a word every statement uses says little.
+    let idf: Vec<f64> = postings
+        .iter()
+        .map(|p| (1.0 + n as f64 / p.len().max(1) as f64).ln())
+        .collect();
+    let norm: Vec<f64> = profiles
+        .iter()
+        .map(|p| p.terms.iter().map(|&t| idf[t as usize].powi(2)).sum::<f64>().sqrt())
+        .collect();
+
+    let mut out = Vec::new();
+    let mut acc: HashMap<u32, f64> = HashMap::new();
+    for i in 0..n {
+        acc.clear();
+        for &t in &profiles[i].terms {
+            let list = &postings[t as usize];
+            if list.len() > MAX_POSTINGS {
+                continue;
+            }
+            let w = idf[t as usize].powi(2);
+            for &j in list {
+                if j as usize > i {
+                    *acc.entry(j).or_default() += w;
+                }
+            }
+        }
+        let mut candidates: Vec<(u32, f64)> = acc.iter().map(|(&j, &w)| (j, w)).collect();
+        candidates.sort_by_key(|&(j, _)| j);
+        for (j, dot) in candidates {
+            let j = j as usize;
+            let (a, b) = (&members[i], &members[j]);
+            if !a.matches && !b.matches {
+                continue;
+            }
+            let similarity = (dot / (norm[i] * norm[j]).max(f64::MIN_POSITIVE)).min(1.0);
+            let common = shared(&profiles[i].terms, &profiles[j].terms);
+            if similarity < MIN_SIMILARITY || common.len() < 2 {
+                continue;
+            }
+            let ra = StatementRef::new(&a.incident.id, &a.statement.id);
+            let rb = StatementRef::new(&b.incident.id, &b.statement.id);
+            if judged.contains(&(&ra, &rb)) {
+                continue;
+            }
+            let Some((score, reasons, shared_terms)) =
+                score_pair(a.statement, b.statement, &common, similarity, &terms, &stems_of)
+            else {
+                continue;
+            };
+            out.push(Suggestion {
+                between: [ra, rb],
+                score: (score * 1000.0).round() / 1000.0,
+                reasons,
+                shared_terms,
+            });
+        }
+    }
+    out
+}
+
+/// How alike two statements are, 0 to 1: the cosine of the words they are about (from text
+/// and translation, stemmed), unweighted. For a timeline, where there is no corpus to weigh
+/// words against.
+pub fn similarity(a: &Statement, b: &Statement) -> f64 {
+    let mut terms = Terms::default();
+    let (pa, pb) = (profile(a, &mut terms), profile(b, &mut terms));
+    let common = shared(&pa.terms, &pb.terms).len() as f64;
+    let denom = ((pa.terms.len() * pb.terms.len()) as f64).sqrt();
+    if denom == 0.0 { 0.0 } else { common / denom }
+}
+
+/// Whether the polarity flipped from `a` to `b`: one denies what the other does not.
+pub fn flips(a: &Statement, b: &Statement) -> bool {
+    let (_, ta, tb) = comparable(a, b);
+    let (aa, ab) = (analyze(ta), analyze(tb));
+    aa.has(words::Category::Negation) != ab.has(words::Category::Negation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Date, Kind};
+
+    fn st(id: &str, date: &str, text: &str) -> Statement {
+        Statement {
+            id: id.into(),
+            date: Date::parse(date).unwrap(),
+            speaker: "Spokesperson".into(),
+            organization: "Acme Widgets".into(),
+            role: None,
+            kind: Kind::Quote,
+            channel: None,
+            source: None,
+            url: Some("https://example.com".into()),
+            lang: Some("en".into()),
+            text: text.into(),
+            translation: None,
+            tags: vec![],
+            note: None,
+            line: 1,
+        }
+    }
+
+    fn corpus(statements: Vec<Statement>) -> Corpus {
+        Corpus {
+            incidents: vec![Incident {
+                id: "acme".into(),
+                path: "acme.toml".into(),
+                fingerprint: 0,
+                title: "t".into(),
+                company: "Acme Widgets".into(),
+                summary: None,
+                tags: vec![],
+                sources: vec![],
+                statements,
+                contradictions: vec![],
+            }],
+            ..Corpus::default()
+        }
+    }
+
+    #[test]
+    fn contradiction_outranks_reaffirmation() {
+        let c = corpus(vec![
+            st("claim", "2020-01-01", "We do not sell customer data to advertisers."),
+            st("again", "2021-01-01", "We have never sold customer data to advertisers and never will."),
+            st("sold", "2022-01-01", "We sell customer data to advertisers as part of our partner programme."),
+            st("weather", "2022-02-01", "Our new warehouse opens in the spring."),
+        ]);
+        let s = suggest(&c, &Filter::default(), 10);
+        let pairs: Vec<(String, String)> = s
+            .iter()
+            .map(|s| (s.between[0].statement.clone(), s.between[1].statement.clone()))
+            .collect();
+        assert!(pairs.contains(&("claim".into(), "sold".into())), "{s:#?}");
+        assert_eq!(pairs[0].1, "sold", "{s:#?}");
+        assert!(s[0].reasons[0].starts_with("negation lost"), "{s:#?}");
+        assert!(s[0].shared_terms.contains(&"customer".to_string()));
+        let reaffirm = pairs.iter().position(|p| p == &("claim".into(), "again".into()));
+        assert!(reaffirm.is_none_or(|r| r > 0));
+        assert!(!pairs.iter().any(|(a, b)| a == "weather" || b == "weather"));
+    }
+
+    #[test]
+    fn judged_pairs_are_never_suggested() {
+        let mut c = corpus(vec![
+            st("claim", "2020-01-01", "We do not sell customer data."),
+            st("sold", "2022-01-01", "We sell customer data."),
+        ]);
+        assert_eq!(suggest(&c, &Filter::default(), 10).len(), 1);
+        c.incidents[0].contradictions.push(crate::model::Contradiction {
+            between: [StatementRef::new("acme", "sold"), StatementRef::new("acme", "claim")],
+            verdict: crate::model::Verdict::Unrelated,
+            claim: None,
+            note: None,
+            tagged_by: None,
+            tagged_at: None,
+            line: 1,
+        });
+        assert!(suggest(&c, &Filter::default(), 10).is_empty());
+    }
+
+    #[test]
+    fn similarity_and_flips() {
+        let a = st("a", "2020", "We do not sell customer data.");
+        let b = st("b", "2021", "We sell customer data.");
+        assert!(similarity(&a, &b) > 0.9);
+        assert!(flips(&a, &b));
+        assert!(!flips(&a, &a));
+    }
+}
