@@ -249,30 +249,52 @@ pub fn word_diff(a: &str, b: &str, deadline: Instant) -> Vec<Op> {
     ops
 }
 
-/// Where `b` speaks of the same word a marker of `a` bears on: the word and the one or two
-/// before it ("may sell"), so that a reader sees what took the marker's place.
-fn counterpart(a: &Analysis, m: &words::Marker, b: &Analysis, b_text: &str) -> String {
-    let own: Vec<usize> = (m.first..=m.last).collect();
-    let reach = if m.scope.is_empty() { &own } else { &m.scope };
-    let stems: Vec<String> = reach
-        .iter()
-        .map(|&i| words::stem(&a.words[i].key))
-        .filter(|s| s.len() >= 3)
-        .collect();
-    let found = b.words.iter().position(|w| {
-        let s = words::stem(&w.key);
-        s.len() >= 4 && stems.contains(&s)
-    });
-    match found {
-        Some(i) => {
-            let mut first = i;
-            while first > 0 && i - first < 2 && !b.words[first].clause_start {
-                first -= 1;
-            }
-            b.span(b_text, first, i).to_string()
+/// Where `b` speaks of a word a marker of `a` bears on: the phrase in `a` stretched to that
+/// word ("ne vendrons pas de données"), and the word in `b` with the one before it
+/// ("plusieurs données", "may sell"), so that a reader sees what took the marker's place.
+fn counterpart(
+    a: &Analysis,
+    a_text: &str,
+    m: &words::Marker,
+    b: &Analysis,
+    b_text: &str,
+) -> Option<(String, String)> {
+    for &i in &m.scope {
+        let s = words::stem(&a.words[i].key);
+        if s.len() < 4 {
+            continue;
         }
-        None => String::new(),
+        let Some(j) = b.words.iter().position(|w| words::stem(&w.key) == s) else {
+            continue;
+        };
+        let first = if j > 0 && !b.words[j].clause_start { j - 1 } else { j };
+        let mine = if i > m.last {
+            a.span(a_text, m.first, i)
+        } else {
+            a.phrase(a_text, m)
+        };
+        return Some((mine.to_string(), b.span(b_text, first, j).to_string()));
     }
+    None
+}
+
+/// The first marker of a category in `a` that has a counterpart in `b`, else the first one
+/// alone: (its phrase, the counterpart or "").
+fn with_counterpart(
+    a: &Analysis,
+    a_text: &str,
+    c: Category,
+    b: &Analysis,
+    b_text: &str,
+) -> (String, String) {
+    a.of(c)
+        .find_map(|m| counterpart(a, a_text, m, b, b_text))
+        .or_else(|| {
+            a.of(c)
+                .next()
+                .map(|m| (a.phrase(a_text, m).to_string(), String::new()))
+        })
+        .unwrap_or_default()
 }
 
 fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
@@ -291,34 +313,34 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     let mut out = Vec::new();
     let (na, nb) = (a.has(Category::Negation), b.has(Category::Negation));
     if na && !nb {
-        let m = a.of(Category::Negation).next().expect("a has a negation");
+        let (x, y) = with_counterpart(a, a_text, Category::Negation, b, b_text);
         out.push(Change {
             kind: ChangeKind::NegationLost,
-            a: a.phrase(a_text, m).to_string(),
-            b: counterpart(a, m, b, b_text),
+            a: x,
+            b: y,
         });
     } else if nb && !na {
-        let m = b.of(Category::Negation).next().expect("b has a negation");
+        let (y, x) = with_counterpart(b, b_text, Category::Negation, a, a_text);
         out.push(Change {
             kind: ChangeKind::NegationGained,
-            a: counterpart(b, m, a, a_text),
-            b: b.phrase(b_text, m).to_string(),
+            a: x,
+            b: y,
         });
     }
     let (ra, rb) = (a.has(Category::Restriction), b.has(Category::Restriction));
     if rb && !ra {
-        let m = b.of(Category::Restriction).next().expect("b restricts");
+        let (y, x) = with_counterpart(b, b_text, Category::Restriction, a, a_text);
         out.push(Change {
             kind: ChangeKind::RestrictionAdded,
-            a: counterpart(b, m, a, a_text),
-            b: b.phrase(b_text, m).to_string(),
+            a: x,
+            b: y,
         });
     } else if ra && !rb {
-        let m = a.of(Category::Restriction).next().expect("a restricts");
+        let (x, y) = with_counterpart(a, a_text, Category::Restriction, b, b_text);
         out.push(Change {
             kind: ChangeKind::RestrictionDropped,
-            a: a.phrase(a_text, m).to_string(),
-            b: counterpart(a, m, b, b_text),
+            a: x,
+            b: y,
         });
     }
     for (category, kind) in [
@@ -417,7 +439,7 @@ mod tests {
         let (_, changes) = diff_texts("We do not sell customer data", "We may sell customer data");
         assert_eq!(
             changes[0].describe(),
-            "negation lost: 'do not sell' → 'We may sell'"
+            "negation lost: 'do not sell' → 'may sell'"
         );
         assert!(changes.iter().any(|c| c.kind == ChangeKind::Hedge));
     }
@@ -430,7 +452,8 @@ mod tests {
         );
         let c = &changes[0];
         assert_eq!(c.kind, ChangeKind::NegationGained);
-        assert_eq!(c.b, "ne vendons pas");
+        assert_eq!(c.b, "ne vendrons pas de données");
+        assert_eq!(c.a, "plusieurs données");
         let k: Vec<ChangeKind> = changes.iter().map(|c| c.kind).collect();
         assert!(k.contains(&ChangeKind::Time), "à vie is gone: {changes:?}");
     }

@@ -26,6 +26,7 @@ pub mod query;
 pub mod store;
 pub mod suggest;
 pub mod text;
+pub mod timeline;
 
 pub use check::{Diagnostic, Severity};
 pub use model::{Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict};

@@ -111,15 +111,13 @@ fn weight(c: &Change, shared_stems: &HashSet<String>, a: &Analysis, b: &Analysis
     match c.kind {
         ChangeKind::NegationLost | ChangeKind::NegationGained => {
             // A negation that bears on a word both statements use is the strongest sign.
-            let negated = if c.kind == ChangeKind::NegationLost {
-                words::negated_stems(a)
-            } else {
-                words::negated_stems(b)
-            };
-            if negated.iter().any(|s| shared_stems.contains(s)) {
+            let denier = if c.kind == ChangeKind::NegationLost { a } else { b };
+            if words::negated_heads(denier).iter().any(|s| shared_stems.contains(s)) {
                 1.0
+            } else if words::negated_stems(denier).iter().any(|s| shared_stems.contains(s)) {
+                0.6
             } else {
-                0.45
+                0.4
             }
         }
         ChangeKind::Opposed => 0.8,
@@ -327,11 +325,19 @@ pub fn similarity(a: &Statement, b: &Statement) -> f64 {
     if denom == 0.0 { 0.0 } else { common / denom }
 }
 
-/// Whether the polarity flipped from `a` to `b`: one denies what the other does not.
+/// Whether the polarity flipped from `a` to `b`: one denies what the other states without
+/// denying it ("ne vendons pas" and "vendre à vie"), judged on the word each negation denies
+/// first, so that a shared "clients" elsewhere in the sentence does not count.
 pub fn flips(a: &Statement, b: &Statement) -> bool {
     let (_, ta, tb) = comparable(a, b);
     let (aa, ab) = (analyze(ta), analyze(tb));
-    aa.has(words::Category::Negation) != ab.has(words::Category::Negation)
+    let denied_in = |x: &Analysis, y: &Analysis| {
+        let (nx, ny) = (words::negated_heads(x), words::negated_stems(y));
+        let said: HashSet<String> = words::content_terms(y).into_iter().collect();
+        nx.iter()
+            .any(|s| s.len() >= 4 && said.contains(s) && !ny.contains(s))
+    };
+    denied_in(&aa, &ab) || denied_in(&ab, &aa)
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! any `io::Write` and returns an exit status; `main` only parses and dispatches.
 
 pub mod check;
+pub mod diff;
 pub mod list;
 pub mod show;
+pub mod suggest;
+pub mod timeline;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -37,6 +40,12 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Word diff of two statements, with negations and other changes called out
+    Diff(diff::Args),
+    /// What a company said by date, or a claim against what it said later
+    Timeline(timeline::Args),
+    /// Candidate contradictions, ranked, each with its reasons
+    Suggest(suggest::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,6 +193,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
+        Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
+        Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;

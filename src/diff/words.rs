@@ -424,7 +424,7 @@ fn reach(words: &[Word], from: usize) -> Vec<usize> {
     let mut scope = Vec::new();
     let mut i = from;
     while i < words.len() && scope.len() < 4 {
-        if i > from && words[i].clause_start {
+        if words[i].clause_start {
             break;
         }
         if !FILLERS.contains(&words[i].key.as_str()) {
@@ -810,7 +810,19 @@ pub fn content_terms(a: &Analysis) -> Vec<String> {
     v
 }
 
-/// Whether a stem is one of the words a negation in the text reaches.
+/// The word each negation denies first, stemmed: the verb of "ne vendons pas", "do not sell".
+pub fn negated_heads(a: &Analysis) -> Vec<String> {
+    let mut v: Vec<String> = a
+        .of(Category::Negation)
+        .filter_map(|m| m.scope.first())
+        .map(|&i| stem(&a.words[i].key))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The stems of every word a negation in the text reaches.
 pub fn negated_stems(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .of(Category::Negation)
