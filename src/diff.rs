@@ -366,21 +366,39 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
         });
     }
     let (oa, ob) = (a.opposed(), b.opposed());
-    for &(pair, side) in &oa {
-        if ob.contains(&(pair, !side)) && !ob.contains(&(pair, side)) && !oa.contains(&(pair, !side))
-        {
-            let (Some(i), Some(j)) = (a.opposed_word(pair, side), b.opposed_word(pair, !side))
-            else {
-                continue;
-            };
-            out.push(Change {
-                kind: ChangeKind::Opposed,
-                a: a.span(a_text, i, i).to_string(),
-                b: b.span(b_text, j, j).to_string(),
-            });
+    let mut seen = Vec::new();
+    for x in &oa {
+        let stands = |v: &[words::Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
+        if seen.contains(&x.pair) || stands(&oa, !x.side) || stands(&ob, x.side) {
+            continue;
         }
+        // The same word, denied on one side only, is a negation change, reported as such.
+        let Some(y) = ob.iter().find(|o| {
+            o.pair == x.pair
+                && o.side != x.side
+                && words::stem(&a.words[x.word].key) != words::stem(&b.words[o.word].key)
+        }) else {
+            continue;
+        };
+        seen.push(x.pair);
+        out.push(Change {
+            kind: ChangeKind::Opposed,
+            a: a.span(a_text, x.word, x.word).to_string(),
+            b: b.span(b_text, y.word, y.word).to_string(),
+        });
     }
     out
+}
+
+/// Whether the two texts say one thing in opposite words, one of them negated: "we will not
+/// close the plant" and "we will keep the plant". A negation lost between such texts is a
+/// rewording, not a reversal.
+pub fn agree_through_negation(a: &Analysis, b: &Analysis) -> bool {
+    let (oa, ob) = (a.opposed(), b.opposed());
+    oa.iter().any(|x| {
+        ob.iter()
+            .any(|y| y.pair == x.pair && y.side == x.side && y.negated != x.negated)
+    })
 }
 
 #[cfg(test)]

@@ -33,9 +33,9 @@ pub struct Suggestion {
 }
 
 /// A pair is scored only when it is at least this alike.
-const MIN_SIMILARITY: f64 = 0.12;
+const MIN_SIMILARITY: f64 = 0.15;
 /// What changed must weigh at least this much: a hedge appearing on one side alone does not.
-const MIN_EVIDENCE: f64 = 0.3;
+const MIN_EVIDENCE: f64 = 0.5;
 /// Words more common than this within one organization are left out of the index (they still
 /// count in the similarity): pairing on them would be quadratic and tell little.
 const MAX_POSTINGS: usize = 200;
@@ -109,6 +109,11 @@ fn shared(a: &[u32], b: &[u32]) -> Vec<u32> {
 fn weight(c: &Change, shared_stems: &HashSet<String>, a: &Analysis, b: &Analysis) -> f64 {
     let both = !c.a.is_empty() && !c.b.is_empty();
     match c.kind {
+        ChangeKind::NegationLost | ChangeKind::NegationGained
+            if crate::diff::agree_through_negation(a, b) =>
+        {
+            0.1
+        }
         ChangeKind::NegationLost | ChangeKind::NegationGained => {
             // A negation that bears on a word both statements use is the strongest sign.
             let denier = if c.kind == ChangeKind::NegationLost { a } else { b };
@@ -117,15 +122,15 @@ fn weight(c: &Change, shared_stems: &HashSet<String>, a: &Analysis, b: &Analysis
             } else if words::negated_stems(denier).iter().any(|s| shared_stems.contains(s)) {
                 0.6
             } else {
-                0.4
+                0.3
             }
         }
         ChangeKind::Opposed => 0.8,
         ChangeKind::RestrictionAdded | ChangeKind::RestrictionDropped => 0.6,
         ChangeKind::Time if both => 0.7,
-        ChangeKind::Time => 0.35,
+        ChangeKind::Time => 0.25,
         ChangeKind::Quantity if both => 0.5,
-        ChangeKind::Quantity => 0.3,
+        ChangeKind::Quantity => 0.2,
         ChangeKind::Number => 0.4,
         ChangeKind::Hedge if both => 0.45,
         ChangeKind::Hedge => 0.15,
@@ -254,18 +259,8 @@ fn suggest_in_group(
             postings[t as usize].push(i as u32);
         }
     }
-    // Rarity within the organization: a word every statement uses says little.
-    let idf: Vec<f64> = postings
-        .iter()
-        .map(|p| (1.0 + n as f64 / p.len().max(1) as f64).ln())
-        .collect();
-    let norm: Vec<f64> = profiles
-        .iter()
-        .map(|p| p.terms.iter().map(|&t| idf[t as usize].powi(2)).sum::<f64>().sqrt())
-        .collect();
-
     let mut out = Vec::new();
-    let mut acc: HashMap<u32, f64> = HashMap::new();
+    let mut acc: HashMap<u32, u32> = HashMap::new();
     for i in 0..n {
         acc.clear();
         for &t in &profiles[i].terms {
@@ -273,24 +268,24 @@ fn suggest_in_group(
             if list.len() > MAX_POSTINGS {
                 continue;
             }
-            let w = idf[t as usize].powi(2);
             for &j in list {
                 if j as usize > i {
-                    *acc.entry(j).or_default() += w;
+                    *acc.entry(j).or_default() += 1;
                 }
             }
         }
-        let mut candidates: Vec<(u32, f64)> = acc.iter().map(|(&j, &w)| (j, w)).collect();
-        candidates.sort_by_key(|&(j, _)| j);
-        for (j, dot) in candidates {
+        let mut candidates: Vec<u32> = acc.keys().copied().collect();
+        candidates.sort_unstable();
+        for j in candidates {
             let j = j as usize;
             let (a, b) = (&members[i], &members[j]);
             if !a.matches && !b.matches {
                 continue;
             }
-            let similarity = (dot / (norm[i] * norm[j]).max(f64::MIN_POSITIVE)).min(1.0);
             let common = shared(&profiles[i].terms, &profiles[j].terms);
-            if similarity < MIN_SIMILARITY || common.len() < 2 {
+            let similarity = common.len() as f64
+                / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
+            if similarity < MIN_SIMILARITY || (common.len() < 2 && similarity < 0.3) {
                 continue;
             }
             let ra = StatementRef::new(&a.incident.id, &a.statement.id);

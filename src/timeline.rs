@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::diff::{Compared, diff_statements};
 use crate::fold::fold;
-use crate::model::{Date, Kind, Statement, StatementRef};
+use crate::model::{Date, Kind, Statement, StatementRef, Verdict};
 use crate::store::Corpus;
 use crate::suggest::{flips, similarity};
 
@@ -33,6 +33,9 @@ pub struct TimelineEntry {
     pub compared: Option<Compared>,
     /// Whether this entry is the claim itself.
     pub claim: bool,
+    /// The verdict a person recorded between the claim and this statement, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
 }
 
 fn entry(incident: &str, st: &Statement) -> TimelineEntry {
@@ -49,6 +52,7 @@ fn entry(incident: &str, st: &Statement) -> TimelineEntry {
         changes: Vec::new(),
         compared: None,
         claim: false,
+        verdict: None,
     }
 }
 
@@ -106,6 +110,10 @@ pub fn claim_timeline(corpus: &Corpus, claim: &StatementRef) -> Option<Vec<Timel
         e.flips = Some(flips(first, st));
         e.changes = d.changes.iter().map(|c| c.describe()).collect();
         e.compared = Some(d.compared);
+        e.verdict = corpus
+            .contradictions()
+            .find(|(_, c)| c.involves_pair(claim, &e.reference))
+            .map(|(_, c)| c.verdict);
         out.push(e);
     }
     Some(out)

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Context, Error, Paint, Status, write_json};
 use crate::check::suggestion;
 use crate::diff::{Change, Compared, Op, OpKind, diff_statements};
-use crate::model::{Incident, Statement, StatementRef};
+use crate::model::{Contradiction, Incident, Statement, StatementRef};
 use crate::store::Corpus;
 use crate::text::{one_line, sanitize};
 
@@ -41,6 +41,8 @@ struct Output<'a> {
     compared: Compared,
     ops: &'a [Op],
     changes: &'a [Change],
+    /// The verdict a person recorded about the pair, if any.
+    verdict: Option<&'a Contradiction>,
 }
 
 /// Finds a statement the command line names, or says on stderr why it cannot (`Err` is then
@@ -95,6 +97,10 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         Err(status) => return Ok(status),
     };
     let d = diff_statements(a, b);
+    let verdict = corpus
+        .contradictions()
+        .find(|(_, c)| c.involves_pair(&ra, &rb))
+        .map(|(_, c)| c);
     match args.format {
         Format::Json => write_json(
             out,
@@ -104,6 +110,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
                 compared: d.compared,
                 ops: &d.ops,
                 changes: &d.changes,
+                verdict,
             },
         )?,
         Format::Text => {
@@ -119,6 +126,13 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
                 ),
             };
             writeln!(out, "{}", paint.dim(&compared))?;
+            if let Some(c) = verdict {
+                let mut line = format!("verdict on record: {}", paint.yellow(c.verdict.as_str()));
+                if let Some(claim) = &c.claim {
+                    line.push_str(&format!(" (claim: {})", one_line(claim)));
+                }
+                writeln!(out, "{line}")?;
+            }
             writeln!(out)?;
             write_ops(out, &d.ops, paint)?;
             writeln!(out)?;

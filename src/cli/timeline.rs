@@ -72,6 +72,9 @@ fn write_text(out: &mut impl Write, entries: &[TimelineEntry], paint: Paint) -> 
         if e.flips == Some(true) {
             head.push_str(&format!("  {}", paint.red("polarity flips")));
         }
+        if let Some(v) = e.verdict {
+            head.push_str(&format!("  verdict: {}", paint.yellow(v.as_str())));
+        }
         writeln!(out, "{head}")?;
         for line in sanitize(&e.text).lines() {
             writeln!(out, "    {line}")?;

@@ -6,7 +6,7 @@
 //! "definitivement" are one word, and keeps byte offsets back into the original text so a
 //! change can be quoted as it was written.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::fold::fold;
@@ -164,7 +164,8 @@ const AUXILIARIES: &[&str] = &[
 const FILLERS: &[&str] = &[
     "a", "an", "the", "to", "be", "been", "any", "ever", "de", "d'", "du", "des", "la", "le",
     "l'", "les", "un", "une", "en", "y", "se", "s'", "nous", "vous", "we", "i", "it", "they",
-    "our", "its", "nos", "notre", "and", "et", "will", "would", "have", "has", "had",
+    "our", "its", "nos", "notre", "and", "et", "will", "would", "have", "has", "had", "of", "for",
+    "in", "on", "at", "with", "from", "by", "plans", "plan", "intention", "intend", "aim",
 ];
 
 const EN_NEGATORS: &[&str] = &[
@@ -263,6 +264,12 @@ const LEXICON: Lexicon = &[
 
 /// Pairs of words that say opposite things about the same subject.
 pub const OPPOSED: &[(&str, &[&str], &str, &[&str])] = &[
+    (
+        "unchanged",
+        &["unchanged", "inchang*", "freeze", "frozen", "gel", "geles", "gelee", "gelees", "stable"],
+        "change",
+        &["increas*", "augment*", "hausse*", "rise", "rises", "raise", "raised", "decreas*", "baisse*", "cut", "cuts", "reduc*"],
+    ),
     (
         "keep",
         &["keep*", "kept", "maintain*", "retain*", "garder", "gardons", "garde*", "conserv*", "maintien*", "mainten*"],
@@ -522,8 +529,14 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
         };
         let key = words[i].key.as_str();
         let prev = i.checked_sub(1).map(|p| words[p].key.as_str());
-        // "not only" and "non seulement" add, they do not restrict.
-        if category == Category::Restriction && matches!(prev, Some("not" | "non")) {
+        // "not only" and "non seulement" add, they do not restrict; "only temporarily" is a
+        // time word, not a restriction.
+        if category == Category::Restriction
+            && (matches!(prev, Some("not" | "non"))
+                || index.exact.get(words.get(i + 1).map_or("", |w| w.key.as_str())).is_some_and(
+                    |e| e.iter().any(|&(p, _, c)| c == Category::Time && phrase_at(words, i + 1, p).is_some()),
+                ))
+        {
             continue;
         }
         // "could" and "may" in a question or a negation are not this statement's hedge only;
@@ -676,28 +689,41 @@ impl Analysis {
         v
     }
 
-    /// Which of the opposed pairs this text uses, as (pair index, side).
-    pub fn opposed(&self) -> Vec<(usize, bool)> {
+    /// Every word of an opposed pair in the text: (pair index, side, word index, negated). A
+    /// negated word stands for the other side: "will not close" says what "keep" says.
+    pub fn opposed(&self) -> Vec<Opposed> {
+        let negated: HashSet<usize> = self
+            .of(Category::Negation)
+            .flat_map(|m| m.scope.iter().copied())
+            .collect();
         let mut v = Vec::new();
-        for (p, (_, left, _, right)) in OPPOSED.iter().enumerate() {
-            for (side, patterns) in [(false, left), (true, right)] {
-                let found = (0..self.words.len())
-                    .any(|i| patterns.iter().any(|pat| phrase_at(&self.words, i, pat).is_some()));
-                if found {
-                    v.push((p, side));
+        for i in 0..self.words.len() {
+            for (p, (_, left, _, right)) in OPPOSED.iter().enumerate() {
+                for (side, patterns) in [(false, left), (true, right)] {
+                    if patterns.iter().any(|pat| phrase_at(&self.words, i, pat).is_some()) {
+                        let negated = negated.contains(&i);
+                        v.push(Opposed {
+                            pair: p,
+                            side: side != negated,
+                            word: i,
+                            negated,
+                        });
+                    }
                 }
             }
         }
         v
     }
+}
 
-    /// The first word matching one side of an opposed pair.
-    pub fn opposed_word(&self, pair: usize, side: bool) -> Option<usize> {
-        let (_, left, _, right) = OPPOSED[pair];
-        let patterns = if side { right } else { left };
-        (0..self.words.len())
-            .find(|&i| patterns.iter().any(|pat| phrase_at(&self.words, i, pat).is_some()))
-    }
+/// A word of an opposed pair, as [`Analysis::opposed`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opposed {
+    pub pair: usize,
+    /// The side it stands for, negation taken into account.
+    pub side: bool,
+    pub word: usize,
+    pub negated: bool,
 }
 
 const STOPWORDS: &[&str] = &[
@@ -724,6 +750,56 @@ const STOPWORDS: &[&str] = &[
     "fait", "faire", "entre", "apres", "avant", "depuis", "chez", "lors", "ainsi", "encore",
     "deja", "lorsqu'", "puisqu'", "jusqu'", "non", "oui",
 ];
+
+/// Words that name the same thing in the records' usual subjects, in English and French, so
+/// that "tarifs" meets "prices" and "hausse" meets "augmenter" even without a translation.
+const CONCEPTS: &[(&str, &[&str])] = &[
+    ("increase", &["increas*", "augment*", "hausse*", "rise", "rises", "rising", "rose", "raise", "raised", "raises", "raising", "hike*"]),
+    ("decrease", &["decreas*", "baisse*", "diminu*", "reduc*", "redui*", "lower", "lowered", "lowering"]),
+    ("sell", &["sell", "sells", "selling", "sold", "vend*", "vente*", "resell*", "revend*"]),
+    ("buy", &["buy", "buys", "buying", "bought", "purchas*", "achat*", "achet*"]),
+    ("close", &["close", "closes", "closed", "closing", "closure*", "ferm*", "shut*"]),
+    ("open", &["open", "opens", "opened", "opening", "reopen*", "ouvr*", "ouvert*", "rouvr*"]),
+    ("price", &["price", "prices", "priced", "pricing", "prix", "tarif*"]),
+    ("customer", &["customer*", "client*", "consumer*", "consommateur*"]),
+    ("data", &["data", "donnee*"]),
+    ("hire", &["hire", "hires", "hired", "hiring", "recrut*", "embauch*"]),
+    ("employee", &["employee*", "employe", "employes", "salarie*", "staff", "worker*", "travailleur*"]),
+    ("charge", &["charge", "charges", "charged", "charging", "factur*", "fee", "fees", "frais"]),
+    ("store", &["store", "stores", "shop", "shops", "magasin*", "boutique*"]),
+    ("plant", &["plant", "plants", "factory", "factories", "usine*"]),
+    ("emission", &["emission*"]),
+    ("product", &["product", "products", "produit*"]),
+    ("user", &["user", "users", "utilisateur*"]),
+    ("job", &["job", "jobs", "emploi*", "poste*"]),
+];
+
+fn concept(word: &str) -> Option<&'static str> {
+    static INDEX: OnceLock<(HashMap<&'static str, &'static str>, Vec<(&'static str, &'static str)>)> =
+        OnceLock::new();
+    let (exact, prefixes) = INDEX.get_or_init(|| {
+        let mut exact = HashMap::new();
+        let mut prefixes = Vec::new();
+        for &(name, patterns) in CONCEPTS {
+            for &p in patterns {
+                match p.strip_suffix('*') {
+                    Some(prefix) => prefixes.push((prefix, name)),
+                    None => {
+                        exact.insert(p, name);
+                    }
+                }
+            }
+        }
+        (exact, prefixes)
+    });
+    if let Some(c) = exact.get(word) {
+        return Some(c);
+    }
+    prefixes
+        .iter()
+        .find(|(p, _)| word.starts_with(p))
+        .map(|&(_, c)| c)
+}
 
 const IRREGULAR: &[(&str, &str)] = &[
     ("sold", "sell"),
@@ -767,6 +843,9 @@ const SUFFIXES: &[&str] = &[
 pub fn stem(word: &str) -> String {
     if let Some(&(_, s)) = IRREGULAR.iter().find(|(w, _)| *w == word) {
         return s.to_string();
+    }
+    if let Some(c) = concept(word) {
+        return c.to_string();
     }
     // Twice, so that "customers" and "customer" both end at "custom".
     let mut w = word;
@@ -959,13 +1038,21 @@ mod tests {
         assert_eq!(stem("sells"), stem("selling"));
         assert_eq!(stem("sold"), "sell");
         assert_eq!(stem("donnees"), stem("donnee"));
+        assert_eq!(stem("tarifs"), stem("prices"));
+        assert_eq!(stem("hausse"), stem("augmenterons"));
     }
 
     #[test]
     fn opposed_words() {
         let a = analyze("We will keep the plant open");
         let b = analyze("Nous fermons l'usine");
-        assert!(a.opposed().contains(&(0, false)));
-        assert!(b.opposed().contains(&(0, true)));
+        let c = analyze("We will not close the plant");
+        let sides = |x: &Analysis| -> Vec<(usize, bool)> {
+            x.opposed().iter().map(|o| (o.pair, o.side)).collect()
+        };
+        assert!(sides(&a).contains(&(1, false)));
+        assert!(sides(&b).contains(&(1, true)));
+        assert!(sides(&c).contains(&(1, false)), "not closing is keeping");
+        assert!(analyze("only temporarily").markers.iter().all(|m| m.category == Category::Time));
     }
 }
