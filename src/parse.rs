@@ -70,9 +70,41 @@ pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec
             return (None, cx.diagnostics);
         }
     };
+    if let Some((span, what)) = bad_number(doc.get_ref()) {
+        let shown = text.get(span.clone()).unwrap_or_default();
+        cx.error(
+            span.start,
+            format!("not valid TOML: `{shown}` is not a valid {what}"),
+        );
+        return (None, cx.diagnostics);
+    }
     let parsed = cx.incident(id, doc.get_ref());
     let failed = cx.diagnostics.iter().any(Diagnostic::is_error);
     (parsed.filter(|_| !failed), cx.diagnostics)
+}
+
+/// The parser keeps numbers as text and checks them only when they are read; no key of the
+/// format is a number, so check every one here, or an invalid document such as `x = 0b` would
+/// pass as TOML.
+fn bad_number(table: &Table<'_>) -> Option<(Range<usize>, &'static str)> {
+    table.iter().find_map(|(_, v)| bad_number_in(v))
+}
+
+fn bad_number_in(v: &Value<'_>) -> Option<(Range<usize>, &'static str)> {
+    match v.get_ref() {
+        DeValue::Integer(i) if i64::from_str_radix(i.as_str(), i.radix()).is_err() => {
+            Some((v.span(), "integer"))
+        }
+        DeValue::Float(f) => {
+            let s = f.as_str();
+            let ok = s.parse::<f64>().is_ok_and(f64::is_finite)
+                || matches!(s.trim_start_matches(['+', '-']), "inf" | "nan");
+            (!ok).then(|| (v.span(), "float"))
+        }
+        DeValue::Array(items) => items.iter().find_map(bad_number_in),
+        DeValue::Table(t) => bad_number(t),
+        _ => None,
+    }
 }
 
 struct Cx<'a> {
@@ -369,7 +401,7 @@ impl Cx<'_> {
         let tags = self.tags(&top);
 
         let mut sources = Vec::new();
-        let mut source_ids: HashMap<String, u32> = HashMap::new();
+        let mut source_ids: HashMap<&str, usize> = HashMap::new();
         for t in self.tables(doc, "sources", "this [[sources]] entry") {
             self.unknown_keys(&t, SOURCE_KEYS);
             let sid = self.slug(&t, "id", true);
@@ -378,8 +410,8 @@ impl Cx<'_> {
             let published = self.date(&t, "published", false);
             let archived = self.string(&t, "archived", false);
             let lang = self.lang(&t);
-            if let Some(sid) = &sid {
-                self.unique(&mut source_ids, sid, &t, "source");
+            if sid.is_some() {
+                self.unique(&mut source_ids, &t, "source");
             }
             if let (Some(id), Some(outlet)) = (sid, outlet) {
                 sources.push(Source {
@@ -393,8 +425,12 @@ impl Cx<'_> {
             }
         }
 
-        let mut statements = Vec::new();
-        let mut statement_ids: HashMap<String, u32> = HashMap::new();
+        let mut statements = Vec::with_capacity(
+            doc.get("statements")
+                .and_then(|v| v.get_ref().as_array())
+                .map_or(0, |a| a.len()),
+        );
+        let mut statement_ids: HashMap<&str, usize> = HashMap::new();
         let statement_tables = self.tables(doc, "statements", "this [[statements]] entry");
         if statement_tables.is_empty() && !doc.contains_key("statements") {
             self.error(
@@ -403,6 +439,7 @@ impl Cx<'_> {
             );
         }
         for t in statement_tables {
+            let line = self.lines.line(t.header);
             self.unknown_keys(&t, STATEMENT_KEYS);
             let sid = self.slug(&t, "id", true);
             let date = self.date(&t, "date", true);
@@ -430,7 +467,7 @@ impl Cx<'_> {
             let channel = self.string(&t, "channel", false);
             let source = self.string(&t, "source", false);
             if let Some(s) = &source
-                && !source_ids.contains_key(s)
+                && !source_ids.contains_key(s.as_str())
             {
                 let at = t.get("source").map_or(t.header, |(k, _)| k.span().start);
                 self.error(
@@ -438,7 +475,7 @@ impl Cx<'_> {
                     format!(
                         "`source` = \"{}\" names no [[sources]] entry in this file{}",
                         s.escape_debug(),
-                        suggestion(s, source_ids.keys().map(|k| k.as_str()))
+                        suggestion(s, source_ids.keys().copied())
                     ),
                 );
             }
@@ -464,8 +501,8 @@ impl Cx<'_> {
                     "`translation` without `lang`: say which language `text` is in".into(),
                 );
             }
-            if let Some(sid) = &sid {
-                self.unique(&mut statement_ids, sid, &t, "statement");
+            if sid.is_some() {
+                self.unique(&mut statement_ids, &t, "statement");
             }
             if let (Some(id), Some(date), Some(speaker), Some(kind), Some(text)) =
                 (sid, date, speaker, kind, text)
@@ -486,7 +523,7 @@ impl Cx<'_> {
                     translation,
                     tags,
                     note,
-                    line: self.lines.line(t.header),
+                    line,
                 });
             }
         }
@@ -494,6 +531,7 @@ impl Cx<'_> {
         let mut contradictions = Vec::new();
         let mut between_positions = Vec::new();
         for t in self.tables(doc, "contradictions", "this [[contradictions]] entry") {
+            let line = self.lines.line(t.header);
             self.unknown_keys(&t, CONTRADICTION_KEYS);
             let between = self.between(&t, id, &statement_ids);
             let verdict = match self.string(&t, "verdict", true) {
@@ -547,7 +585,7 @@ impl Cx<'_> {
                     note,
                     tagged_by,
                     tagged_at,
-                    line: self.lines.line(t.header),
+                    line,
                 });
                 between_positions.push(pos);
             }
@@ -570,16 +608,25 @@ impl Cx<'_> {
         })
     }
 
-    fn unique(&mut self, seen: &mut HashMap<String, u32>, id: &str, t: &At<'_, '_>, what: &str) {
-        let at = t.get("id").map_or(t.header, |(k, _)| k.span().start);
-        let line = self.lines.line(at);
-        if let Some(first) = seen.get(id) {
+    /// Records `id` (the value of `t`'s `id` key) as seen at its key's offset, or reports it
+    /// as a duplicate. Lines are computed only for the error.
+    fn unique<'t>(&mut self, seen: &mut HashMap<&'t str, usize>, t: &At<'t, '_>, what: &str) {
+        let Some((k, v)) = t.get("id") else { return };
+        let Some(id) = v.get_ref().as_str() else {
+            return;
+        };
+        let at = k.span().start;
+        if let Some(&first) = seen.get(id) {
+            let first = self.lines.position(first).0;
             self.error(
                 at,
-                format!("duplicate {what} id `{id}` (first used on line {first}): ids must be unique in a file"),
+                format!(
+                    "duplicate {what} id `{id}` (first used on line {first}): ids must be unique \
+                     in a file"
+                ),
             );
         } else {
-            seen.insert(id.to_string(), line);
+            seen.insert(id, at);
         }
     }
 
@@ -588,7 +635,7 @@ impl Cx<'_> {
         &mut self,
         t: &At<'_, '_>,
         incident: &str,
-        statement_ids: &HashMap<String, u32>,
+        statement_ids: &HashMap<&str, usize>,
     ) -> Option<([StatementRef; 2], [(u32, u32); 2])> {
         let Some((k, v)) = t.get("between") else {
             self.error(
@@ -627,12 +674,12 @@ impl Cx<'_> {
             match StatementRef::parse(s, Some(incident)) {
                 Err(e) => self.error(span.start, e.to_string()),
                 Ok(r) => {
-                    if r.incident == incident && !statement_ids.contains_key(&r.statement) {
+                    if r.incident == incident && !statement_ids.contains_key(r.statement.as_str()) {
                         self.error(
                             span.start,
                             format!(
                                 "`{s}` names no statement in this file{}",
-                                suggestion(&r.statement, statement_ids.keys().map(|k| k.as_str()))
+                                suggestion(&r.statement, statement_ids.keys().copied())
                             ),
                         );
                         continue;
