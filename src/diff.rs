@@ -367,7 +367,7 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     }
     let (oa, ob) = (a.opposed(), b.opposed());
     let mut seen = Vec::new();
-    for x in &oa {
+    for x in oa {
         let stands = |v: &[words::Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
         if seen.contains(&x.pair) || stands(&oa, !x.side) || stands(&ob, x.side) {
             continue;

@@ -106,7 +106,7 @@ fn shared(a: &[u32], b: &[u32]) -> Vec<u32> {
 }
 
 /// How much a change counts as evidence of a contradiction.
-fn weight(c: &Change, shared_stems: &HashSet<String>, a: &Analysis, b: &Analysis) -> f64 {
+fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) -> f64 {
     let both = !c.a.is_empty() && !c.b.is_empty();
     match c.kind {
         ChangeKind::NegationLost | ChangeKind::NegationGained
@@ -117,9 +117,12 @@ fn weight(c: &Change, shared_stems: &HashSet<String>, a: &Analysis, b: &Analysis
         ChangeKind::NegationLost | ChangeKind::NegationGained => {
             // A negation that bears on a word both statements use is the strongest sign.
             let denier = if c.kind == ChangeKind::NegationLost { a } else { b };
-            if words::negated_heads(denier).iter().any(|s| shared_stems.contains(s)) {
+            if words::negated_heads(denier).iter().any(|s| shared_stems.contains(s.as_str())) {
                 1.0
-            } else if words::negated_stems(denier).iter().any(|s| shared_stems.contains(s)) {
+            } else if words::negated_stems(denier)
+                .iter()
+                .any(|s| shared_stems.contains(s.as_str()))
+            {
                 0.6
             } else {
                 0.3
@@ -147,29 +150,60 @@ struct Member<'a> {
     matches: bool,
 }
 
-/// Scores one pair (`a` earlier): the suggestion, when the pair is alike enough and what
-/// changed weighs enough.
+impl Member<'_> {
+    fn reference(&self) -> StatementRef {
+        StatementRef::new(&self.incident.id, &self.statement.id)
+    }
+}
+
+/// What a pair of texts yields, in one direction.
+struct Found {
+    score: f64,
+    reasons: Vec<String>,
+    shared_terms: Vec<String>,
+}
+
+/// One text's analyses, made once however many pairs it is in: of its `text`, and of its
+/// `translation` when it has one.
+struct Read {
+    text: Analysis,
+    translation: Option<Analysis>,
+}
+
+impl Read {
+    fn new(st: &Statement) -> Read {
+        Read {
+            text: analyze(&st.text),
+            translation: st.translation.as_deref().map(analyze),
+        }
+    }
+
+    /// The analysis of the text [`comparable`] chose for this statement.
+    fn of(&self, st: &Statement, chosen: &str) -> &Analysis {
+        match &self.translation {
+            Some(t) if std::ptr::eq(chosen, st.translation.as_deref().unwrap_or_default()) => t,
+            _ => &self.text,
+        }
+    }
+}
+
+/// Scores one pair of texts (`a` earlier): the suggestion, when what changed weighs enough.
 fn score_pair(
-    a: &Statement,
-    b: &Statement,
-    shared_terms: &[u32],
+    (a, read_a): (&Statement, &Read),
+    (b, read_b): (&Statement, &Read),
+    shared_stems: &HashSet<&str>,
+    shown: &[String],
     similarity: f64,
-    terms: &Terms,
-    stems_of: &HashMap<u32, String>,
-) -> Option<(f64, Vec<String>, Vec<String>)> {
+) -> Option<Found> {
     let (_, ta, tb) = comparable(a, b);
-    let (aa, ab) = (analyze(ta), analyze(tb));
-    let found = changes(ta, &aa, tb, &ab);
+    let (aa, ab) = (read_a.of(a, ta), read_b.of(b, tb));
+    let found = changes(ta, aa, tb, ab);
     if found.is_empty() {
         return None;
     }
-    let shared_stems: HashSet<String> = shared_terms
-        .iter()
-        .filter_map(|t| stems_of.get(t).cloned())
-        .collect();
     let mut weighted: Vec<(f64, &Change)> = found
         .iter()
-        .map(|c| (weight(c, &shared_stems, &aa, &ab), c))
+        .map(|c| (weight(c, shared_stems, aa, ab), c))
         .collect();
     weighted.sort_by(|x, y| y.0.total_cmp(&x.0));
     // The strongest change counts fully, the others less and less.
@@ -178,18 +212,27 @@ fn score_pair(
         .enumerate()
         .map(|(i, (w, _))| w / (1 + i) as f64)
         .sum();
-    if evidence < MIN_EVIDENCE {
+    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.6) {
         return None;
     }
     let score = similarity.sqrt() * (1.0 - (-1.5 * evidence).exp());
-    let reasons = weighted.iter().map(|(_, c)| c.describe()).collect();
-    let mut shown: Vec<String> = shared_terms
-        .iter()
-        .map(|&t| terms.shown[t as usize].clone())
-        .collect();
-    shown.sort();
-    shown.dedup();
-    Some((score, reasons, shown))
+    Some(Found {
+        score: (score * 1000.0).round() / 1000.0,
+        reasons: weighted.iter().map(|(_, c)| c.describe()).collect(),
+        shared_terms: shown.to_vec(),
+    })
+}
+
+/// A scored pair of distinct texts of one organization, in both directions; every pair of
+/// statements saying those two texts takes its score.
+struct Scored {
+    group: usize,
+    /// Indexes into the group's distinct texts.
+    u: usize,
+    v: usize,
+    forward: Option<Found>,
+    backward: Option<Found>,
+    best: f64,
 }
 
 /// Candidate contradictions, best first, at most `limit`. A pair is considered when either
@@ -205,10 +248,10 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
         })
         .collect();
 
-    let mut groups: HashMap<String, Vec<Member>> = HashMap::new();
+    let mut by_org: HashMap<String, Vec<Member>> = HashMap::new();
     for inc in &corpus.incidents {
         for (i, st) in inc.statements.iter().enumerate() {
-            groups
+            by_org
                 .entry(fold(st.organization.trim()))
                 .or_default()
                 .push(Member {
@@ -219,91 +262,155 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
                 });
         }
     }
-    let mut groups: Vec<(String, Vec<Member>)> = groups
+    let mut groups: Vec<(String, Vec<Member>)> = by_org
         .into_iter()
         .filter(|(_, m)| m.len() > 1 && m.iter().any(|m| m.matches))
         .collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut out: Vec<Suggestion> = Vec::new();
-    for (_, mut members) in groups {
+    // Statements saying the very same words are scored once, as one text.
+    let mut texts: Vec<Vec<Vec<usize>>> = Vec::with_capacity(groups.len());
+    let mut scored: Vec<Scored> = Vec::new();
+    for (g, (_, members)) in groups.iter_mut().enumerate() {
         members.sort_by(|a, b| a.key.cmp(&b.key));
-        out.extend(suggest_in_group(&members, &judged));
+        let mut seen: HashMap<(&str, Option<&str>, Option<&str>), usize> = HashMap::new();
+        let mut same: Vec<Vec<usize>> = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let st = m.statement;
+            let key = (st.text.as_str(), st.translation.as_deref(), st.lang.as_deref());
+            let k = *seen.entry(key).or_insert_with(|| {
+                same.push(Vec::new());
+                same.len() - 1
+            });
+            same[k].push(i);
+        }
+        let representatives: Vec<&Statement> =
+            same.iter().map(|s| members[s[0]].statement).collect();
+        scored.extend(score_group(g, &representatives));
+        texts.push(same);
     }
-    out.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.between.cmp(&b.between))
+    scored.sort_by(|a, b| {
+        b.best
+            .total_cmp(&a.best)
+            .then_with(|| (a.group, a.u, a.v).cmp(&(b.group, b.u, b.v)))
     });
-    out.truncate(limit);
+
+    let mut out: Vec<Suggestion> = Vec::new();
+    let order = |out: &mut Vec<Suggestion>| {
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.between.cmp(&b.between))
+        });
+        out.truncate(limit);
+    };
+    for sc in &scored {
+        if out.len() >= limit && out.last().is_some_and(|last| sc.best < last.score) {
+            break;
+        }
+        let members = &groups[sc.group].1;
+        let same = &texts[sc.group];
+        for &x in &same[sc.u] {
+            for &y in &same[sc.v] {
+                let (mx, my) = (&members[x], &members[y]);
+                if !mx.matches && !my.matches {
+                    continue;
+                }
+                let (first, second, found) = if mx.key <= my.key {
+                    (mx, my, &sc.forward)
+                } else {
+                    (my, mx, &sc.backward)
+                };
+                let Some(found) = found else {
+                    continue;
+                };
+                let between = [first.reference(), second.reference()];
+                if judged.contains(&(&between[0], &between[1])) {
+                    continue;
+                }
+                out.push(Suggestion {
+                    between,
+                    score: found.score,
+                    reasons: found.reasons.clone(),
+                    shared_terms: found.shared_terms.clone(),
+                });
+            }
+        }
+        if out.len() >= limit {
+            order(&mut out);
+        }
+    }
+    order(&mut out);
     out
 }
 
-fn suggest_in_group(
-    members: &[Member],
-    judged: &HashSet<(&StatementRef, &StatementRef)>,
-) -> Vec<Suggestion> {
+/// Scores the pairs of distinct texts of one organization that share words.
+fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
     let mut terms = Terms::default();
-    let mut stems_of: HashMap<u32, String> = HashMap::new();
-    let profiles: Vec<Profile> = members
-        .iter()
-        .map(|m| profile(m.statement, &mut terms))
-        .collect();
+    let profiles: Vec<Profile> = texts.iter().map(|st| profile(st, &mut terms)).collect();
+    let mut stems: Vec<&str> = vec![""; terms.shown.len()];
     for (stem, &id) in &terms.ids {
-        stems_of.insert(id, stem.clone());
+        stems[id as usize] = stem;
     }
-    let n = members.len();
+    let n = texts.len();
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); terms.shown.len()];
     for (i, p) in profiles.iter().enumerate() {
         for &t in &p.terms {
             postings[t as usize].push(i as u32);
         }
     }
+    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
     let mut out = Vec::new();
-    let mut acc: HashMap<u32, u32> = HashMap::new();
+    let mut acc: HashSet<u32> = HashSet::new();
     for i in 0..n {
         acc.clear();
         for &t in &profiles[i].terms {
             let list = &postings[t as usize];
-            if list.len() > MAX_POSTINGS {
-                continue;
-            }
-            for &j in list {
-                if j as usize > i {
-                    *acc.entry(j).or_default() += 1;
-                }
+            if list.len() <= MAX_POSTINGS {
+                acc.extend(list.iter().filter(|&&j| j as usize > i));
             }
         }
-        let mut candidates: Vec<u32> = acc.keys().copied().collect();
+        let mut candidates: Vec<u32> = acc.iter().copied().collect();
         candidates.sort_unstable();
         for j in candidates {
             let j = j as usize;
-            let (a, b) = (&members[i], &members[j]);
-            if !a.matches && !b.matches {
-                continue;
-            }
             let common = shared(&profiles[i].terms, &profiles[j].terms);
             let similarity = common.len() as f64
                 / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
-            if similarity < MIN_SIMILARITY || (common.len() < 2 && similarity < 0.3) {
+            if similarity < MIN_SIMILARITY {
                 continue;
             }
-            let ra = StatementRef::new(&a.incident.id, &a.statement.id);
-            let rb = StatementRef::new(&b.incident.id, &b.statement.id);
-            if judged.contains(&(&ra, &rb)) {
-                continue;
+            for k in [i, j] {
+                if reads[k].is_none() {
+                    reads[k] = Some(Read::new(texts[k]));
+                }
             }
-            let Some((score, reasons, shared_terms)) =
-                score_pair(a.statement, b.statement, &common, similarity, &terms, &stems_of)
-            else {
+            let (Some(ri), Some(rj)) = (&reads[i], &reads[j]) else {
                 continue;
             };
-            out.push(Suggestion {
-                between: [ra, rb],
-                score: (score * 1000.0).round() / 1000.0,
-                reasons,
-                shared_terms,
-            });
+            let shared_stems: HashSet<&str> = common.iter().map(|&t| stems[t as usize]).collect();
+            let mut shown: Vec<String> =
+                common.iter().map(|&t| terms.shown[t as usize].clone()).collect();
+            shown.sort();
+            shown.dedup();
+            let (a, b) = ((texts[i], ri), (texts[j], rj));
+            let forward = score_pair(a, b, &shared_stems, &shown, similarity);
+            let backward = score_pair(b, a, &shared_stems, &shown, similarity);
+            let best = forward
+                .iter()
+                .chain(&backward)
+                .map(|f| f.score)
+                .fold(f64::NEG_INFINITY, f64::max);
+            if forward.is_some() || backward.is_some() {
+                out.push(Scored {
+                    group,
+                    u: i,
+                    v: j,
+                    forward,
+                    backward,
+                    best,
+                });
+            }
         }
     }
     out

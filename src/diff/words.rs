@@ -153,6 +153,8 @@ pub struct Marker {
 pub struct Analysis {
     pub words: Vec<Word>,
     pub markers: Vec<Marker>,
+    /// The words of opposed pairs, found once: [`Analysis::opposed`].
+    pub opposed: Vec<Opposed>,
 }
 
 const CLAUSE_WORDS: &[&str] = &["but", "mais", "and", "et", "or", "ou", "while", "tandis"];
@@ -414,7 +416,13 @@ pub fn analyze(text: &str) -> Analysis {
         }
     }
     let markers = find_markers(&words);
-    Analysis { words, markers }
+    let mut a = Analysis {
+        words,
+        markers,
+        opposed: Vec::new(),
+    };
+    a.opposed = a.find_opposed();
+    a
 }
 
 fn is_fr_ne(key: &str) -> bool {
@@ -691,7 +699,11 @@ impl Analysis {
 
     /// Every word of an opposed pair in the text: (pair index, side, word index, negated). A
     /// negated word stands for the other side: "will not close" says what "keep" says.
-    pub fn opposed(&self) -> Vec<Opposed> {
+    pub fn opposed(&self) -> &[Opposed] {
+        &self.opposed
+    }
+
+    fn find_opposed(&self) -> Vec<Opposed> {
         let negated: HashSet<usize> = self
             .of(Category::Negation)
             .flat_map(|m| m.scope.iter().copied())
