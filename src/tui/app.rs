@@ -190,6 +190,8 @@ pub struct App {
     pub size: (u16, u16),
     pub message: Option<Message>,
     pub search: Search,
+    /// While the corpus loads in the background: how many files it has.
+    pub loading: Option<usize>,
 }
 
 impl App {
@@ -213,6 +215,7 @@ impl App {
             size: (80, 24),
             message: None,
             search: Search::default(),
+            loading: None,
         };
         app.select_incident(0);
         app

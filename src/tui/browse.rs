@@ -152,10 +152,12 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(block, area);
     let Some(&ii) = app.index.incidents.get(app.incident) else {
         frame.render_widget(
-            Paragraph::new(
-                "No incidents loaded. Add one with `onrecord new`, or press ! to see \
-                            the files that failed to load.",
-            ),
+            Paragraph::new(if app.loading.is_some() {
+                "Loading…"
+            } else {
+                "No incidents loaded. Add one with `onrecord new`, or press ! to see the files \
+                 that failed to load."
+            }),
             inner,
         );
         return;

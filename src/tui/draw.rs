@@ -60,7 +60,9 @@ fn status(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.config.theme;
     let failed = app.corpus.failed.len();
     let (n, m) = (app.corpus.incidents.len(), app.index.statements);
-    let mut spans = vec![Span::raw(if area.width >= 100 {
+    let mut spans = vec![Span::raw(if let Some(files) = app.loading {
+        format!(" loading {files} files…")
+    } else if area.width >= 100 {
         format!(" {n} incidents · {m} statements")
     } else {
         format!(" {n} inc · {m} st")

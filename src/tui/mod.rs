@@ -20,6 +20,7 @@ pub mod worker;
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
@@ -36,7 +37,7 @@ pub use app::App;
 pub use config::{Config, ConfigError};
 pub use update::update;
 
-use crate::store::{self, StoreError};
+use crate::store::{self, Corpus, StoreError};
 use keymap::Key;
 
 #[derive(Debug, thiserror::Error)]
@@ -55,11 +56,21 @@ pub fn run(dir: &Path) -> Result<(), TuiError> {
         Some(p) => config::load(&p)?,
         None => Config::default(),
     };
-    let corpus = store::load(dir)?;
-    let mut app = App::new(corpus, config);
+    // A folder that cannot be read is an error before the screen is taken; the files
+    // themselves load on another thread while the first frame shows.
+    let files = store::incident_files(dir)?.len();
+    let (tx, loaded) = mpsc::channel();
+    let load_dir = dir.to_path_buf();
+    std::thread::Builder::new()
+        .name("load".into())
+        .spawn(move || {
+            let _ = tx.send(store::load(&load_dir));
+        })?;
+    let mut app = App::new(Corpus::default(), config);
+    app.loading = Some(files);
     let mut terminal = enter()?;
     install_panic_hook();
-    let result = event_loop(&mut terminal, &mut app, dir);
+    let result = event_loop(&mut terminal, &mut app, dir, loaded);
     leave();
     result
 }
@@ -98,15 +109,38 @@ fn install_panic_hook() {
     }));
 }
 
-fn event_loop(terminal: &mut Term, app: &mut App, dir: &Path) -> Result<(), TuiError> {
+fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    dir: &Path,
+    loaded: Receiver<Result<Corpus, StoreError>>,
+) -> Result<(), TuiError> {
     let size = terminal.size()?;
     update(app, Action::Resize(size.width, size.height));
     let worker = worker::Worker::start(app.corpus.clone());
     loop {
         terminal.draw(|f| draw::draw(f, app))?;
-        // While a search is out, wake often to pick up its answer; otherwise sleep until
-        // the next event.
-        let wait = if app.search.pending() {
+        if app.loading.is_some()
+            && let Ok(result) = loaded.try_recv()
+        {
+            app.loading = None;
+            match result {
+                Ok(corpus) => {
+                    app.replace_corpus(corpus);
+                    worker.use_corpus(app.corpus.clone());
+                }
+                Err(e) => {
+                    app.message = Some(app::Message {
+                        text: e.to_string(),
+                        error: true,
+                    })
+                }
+            }
+            continue;
+        }
+        // While a search or the corpus is on its way, wake often to pick it up; otherwise
+        // sleep until the next event.
+        let wait = if app.search.pending() || app.loading.is_some() {
             Duration::from_millis(4)
         } else {
             Duration::from_secs(3600)
