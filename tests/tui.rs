@@ -316,6 +316,90 @@ fn stale_search_answers_are_dropped() {
     );
 }
 
+fn copy_fixtures() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(FIXTURES).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn mark_diff_and_tag_a_pair() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let config = onrecord::tui::config::parse("tagged_by = \"Test Desk\"").unwrap();
+    let mut app = App::new(corpus, config);
+    update(&mut app, Action::Resize(100, 30));
+    app.press("j");
+    app.press("l");
+    assert_eq!(app.press("d"), None);
+    assert!(
+        app.message.as_ref().unwrap().error,
+        "d without a mark says what to do"
+    );
+    app.press("m");
+    app.press("j");
+    app.press("d");
+    assert_eq!(app.view, View::Diff);
+    let d = app.diff.as_ref().unwrap();
+    assert_eq!(app.reference(d.a).statement, "no-layoffs", "earlier first");
+    assert!(
+        d.diff
+            .changes
+            .iter()
+            .any(|c| c.describe().contains("negation")),
+        "{:?}",
+        d.diff.changes
+    );
+    app.press("t");
+    assert_eq!(app.view, View::Tag);
+    app.press("Tab");
+    for c in "no layoffs".chars() {
+        update(&mut app, Action::Input(c));
+    }
+    // A stray Esc on a half-filled dialog asks first.
+    app.press("Esc");
+    assert_eq!(app.view, View::Tag);
+    assert!(app.tag.as_ref().unwrap().confirm_discard);
+    app.press("Tab");
+    assert!(!app.tag.as_ref().unwrap().confirm_discard);
+    assert_eq!(app.tag.as_ref().unwrap().claim, "no layoffs");
+    // Someone else edits the file meanwhile: the save is refused, the dialog keeps its text.
+    let file = dir.path().join("globex-corp-layoffs.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n# edited elsewhere\n");
+    std::fs::write(&file, &text).unwrap();
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    let t = app.tag.as_ref().unwrap();
+    assert!(t.changed_on_disk, "{:?}", t.error);
+    assert!(
+        t.error.as_ref().unwrap().contains("Ctrl-R"),
+        "{:?}",
+        t.error
+    );
+    assert_eq!(t.claim, "no layoffs");
+    assert_eq!(app.press("Enter"), None, "no save until a reload");
+    let effect = app.press("ctrl-r").unwrap();
+    perform_inline(&mut app, effect);
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.tag.as_ref().map(|t| t.error.clone()), None);
+    assert_eq!(app.view, View::Diff);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("# edited elsewhere"), "{written}");
+    assert!(written.contains("verdict = \"contradicts\""), "{written}");
+    assert!(written.contains("claim = \"no layoffs\""), "{written}");
+    assert!(written.contains("tagged_by = \"Test Desk\""), "{written}");
+    assert_eq!(
+        app.corpus.contradictions().count(),
+        2,
+        "reloaded after the save"
+    );
+}
+
 // ---- snapshots --------------------------------------------------------------------------
 
 fn snapshot(name: &str, app: &App) {
@@ -328,6 +412,8 @@ fn snapshot(name: &str, app: &App) {
 fn snapshots_of_every_view() {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut app = app(w, h);
+        // The default name comes from the environment; a snapshot needs a fixed one.
+        app.config.tagged_by = Some("Test Desk".into());
         snapshot("browse", &app);
         app.press("l");
         app.press("G");
@@ -344,6 +430,17 @@ fn snapshots_of_every_view() {
         // The time the search took is the one figure that differs between runs.
         app.search.took = Default::default();
         snapshot("search", &app);
+        app.press("Esc");
+        app.press("h");
+        app.press("g");
+        app.press("l");
+        app.press("m");
+        app.press("G");
+        app.press("d");
+        snapshot("diff", &app);
+        app.press("t");
+        snapshot("tag", &app);
+        app.press("Esc");
         app.press("Esc");
         app.press("?");
         snapshot("help", &app);

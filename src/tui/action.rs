@@ -85,8 +85,24 @@ actions! {
         Open => "open",
         /// Delete the character before the cursor
         DeleteChar => "delete-char",
-        /// Clear the search box
+        /// Clear the search box or the field being typed in
         ClearInput => "clear",
+        /// Mark the statement, to diff or tag it against another
+        Mark => "mark",
+        /// Diff the marked statement against this one, word by word
+        Diff => "diff",
+        /// Tag a verdict on the marked statement and this one, or on the pair diffed
+        Tag => "tag",
+        /// Go to the next field of the dialog
+        NextField => "next-field",
+        /// Go to the previous field of the dialog
+        PrevField => "previous-field",
+        /// Choose the next verdict
+        NextChoice => "next-choice",
+        /// Choose the previous verdict
+        PrevChoice => "previous-choice",
+        /// Save the verdict through the write path
+        Save => "save",
     }
     events {
         /// Type a character into the search box
@@ -120,5 +136,13 @@ pub enum Effect {
         generation: u64,
         filter: crate::query::Filter,
         text: String,
+    },
+    /// Write this verdict, unless its file changed on disk since it was loaded.
+    Tag {
+        a: crate::model::StatementRef,
+        b: crate::model::StatementRef,
+        verdict: crate::model::Verdict,
+        claim: Option<String>,
+        note: Option<String>,
     },
 }

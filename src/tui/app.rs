@@ -24,6 +24,8 @@ pub enum View {
     Help,
     Failed,
     Search,
+    Diff,
+    Tag,
 }
 
 /// Which pane of the browse view takes the movement keys.
@@ -165,6 +167,43 @@ impl Search {
     }
 }
 
+/// Two statements side by side, earlier first, and their word diff.
+#[derive(Debug, Clone)]
+pub struct DiffView {
+    pub a: Pos,
+    pub b: Pos,
+    pub diff: crate::diff::StatementDiff,
+    pub scroll: usize,
+}
+
+/// Which field of the tag dialog takes keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagField {
+    Verdict,
+    Claim,
+    Note,
+}
+
+/// The tag dialog: a verdict on two statements, being filled in.
+#[derive(Debug, Clone)]
+pub struct TagDialog {
+    pub a: StatementRef,
+    pub b: StatementRef,
+    /// Index into `Verdict::ALL`.
+    pub verdict: usize,
+    pub claim: String,
+    pub note: String,
+    pub field: TagField,
+    /// The view under the dialog, to go back to.
+    pub over: View,
+    /// Why the last save failed; kept until the next save, never lost.
+    pub error: Option<String>,
+    /// The file changed on disk since loading: saving waits for a reload.
+    pub changed_on_disk: bool,
+    /// Esc was pressed once on a half-filled dialog.
+    pub confirm_discard: bool,
+}
+
 /// The interface's state.
 pub struct App {
     /// Shared with the search worker, which reads it on its own thread.
@@ -192,6 +231,10 @@ pub struct App {
     pub search: Search,
     /// While the corpus loads in the background: how many files it has.
     pub loading: Option<usize>,
+    /// The statement `m` marked.
+    pub marked: Option<StatementRef>,
+    pub diff: Option<DiffView>,
+    pub tag: Option<TagDialog>,
 }
 
 impl App {
@@ -216,6 +259,9 @@ impl App {
             message: None,
             search: Search::default(),
             loading: None,
+            marked: None,
+            diff: None,
+            tag: None,
         };
         app.select_incident(0);
         app
@@ -228,6 +274,8 @@ impl App {
             View::Help => Mode::Help,
             View::Failed => Mode::Failed,
             View::Search => Mode::Search,
+            View::Diff => Mode::Diff,
+            View::Tag => Mode::Tag,
         }
     }
 
@@ -259,6 +307,27 @@ impl App {
     pub fn selected_incident(&self) -> Option<&Incident> {
         let &i = self.index.incidents.get(self.incident)?;
         self.corpus.incidents.get(i)
+    }
+
+    /// The word diff of two statements, the earlier one first.
+    pub fn diff_of(&self, a: Pos, b: Pos) -> DiffView {
+        let st = |(ii, si): Pos| &self.corpus.incidents[ii].statements[si];
+        let (a, b) = if st(b).date < st(a).date {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        DiffView {
+            a,
+            b,
+            diff: crate::diff::diff_statements(st(a), st(b)),
+            scroll: 0,
+        }
+    }
+
+    pub fn reference(&self, (ii, si): Pos) -> StatementRef {
+        let inc = &self.corpus.incidents[ii];
+        StatementRef::new(&inc.id, &inc.statements[si].id)
     }
 
     /// Selects a statement in the browse view, wherever it is.
@@ -314,6 +383,16 @@ impl App {
     pub fn replace_corpus(&mut self, corpus: Corpus) {
         let incident = self.selected_incident().map(|i| i.id.clone());
         let statement = self.selected_statement().map(|(_, s)| s.id.clone());
+        let old_ids: Vec<String> = self.corpus.incidents.iter().map(|i| i.id.clone()).collect();
+        let old_statements: Vec<Vec<String>> = match &self.diff {
+            Some(_) => self
+                .corpus
+                .incidents
+                .iter()
+                .map(|i| i.statements.iter().map(|s| s.id.clone()).collect())
+                .collect(),
+            None => Vec::new(),
+        };
         self.corpus = Arc::new(corpus);
         self.index = Index::new(&self.corpus);
         // Hits index into the old corpus: drop them, and any answer still on its way.
@@ -343,6 +422,27 @@ impl App {
             self.detail_scroll = keep_detail;
         }
         self.failed_scroll = 0;
+        // Positions point into the old corpus: the diff is recomputed from its references.
+        if let Some(d) = self.diff.take() {
+            let refs = [d.a, d.b].map(|(ii, si)| {
+                (
+                    old_ids.get(ii).cloned(),
+                    old_statements.get(ii).and_then(|v| v.get(si).cloned()),
+                )
+            });
+            if let [(Some(ia), Some(sa)), (Some(ib), Some(sb))] = refs {
+                let a = StatementRef::new(ia, sa);
+                let b = StatementRef::new(ib, sb);
+                if let (Some(pa), Some(pb)) =
+                    (position(&self.corpus, &a), position(&self.corpus, &b))
+                {
+                    self.diff = Some(self.diff_of(pa, pb));
+                }
+            }
+            if self.diff.is_none() && self.view == View::Diff {
+                self.view = View::Browse;
+            }
+        }
         self.scroll_into_view();
     }
 

@@ -10,16 +10,25 @@ use super::action::Action;
 pub enum Mode {
     Browse,
     Search,
+    Diff,
+    Tag,
     Help,
     Failed,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 4] = [Mode::Browse, Mode::Search, Mode::Help, Mode::Failed];
+    pub const ALL: [Mode; 6] = [
+        Mode::Browse,
+        Mode::Search,
+        Mode::Diff,
+        Mode::Tag,
+        Mode::Help,
+        Mode::Failed,
+    ];
 
     /// Whether characters no key binds are typed into a text box.
     pub fn takes_text(self) -> bool {
-        self == Mode::Search
+        matches!(self, Mode::Search | Mode::Tag)
     }
 
     pub fn title(self) -> &'static str {
@@ -28,6 +37,8 @@ impl Mode {
             Mode::Search => {
                 "Searching (type to narrow; company: speaker: tag: kind: since: until: incident: filter)"
             }
+            Mode::Diff => "Diff of two statements",
+            Mode::Tag => "Tagging a verdict (type into the claim and note fields)",
             Mode::Help => "Help",
             Mode::Failed => "Files that failed to load",
         }
@@ -173,6 +184,9 @@ const DEFAULTS: &[(Mode, &str, Action, bool)] = {
         (Browse, "G", A::Bottom, false),
         (Browse, "End", A::Bottom, false),
         (Browse, "/", A::Search, true),
+        (Browse, "m", A::Mark, true),
+        (Browse, "d", A::Diff, true),
+        (Browse, "t", A::Tag, true),
         (Browse, "y", A::Copy, true),
         (Browse, "e", A::Edit, true),
         (Browse, "r", A::Reload, true),
@@ -190,6 +204,27 @@ const DEFAULTS: &[(Mode, &str, Action, bool)] = {
         (Search, "PageUp", A::PageUp, false),
         (Search, "Backspace", A::DeleteChar, false),
         (Search, "ctrl-u", A::ClearInput, true),
+        (Diff, "j", A::Down, false),
+        (Diff, "Down", A::Down, false),
+        (Diff, "k", A::Up, false),
+        (Diff, "Up", A::Up, false),
+        (Diff, "PageDown", A::PageDown, false),
+        (Diff, "PageUp", A::PageUp, false),
+        (Diff, "t", A::Tag, true),
+        (Diff, "Esc", A::Back, true),
+        (Diff, "?", A::Help, true),
+        (Diff, "q", A::Quit, true),
+        (Tag, "Enter", A::Save, true),
+        (Tag, "Tab", A::NextField, true),
+        (Tag, "shift-Tab", A::PrevField, false),
+        (Tag, "Right", A::NextChoice, true),
+        (Tag, "Down", A::NextChoice, false),
+        (Tag, "Left", A::PrevChoice, false),
+        (Tag, "Up", A::PrevChoice, false),
+        (Tag, "Backspace", A::DeleteChar, false),
+        (Tag, "ctrl-u", A::ClearInput, false),
+        (Tag, "ctrl-r", A::Reload, false),
+        (Tag, "Esc", A::Back, true),
         (Help, "j", A::Down, false),
         (Help, "Down", A::Down, false),
         (Help, "k", A::Up, false),

@@ -9,12 +9,14 @@ pub mod action;
 pub mod app;
 pub mod browse;
 pub mod config;
+pub mod diff;
 pub mod draw;
 pub mod failed;
 pub mod help;
 pub mod keymap;
 pub mod safe;
 pub mod search;
+pub mod tag;
 pub mod update;
 pub mod worker;
 
@@ -197,6 +199,12 @@ fn perform(
             reload(app, dir);
             worker.use_corpus(app.corpus.clone());
         }
+        effect @ Effect::Tag { .. } => {
+            if save_tag(app, effect) {
+                reload(app, dir);
+                worker.use_corpus(app.corpus.clone());
+            }
+        }
         Effect::Copy(text) => {
             let out = terminal.backend_mut();
             out.write_all(osc52(&text).as_bytes())?;
@@ -229,6 +237,10 @@ fn reload(app: &mut App, dir: &Path) {
     app.message = Some(match store::load(dir) {
         Ok(corpus) => {
             app.replace_corpus(corpus);
+            if let Some(t) = &mut app.tag {
+                t.changed_on_disk = false;
+                t.error = None;
+            }
             let failed = app.corpus.failed.len();
             app::Message {
                 text: format!(
@@ -275,9 +287,72 @@ fn run_editor(path: &Path, line: u32) -> Result<(), String> {
     }
 }
 
+/// Writes a verdict through the same path as `onrecord tag`; true when it was written. A
+/// failure stays in the dialog; a file changed on disk since loading is never overwritten.
+pub fn save_tag(app: &mut App, effect: Effect) -> bool {
+    let Effect::Tag {
+        a,
+        b,
+        verdict,
+        claim,
+        note,
+    } = effect
+    else {
+        return false;
+    };
+    let req = crate::write::TagRequest {
+        a: a.clone(),
+        b: b.clone(),
+        verdict,
+        claim,
+        note,
+        by: app
+            .config
+            .tagged_by
+            .clone()
+            .unwrap_or_else(crate::write::default_tagger),
+        replace: true,
+    };
+    let expected = crate::write::tag_target(&app.corpus, &a, &b)
+        .ok()
+        .map(|i| i.fingerprint);
+    match crate::write::tag(&app.corpus, &req, expected) {
+        Ok(outcome) => {
+            let over = app.tag.take().map_or(app::View::Browse, |t| t.over);
+            app.view = over;
+            app.message = Some(app::Message {
+                text: format!("Tagged {a} and {b} {verdict} in {}", outcome.path.display()),
+                error: false,
+            });
+            true
+        }
+        Err(e) => {
+            if let Some(t) = &mut app.tag {
+                t.changed_on_disk = matches!(e, crate::write::WriteError::ChangedOnDisk(_));
+                t.error = Some(if t.changed_on_disk {
+                    format!("{e} Press Ctrl-R to reload, then Enter to save again.")
+                } else {
+                    e.to_string()
+                });
+            }
+            false
+        }
+    }
+}
+
 /// Performs an effect on the spot, the search included: what the event loop does, minus the
 /// terminal, the editor and the worker thread. For tests and the benchmark.
 pub fn perform_inline(app: &mut App, effect: Effect) {
+    if matches!(effect, Effect::Tag { .. }) {
+        if save_tag(app, effect) {
+            reload_inline(app);
+        }
+        return;
+    }
+    if effect == Effect::Reload {
+        reload_inline(app);
+        return;
+    }
     if let Effect::Search {
         generation,
         filter,
@@ -288,6 +363,16 @@ pub fn perform_inline(app: &mut App, effect: Effect) {
         let index = crate::search::SearchIndex::new(&app.corpus);
         let hits = index.search(&app.corpus, &text, &filter, worker::LIMIT);
         update(app, Action::Results(generation, hits, started.elapsed()));
+    }
+}
+
+fn reload_inline(app: &mut App) {
+    let root = app.corpus.root.clone();
+    if let Ok(corpus) = store::load(&root) {
+        app.replace_corpus(corpus);
+        if let Some(t) = &mut app.tag {
+            t.changed_on_disk = false;
+        }
     }
 }
 

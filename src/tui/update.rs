@@ -2,12 +2,19 @@
 //! what needs them comes back as an [`Effect`] for the event loop to perform.
 
 use super::action::{Action, Effect};
-use super::app::{App, Message, Pane, View, inner_rows, keep_visible};
+use super::app::{
+    App, Message, Pane, Pos, TagDialog, TagField, View, inner_rows, keep_visible, position,
+};
 use super::{browse, failed, help, safe};
-use crate::model::{Incident, Statement};
+use crate::model::{Incident, Statement, Verdict};
 
 /// Applies one action to the state.
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
+    if action != Action::Back
+        && let Some(t) = &mut app.tag
+    {
+        t.confirm_discard = false;
+    }
     match action {
         Action::Quit => return Some(Effect::Quit),
         Action::Help => {
@@ -23,7 +30,20 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::Back => match app.view {
             View::Help => app.view = app.back,
-            View::Failed | View::Search => app.view = View::Browse,
+            View::Failed | View::Search | View::Diff => app.view = View::Browse,
+            View::Tag => {
+                let Some(t) = &mut app.tag else {
+                    app.view = View::Browse;
+                    return None;
+                };
+                let dirty = !t.claim.trim().is_empty() || !t.note.trim().is_empty();
+                if dirty && !t.confirm_discard {
+                    t.confirm_discard = true;
+                } else {
+                    app.view = t.over;
+                    app.tag = None;
+                }
+            }
             View::Browse => {
                 app.message = None;
                 app.focus = match app.focus {
@@ -38,16 +58,119 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             return query(app);
         }
         Action::Input(c) => {
+            if app.view == View::Tag {
+                if let Some(field) = tag_field(app) {
+                    field.push(c);
+                }
+                return None;
+            }
             app.search.input.push(c);
             return query(app);
         }
         Action::DeleteChar => {
+            if app.view == View::Tag {
+                if let Some(field) = tag_field(app) {
+                    field.pop();
+                }
+                return None;
+            }
             app.search.input.pop();
             return query(app);
         }
         Action::ClearInput => {
+            if app.view == View::Tag {
+                if let Some(field) = tag_field(app) {
+                    field.clear();
+                }
+                return None;
+            }
             app.search.input.clear();
             return query(app);
+        }
+        Action::Mark => {
+            if let Some(pos) = app.selected_pos() {
+                let r = app.reference(pos);
+                let text = format!("Marked {r}: select another statement, then d diffs, t tags");
+                app.marked = Some(r);
+                return note(app, &text, false);
+            }
+        }
+        Action::Diff => {
+            let Some((a, b)) = pair(app) else {
+                return note(
+                    app,
+                    "Mark a statement with m, select another, then press d",
+                    true,
+                );
+            };
+            app.diff = Some(app.diff_of(a, b));
+            app.view = View::Diff;
+        }
+        Action::Tag => {
+            let pair = match (&app.diff, app.view) {
+                (Some(d), View::Diff) => Some((d.a, d.b)),
+                _ => pair(app),
+            };
+            let Some((a, b)) = pair else {
+                return note(
+                    app,
+                    "Mark a statement with m, select another, then press t",
+                    true,
+                );
+            };
+            let d = app.diff_of(a, b);
+            app.tag = Some(TagDialog {
+                a: app.reference(d.a),
+                b: app.reference(d.b),
+                verdict: 0,
+                claim: String::new(),
+                note: String::new(),
+                field: TagField::Verdict,
+                over: app.view,
+                error: None,
+                changed_on_disk: false,
+                confirm_discard: false,
+            });
+            app.view = View::Tag;
+        }
+        Action::NextField | Action::PrevField => {
+            if let Some(t) = &mut app.tag {
+                let forward = action == Action::NextField;
+                t.field = match (t.field, forward) {
+                    (TagField::Verdict, true) | (TagField::Note, false) => TagField::Claim,
+                    (TagField::Claim, true) | (TagField::Verdict, false) => TagField::Note,
+                    (TagField::Note, true) | (TagField::Claim, false) => TagField::Verdict,
+                };
+            }
+        }
+        Action::NextChoice | Action::PrevChoice => {
+            if let Some(t) = &mut app.tag {
+                let n = Verdict::ALL.len();
+                t.verdict = if action == Action::NextChoice {
+                    (t.verdict + 1) % n
+                } else {
+                    (t.verdict + n - 1) % n
+                };
+            }
+        }
+        Action::Save => {
+            let t = app.tag.as_mut()?;
+            if t.changed_on_disk {
+                t.error = Some(
+                    "The file changed on disk since it was loaded: press Ctrl-R to reload, then \
+                     Enter to save"
+                        .into(),
+                );
+                return None;
+            }
+            let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+            return Some(Effect::Tag {
+                a: t.a.clone(),
+                b: t.b.clone(),
+                verdict: Verdict::ALL[t.verdict],
+                claim: opt(&t.claim),
+                note: opt(&t.note),
+            });
         }
         Action::Results(generation, hits, took) => {
             // An answer to a query typed over since, or to a corpus since reloaded, is stale.
@@ -141,6 +264,24 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
     None
 }
 
+/// The text field of the tag dialog that takes typing, if one has the focus.
+fn tag_field(app: &mut App) -> Option<&mut String> {
+    let t = app.tag.as_mut()?;
+    t.confirm_discard = false;
+    match t.field {
+        TagField::Verdict => None,
+        TagField::Claim => Some(&mut t.claim),
+        TagField::Note => Some(&mut t.note),
+    }
+}
+
+/// The marked statement and the selected one, when they are two different statements.
+fn pair(app: &App) -> Option<(Pos, Pos)> {
+    let marked = position(&app.corpus, app.marked.as_ref()?)?;
+    let here = app.selected_pos()?;
+    (marked != here).then_some((marked, here))
+}
+
 fn note(app: &mut App, text: &str, error: bool) -> Option<Effect> {
     app.message = Some(Message {
         text: text.to_string(),
@@ -206,6 +347,16 @@ fn step(app: &mut App, by: isize) {
             let max = failed::lines(app, width).len().saturating_sub(rows);
             app.failed_scroll = app.failed_scroll.saturating_add_signed(by).min(max);
         }
+        View::Diff => {
+            let (width, rows) = areas.map_or((1, 1), |a| {
+                (a.body.width.saturating_sub(2), inner_rows(a.body))
+            });
+            let max = super::diff::lines(app, width).len().saturating_sub(rows);
+            if let Some(d) = &mut app.diff {
+                d.scroll = d.scroll.saturating_add_signed(by).min(max);
+            }
+        }
+        View::Tag => {}
         View::Search => {
             let rows = areas.map_or(1, |a| inner_rows(super::search::results_area(a.body)));
             let s = &mut app.search;
