@@ -8,7 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use onrecord::tui::{Action, App, Config, draw_offscreen, offscreen, update};
+use onrecord::tui::worker::Worker;
+use onrecord::tui::{Action, App, Config, Effect, draw_offscreen, offscreen, update};
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -30,6 +31,25 @@ fn frames(app: &mut App, keys: &[&str], n: usize) -> Vec<Duration> {
         out.push(t.elapsed());
     }
     out
+}
+
+/// Sends a search to the worker and applies its answer.
+fn search(worker: &Worker, app: &mut App, effect: Option<Effect>) {
+    let Some(Effect::Search {
+        generation,
+        filter,
+        text,
+    }) = effect
+    else {
+        return;
+    };
+    worker.ask(generation, filter, text);
+    while let Some((g, hits, took)) = worker.wait() {
+        update(app, Action::Results(g, hits, took));
+        if g == generation {
+            break;
+        }
+    }
 }
 
 fn main() {
@@ -82,11 +102,43 @@ fn run(dir: &Path) {
     let mut statements_pane = frames(&mut app, &["j", "j", "k"], 500);
     app.press("?");
     let mut help = frames(&mut app, &["j"], 200);
+    app.press("Esc");
+
+    // Search: each keystroke goes to the worker thread; timed from the key to the results
+    // applied and the frame that shows them drawn.
+    let worker = Worker::start(app.corpus.clone());
+    let t = Instant::now();
+    worker.ask(0, Default::default(), "warmup".into());
+    worker.wait();
+    println!(
+        "search index ready {:.0} ms after the worker started",
+        ms(t.elapsed())
+    );
+    let mut keystrokes = Vec::new();
+    let mut terminal = offscreen(120, 40);
+    for query in [
+        "donnees clients vend",
+        "will never sell cust",
+        "company:hooli jamais",
+    ] {
+        let opened = app.press("/");
+        search(&worker, &mut app, opened);
+        for c in query.chars() {
+            let t = Instant::now();
+            let effect = update(&mut app, Action::Input(c));
+            search(&worker, &mut app, effect);
+            draw_offscreen(&mut terminal, &app);
+            keystrokes.push(t.elapsed());
+        }
+        app.press("ctrl-u");
+        app.press("Esc");
+    }
     for (name, samples) in [
         ("browse, moving through incidents", &mut browse),
         ("browse, at the end of the list", &mut bottom),
         ("browse, moving through statements", &mut statements_pane),
         ("help", &mut help),
+        ("search keystroke to results drawn", &mut keystrokes),
     ] {
         let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
         println!(

@@ -56,6 +56,11 @@ impl Worker {
         let _ = self.requests.send(Request::Corpus(corpus));
     }
 
+    /// Waits for the next answer.
+    pub fn wait(&self) -> Option<Answer> {
+        self.answers.recv().ok()
+    }
+
     /// An answer, when one has come.
     pub fn answer(&self) -> Option<Answer> {
         self.answers.try_recv().ok()
