@@ -400,6 +400,66 @@ fn mark_diff_and_tag_a_pair() {
     );
 }
 
+#[test]
+fn timeline_lists_an_organization_by_date() {
+    let mut app = app(100, 30);
+    app.press("l");
+    app.press("T");
+    assert_eq!(app.view, View::Timeline);
+    assert_eq!(app.timeline.title, "Acme Widgets");
+    let dates: Vec<_> = app.timeline.items.iter().map(|(_, e)| e.date).collect();
+    assert!(!dates.is_empty());
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    app.press("G");
+    let last = app.timeline.items.last().unwrap().0;
+    app.press("Enter");
+    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.selected_pos(), Some(last));
+}
+
+#[test]
+fn suggestions_diff_accept_and_dismiss() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let config = onrecord::tui::config::parse("tagged_by = \"Test Desk\"").unwrap();
+    let mut app = App::new(corpus, config);
+    update(&mut app, Action::Resize(100, 30));
+    app.press("j");
+    app.press("s");
+    assert_eq!(app.view, View::Suggest);
+    assert!(
+        !app.suggestions.items.is_empty(),
+        "the layoffs pair is a candidate"
+    );
+    let pair = app.suggestions.items[0].suggestion.between.clone();
+    app.press("Enter");
+    assert_eq!(app.view, View::Diff);
+    app.press("Esc");
+    assert_eq!(
+        app.view,
+        View::Suggest,
+        "Esc from the diff returns to the suggestions"
+    );
+    app.press("a");
+    assert_eq!(app.view, View::Tag);
+    app.press("Esc");
+    assert_eq!(app.view, View::Suggest, "an empty dialog closes at once");
+    assert_eq!(app.press("x"), None, "x asks first");
+    assert!(app.confirm_dismiss);
+    let effect = app.press("x").expect("the second x dismisses");
+    perform_inline(&mut app, effect);
+    assert_eq!(app.view, View::Suggest);
+    let written = std::fs::read_to_string(dir.path().join("globex-corp-layoffs.toml")).unwrap();
+    assert!(written.contains("verdict = \"unrelated\""), "{written}");
+    assert!(
+        !app.suggestions
+            .items
+            .iter()
+            .any(|s| s.suggestion.between == pair),
+        "a judged pair is no longer suggested"
+    );
+}
+
 // ---- snapshots --------------------------------------------------------------------------
 
 fn snapshot(name: &str, app: &App) {
@@ -441,6 +501,14 @@ fn snapshots_of_every_view() {
         app.press("t");
         snapshot("tag", &app);
         app.press("Esc");
+        app.press("Esc");
+        app.press("T");
+        snapshot("timeline", &app);
+        app.press("Esc");
+        app.press("h");
+        app.press("j");
+        app.press("s");
+        snapshot("suggestions", &app);
         app.press("Esc");
         app.press("?");
         snapshot("help", &app);

@@ -103,6 +103,14 @@ actions! {
         PrevChoice => "previous-choice",
         /// Save the verdict through the write path
         Save => "save",
+        /// Show what the selected statement's organization said, by date
+        Timeline => "timeline",
+        /// Show suggested contradictions for the selected incident's company
+        Suggest => "suggest",
+        /// Accept the suggestion: open the tag dialog on the pair
+        Accept => "accept",
+        /// Dismiss the suggestion as unrelated (asks first)
+        Dismiss => "dismiss",
     }
     events {
         /// Type a character into the search box

@@ -26,6 +26,8 @@ pub enum View {
     Search,
     Diff,
     Tag,
+    Timeline,
+    Suggest,
 }
 
 /// Which pane of the browse view takes the movement keys.
@@ -176,6 +178,35 @@ pub struct DiffView {
     pub scroll: usize,
 }
 
+/// A list of statements or pairs with a selection: the timeline's and the suggestions'.
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    /// What the list is of, for its title.
+    pub title: String,
+    pub items: Vec<T>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl<T> Default for Listing<T> {
+    fn default() -> Self {
+        Listing {
+            title: String::new(),
+            items: Vec::new(),
+            selected: 0,
+            offset: 0,
+        }
+    }
+}
+
+/// A suggested pair, with the positions of its statements.
+#[derive(Debug, Clone)]
+pub struct Suggested {
+    pub a: Pos,
+    pub b: Pos,
+    pub suggestion: crate::suggest::Suggestion,
+}
+
 /// Which field of the tag dialog takes keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagField {
@@ -235,6 +266,12 @@ pub struct App {
     pub marked: Option<StatementRef>,
     pub diff: Option<DiffView>,
     pub tag: Option<TagDialog>,
+    /// Where Esc from the diff goes back to.
+    pub diff_back: View,
+    pub timeline: Listing<(Pos, crate::timeline::TimelineEntry)>,
+    pub suggestions: Listing<Suggested>,
+    /// `x` was pressed once on this suggestion.
+    pub confirm_dismiss: bool,
 }
 
 impl App {
@@ -262,6 +299,10 @@ impl App {
             marked: None,
             diff: None,
             tag: None,
+            diff_back: View::Browse,
+            timeline: Listing::default(),
+            suggestions: Listing::default(),
+            confirm_dismiss: false,
         };
         app.select_incident(0);
         app
@@ -276,6 +317,8 @@ impl App {
             View::Search => Mode::Search,
             View::Diff => Mode::Diff,
             View::Tag => Mode::Tag,
+            View::Timeline => Mode::Timeline,
+            View::Suggest => Mode::Suggest,
         }
     }
 
@@ -307,6 +350,44 @@ impl App {
     pub fn selected_incident(&self) -> Option<&Incident> {
         let &i = self.index.incidents.get(self.incident)?;
         self.corpus.incidents.get(i)
+    }
+
+    /// Fills the timeline with what `organization` said, by date.
+    pub fn open_timeline(&mut self, organization: &str) {
+        let items = crate::timeline::company_timeline(&self.corpus, organization)
+            .into_iter()
+            .filter_map(|e| Some((position(&self.corpus, &e.reference)?, e)))
+            .collect();
+        self.timeline = Listing {
+            title: organization.to_string(),
+            items,
+            selected: 0,
+            offset: 0,
+        };
+    }
+
+    /// Fills the suggestions with candidate contradictions among `company`'s statements.
+    pub fn open_suggestions(&mut self, company: &str) {
+        let mut filter = crate::query::Filter::default();
+        if filter.add("company", company).is_err() {
+            filter = crate::query::Filter::default();
+        }
+        let items = crate::suggest::suggest(&self.corpus, &filter, 200)
+            .into_iter()
+            .filter_map(|s| {
+                Some(Suggested {
+                    a: position(&self.corpus, &s.between[0])?,
+                    b: position(&self.corpus, &s.between[1])?,
+                    suggestion: s,
+                })
+            })
+            .collect();
+        self.suggestions = Listing {
+            title: company.to_string(),
+            items,
+            selected: 0,
+            offset: 0,
+        };
     }
 
     /// The word diff of two statements, the earlier one first.
@@ -422,6 +503,17 @@ impl App {
             self.detail_scroll = keep_detail;
         }
         self.failed_scroll = 0;
+        // The timeline and suggestions hold positions in the old corpus: build them again.
+        if !self.timeline.items.is_empty() {
+            let company = self.timeline.title.clone();
+            self.open_timeline(&company);
+        }
+        if !self.suggestions.items.is_empty() || self.view == View::Suggest {
+            let company = self.suggestions.title.clone();
+            let keep = self.suggestions.selected;
+            self.open_suggestions(&company);
+            self.suggestions.selected = keep.min(self.suggestions.items.len().saturating_sub(1));
+        }
         // Positions point into the old corpus: the diff is recomputed from its references.
         if let Some(d) = self.diff.take() {
             let refs = [d.a, d.b].map(|(ii, si)| {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::app::{App, Areas, MIN_HEIGHT, MIN_WIDTH, View};
-use super::{browse, diff, failed, help, safe, search, tag};
+use super::{browse, diff, failed, help, safe, search, suggest, tag, timeline};
 
 /// Draws the screen.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -23,9 +23,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         View::Failed => failed::draw(frame, app, areas.body),
         View::Search => search::draw(frame, app, areas.body),
         View::Diff => diff::draw(frame, app, areas.body),
+        View::Timeline => timeline::draw(frame, app, areas.body),
+        View::Suggest => suggest::draw(frame, app, areas.body),
         View::Tag => {
             match app.tag.as_ref().map(|t| t.over) {
                 Some(View::Diff) => diff::draw(frame, app, areas.body),
+                Some(View::Suggest) => suggest::draw(frame, app, areas.body),
                 _ => browse::draw(frame, app, &areas),
             }
             tag::draw(frame, app, areas.body);

@@ -16,7 +16,9 @@ pub mod help;
 pub mod keymap;
 pub mod safe;
 pub mod search;
+pub mod suggest;
 pub mod tag;
+pub mod timeline;
 pub mod update;
 pub mod worker;
 
@@ -318,8 +320,9 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
         .map(|i| i.fingerprint);
     match crate::write::tag(&app.corpus, &req, expected) {
         Ok(outcome) => {
-            let over = app.tag.take().map_or(app::View::Browse, |t| t.over);
-            app.view = over;
+            if let Some(t) = app.tag.take() {
+                app.view = t.over;
+            }
             app.message = Some(app::Message {
                 text: format!("Tagged {a} and {b} {verdict} in {}", outcome.path.display()),
                 error: false,
@@ -327,13 +330,21 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
             true
         }
         Err(e) => {
-            if let Some(t) = &mut app.tag {
-                t.changed_on_disk = matches!(e, crate::write::WriteError::ChangedOnDisk(_));
-                t.error = Some(if t.changed_on_disk {
-                    format!("{e} Press Ctrl-R to reload, then Enter to save again.")
-                } else {
-                    e.to_string()
-                });
+            match &mut app.tag {
+                Some(t) => {
+                    t.changed_on_disk = matches!(e, crate::write::WriteError::ChangedOnDisk(_));
+                    t.error = Some(if t.changed_on_disk {
+                        format!("{e} Press Ctrl-R to reload, then Enter to save again.")
+                    } else {
+                        e.to_string()
+                    });
+                }
+                None => {
+                    app.message = Some(app::Message {
+                        text: format!("{e} (r reloads)"),
+                        error: true,
+                    })
+                }
             }
             false
         }

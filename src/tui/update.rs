@@ -15,6 +15,9 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
     {
         t.confirm_discard = false;
     }
+    if action != Action::Dismiss {
+        app.confirm_dismiss = false;
+    }
     match action {
         Action::Quit => return Some(Effect::Quit),
         Action::Help => {
@@ -30,7 +33,8 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::Back => match app.view {
             View::Help => app.view = app.back,
-            View::Failed | View::Search | View::Diff => app.view = View::Browse,
+            View::Failed | View::Search | View::Timeline | View::Suggest => app.view = View::Browse,
+            View::Diff => app.view = app.diff_back,
             View::Tag => {
                 let Some(t) = &mut app.tag else {
                     app.view = View::Browse;
@@ -87,7 +91,59 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             app.search.input.clear();
             return query(app);
         }
+        Action::Timeline => {
+            let Some((_, st)) = app.selected_statement() else {
+                return note(
+                    app,
+                    "Select a statement first: T shows what its organization said",
+                    true,
+                );
+            };
+            let org = st.organization.clone();
+            app.open_timeline(&org);
+            app.view = View::Timeline;
+        }
+        Action::Suggest => {
+            let Some(inc) = app.selected_incident() else {
+                return note(app, "No incident selected", true);
+            };
+            let company = inc.company.clone();
+            app.open_suggestions(&company);
+            app.view = View::Suggest;
+        }
+        Action::Accept => {
+            if let Some(s) = app.suggestions.items.get(app.suggestions.selected) {
+                let (a, b) = (s.a, s.b);
+                open_tag(app, a, b, 0);
+            }
+        }
+        Action::Dismiss => {
+            let Some(s) = app.suggestions.items.get(app.suggestions.selected) else {
+                return None;
+            };
+            if !app.confirm_dismiss {
+                app.confirm_dismiss = true;
+                return note(app, "Press x again to tag this pair `unrelated`", false);
+            }
+            app.confirm_dismiss = false;
+            return Some(Effect::Tag {
+                a: s.suggestion.between[0].clone(),
+                b: s.suggestion.between[1].clone(),
+                verdict: Verdict::Unrelated,
+                claim: None,
+                note: None,
+            });
+        }
         Action::Mark => {
+            if app.view == View::Timeline {
+                if let Some((pos, _)) = app.timeline.items.get(app.timeline.selected) {
+                    let r = app.reference(*pos);
+                    let text = format!("Marked {r}: Esc, select another statement, then d or t");
+                    app.marked = Some(r);
+                    return note(app, &text, false);
+                }
+                return None;
+            }
             if let Some(pos) = app.selected_pos() {
                 let r = app.reference(pos);
                 let text = format!("Marked {r}: select another statement, then d diffs, t tags");
@@ -95,7 +151,16 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
                 return note(app, &text, false);
             }
         }
+        Action::Diff if app.view == View::Suggest => {
+            if let Some(s) = app.suggestions.items.get(app.suggestions.selected) {
+                let (a, b) = (s.a, s.b);
+                app.diff = Some(app.diff_of(a, b));
+                app.diff_back = View::Suggest;
+                app.view = View::Diff;
+            }
+        }
         Action::Diff => {
+            app.diff_back = View::Browse;
             let Some((a, b)) = pair(app) else {
                 return note(
                     app,
@@ -118,20 +183,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
                     true,
                 );
             };
-            let d = app.diff_of(a, b);
-            app.tag = Some(TagDialog {
-                a: app.reference(d.a),
-                b: app.reference(d.b),
-                verdict: 0,
-                claim: String::new(),
-                note: String::new(),
-                field: TagField::Verdict,
-                over: app.view,
-                error: None,
-                changed_on_disk: false,
-                confirm_discard: false,
-            });
-            app.view = View::Tag;
+            open_tag(app, a, b, 0);
         }
         Action::NextField | Action::PrevField => {
             if let Some(t) = &mut app.tag {
@@ -180,6 +232,14 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
                 app.search.took = took;
                 app.search.selected = 0;
                 app.search.offset = 0;
+            }
+        }
+        Action::Open if app.view == View::Timeline => {
+            if let Some((pos, _)) = app.timeline.items.get(app.timeline.selected) {
+                let pos = *pos;
+                app.view = View::Browse;
+                app.focus = Pane::Statements;
+                app.go_to(pos);
             }
         }
         Action::Open => {
@@ -264,6 +324,24 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
     None
 }
 
+/// Opens the tag dialog on two statements, over the current view.
+fn open_tag(app: &mut App, a: Pos, b: Pos, verdict: usize) {
+    let d = app.diff_of(a, b);
+    app.tag = Some(TagDialog {
+        a: app.reference(d.a),
+        b: app.reference(d.b),
+        verdict,
+        claim: String::new(),
+        note: String::new(),
+        field: TagField::Verdict,
+        over: app.view,
+        error: None,
+        changed_on_disk: false,
+        confirm_discard: false,
+    });
+    app.view = View::Tag;
+}
+
 /// The text field of the tag dialog that takes typing, if one has the focus.
 fn tag_field(app: &mut App) -> Option<&mut String> {
     let t = app.tag.as_mut()?;
@@ -316,6 +394,7 @@ fn page(app: &App) -> usize {
         (View::Browse, Pane::Incidents) => inner_rows(areas.incidents),
         (View::Browse, Pane::Statements) => inner_rows(areas.statements),
         (View::Browse, Pane::Detail) => inner_rows(areas.detail),
+        (View::Suggest, _) => inner_rows(super::suggest::list_area(areas.body)),
         (View::Search, _) => inner_rows(super::search::results_area(areas.body)),
         _ => inner_rows(areas.body),
     };
@@ -357,6 +436,18 @@ fn step(app: &mut App, by: isize) {
             }
         }
         View::Tag => {}
+        View::Timeline => {
+            let rows = areas.map_or(1, |a| inner_rows(a.body));
+            let l = &mut app.timeline;
+            l.selected = moved(l.selected, by, l.items.len());
+            keep_visible(l.selected, &mut l.offset, rows);
+        }
+        View::Suggest => {
+            let rows = areas.map_or(1, |a| inner_rows(super::suggest::list_area(a.body)));
+            let l = &mut app.suggestions;
+            l.selected = moved(l.selected, by, l.items.len());
+            keep_visible(l.selected, &mut l.offset, rows);
+        }
         View::Search => {
             let rows = areas.map_or(1, |a| inner_rows(super::search::results_area(a.body)));
             let s = &mut app.search;

@@ -1,0 +1,119 @@
+//! The suggestions view: candidate contradictions, ranked, each with its reasons; the selected
+//! pair's two statements below.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, inner_rows};
+use super::browse::{kind_badge, short_date};
+use super::draw::pane;
+use super::safe::{self, fit};
+
+/// Where the ranked list goes inside the screen's body.
+pub fn list_area(body: Rect) -> Rect {
+    Rect::new(
+        body.x,
+        body.y,
+        body.width,
+        (body.height / 2).max(3.min(body.height)),
+    )
+}
+
+pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
+    let theme = &app.config.theme;
+    let l = &app.suggestions;
+    let area = list_area(body);
+    let title = format!(
+        " Suggestions for {} ({}; Enter diffs, a accepts, x dismisses) ",
+        safe::line(&l.title),
+        l.items.len()
+    );
+    let block = pane(app, title, true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = l
+        .items
+        .iter()
+        .enumerate()
+        .skip(l.offset)
+        .take(inner_rows(area))
+        .map(|(at, s)| {
+            let [a, b] = &s.suggestion.between;
+            let reasons = s.suggestion.reasons.join("; ");
+            let head = format!("{:>4.2} {} ⇄ {} ", s.suggestion.score, a, b);
+            let rest = width.saturating_sub(safe::width(&head));
+            let line = Line::from(vec![
+                Span::styled(head, Style::new().fg(theme.accent)),
+                Span::raw(fit(&reasons, rest)),
+            ]);
+            if at == l.selected {
+                line.style(Style::new().bg(theme.selected))
+            } else {
+                line
+            }
+        })
+        .collect();
+    if l.items.is_empty() {
+        lines.push(Line::raw(
+            "No candidate contradictions left to review here.",
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+
+    let below = Rect::new(
+        body.x,
+        area.bottom(),
+        body.width,
+        body.bottom() - area.bottom(),
+    );
+    let block = pane(app, " The pair ".into(), false);
+    let inner = block.inner(below);
+    frame.render_widget(block, below);
+    let Some(s) = l.items.get(l.selected) else {
+        return;
+    };
+    let w = usize::from(inner.width);
+    let mut out: Vec<Line> = Vec::new();
+    for pos in [s.a, s.b] {
+        let inc = &app.corpus.incidents[pos.0];
+        let st = &inc.statements[pos.1];
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("{} ", short_date(&st.date)),
+                Style::new().fg(theme.muted),
+            ),
+            kind_badge(st.kind, theme),
+            Span::styled(
+                format!(" {}", safe::line(&st.speaker)),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+        ]));
+        for l in safe::wrap(&safe::block(st.text.trim()), w)
+            .into_iter()
+            .take(3)
+        {
+            out.push(Line::raw(l));
+        }
+    }
+    if !s.suggestion.reasons.is_empty() {
+        out.push(Line::styled("Why", Style::new().fg(theme.accent)));
+        for r in &s.suggestion.reasons {
+            out.push(Line::raw(format!("  • {}", safe::line(r))));
+        }
+    }
+    if app.confirm_dismiss {
+        out.insert(
+            0,
+            Line::styled(
+                "Press x again to tag this pair `unrelated`; any other key keeps it.",
+                Style::new().fg(theme.error),
+            ),
+        );
+    }
+    let out: Vec<Line> = out.into_iter().take(usize::from(inner.height)).collect();
+    frame.render_widget(Paragraph::new(out), inner);
+}

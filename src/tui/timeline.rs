@@ -1,0 +1,61 @@
+//! The timeline view: what one organization said, by date, across incidents.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, inner_rows};
+use super::browse::{kind_badge, short_date};
+use super::draw::pane;
+use super::safe::{self, fit};
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = &app.config.theme;
+    let l = &app.timeline;
+    let title = format!(
+        " Timeline: {} ({} statements; Enter opens, m marks) ",
+        safe::line(&l.title),
+        l.items.len()
+    );
+    let block = pane(app, title, true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let inc_w = (width / 5).clamp(8, 24);
+    let speaker_w = (width / 6).clamp(6, 20);
+    let lines: Vec<Line> = l
+        .items
+        .iter()
+        .enumerate()
+        .skip(l.offset)
+        .take(inner_rows(area))
+        .map(|(at, ((ii, _), e))| {
+            let rest = width.saturating_sub(11 + 6 + inc_w + 1 + speaker_w + 1);
+            let line = Line::from(vec![
+                Span::styled(
+                    format!("{} ", fit(&short_date(&e.date), 10)),
+                    Style::new().fg(theme.muted),
+                ),
+                kind_badge(e.kind, theme),
+                Span::raw(" "),
+                Span::styled(
+                    format!("{} ", fit(&app.corpus.incidents[*ii].id, inc_w)),
+                    Style::new().fg(theme.muted),
+                ),
+                Span::styled(
+                    format!("{} ", fit(&e.speaker, speaker_w)),
+                    Style::new().fg(theme.accent),
+                ),
+                Span::raw(safe::first_line(&e.text, rest)),
+            ]);
+            if at == l.selected {
+                line.style(Style::new().bg(theme.selected))
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
