@@ -118,9 +118,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             }
         }
         Action::Dismiss => {
-            let Some(s) = app.suggestions.items.get(app.suggestions.selected) else {
-                return None;
-            };
+            let s = app.suggestions.items.get(app.suggestions.selected)?;
             if !app.confirm_dismiss {
                 app.confirm_dismiss = true;
                 return note(app, "Press x again to tag this pair `unrelated`", false);
