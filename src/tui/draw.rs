@@ -74,7 +74,14 @@ fn status(frame: &mut Frame, app: &App, area: Rect) {
     let mut spans = vec![Span::raw(if let Some(files) = app.loading {
         format!(" loading {files} files…")
     } else if area.width >= 100 {
-        format!(" {n} incidents · {m} statements")
+        let plural = |k: usize, one: &str, many: &str| {
+            format!("{k} {}", if k == 1 { one } else { many })
+        };
+        format!(
+            " {} · {}",
+            plural(n, "incident", "incidents"),
+            plural(m, "statement", "statements")
+        )
     } else {
         format!(" {n} inc · {m} st")
     })];
