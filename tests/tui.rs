@@ -460,6 +460,87 @@ fn suggestions_diff_accept_and_dismiss() {
     );
 }
 
+fn type_into(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, Action::Input(c));
+    }
+}
+
+#[test]
+fn the_form_validates_before_writing_and_saves_through_the_write_path() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    app.press("a");
+    assert_eq!(app.view, View::Form);
+    type_into(&mut app, "Road Runner");
+    app.press("Tab");
+    type_into(&mut app, "last tuesday");
+    for _ in 0..4 {
+        app.press("Tab");
+    }
+    type_into(&mut app, "en");
+    app.press("Tab");
+    type_into(&mut app, "Meep meep.");
+    let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(
+        form.problems.iter().any(|(f, _)| f == "date"),
+        "{:?}",
+        form.problems
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before,
+        "nothing is written while there are problems"
+    );
+    // A stray Esc does not lose the form.
+    app.press("Esc");
+    assert_eq!(app.view, View::Form);
+    app.press("Tab");
+    assert!(!app.form.as_ref().unwrap().confirm_discard);
+    // From the translation on to the date, then the source.
+    for _ in 0..2 {
+        app.press("Tab");
+    }
+    app.press("ctrl-u");
+    type_into(&mut app, "2025-04-01");
+    for _ in 0..3 {
+        app.press("Tab");
+    }
+    type_into(&mut app, "daily-planet");
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.form.as_ref().map(|f| f.problems.clone()), None);
+    assert_eq!(app.view, View::Browse);
+    let (inc, st) = app.selected_statement().unwrap();
+    assert_eq!(inc.id, "acme-widgets-recall");
+    assert_eq!(st.text, "Meep meep.", "the new statement is selected");
+    let check = assert_cmd::Command::cargo_bin("onrecord")
+        .unwrap()
+        .args(["--dir"])
+        .arg(dir.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(!out.contains("acme-widgets-recall.toml"), "{out}");
+
+    app.press("n");
+    type_into(&mut app, "hooli-outage");
+    app.press("Tab");
+    type_into(&mut app, "Hooli");
+    app.press("Tab");
+    type_into(&mut app, "Hooli says the outage was brief");
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    assert!(dir.path().join("hooli-outage.toml").exists());
+    assert_eq!(app.selected_incident().unwrap().id, "hooli-outage");
+}
+
 // ---- snapshots --------------------------------------------------------------------------
 
 fn snapshot(name: &str, app: &App) {
@@ -509,6 +590,11 @@ fn snapshots_of_every_view() {
         app.press("j");
         app.press("s");
         snapshot("suggestions", &app);
+        app.press("Esc");
+        app.press("a");
+        update(&mut app, Action::Input('X'));
+        snapshot("form", &app);
+        app.press("Esc");
         app.press("Esc");
         app.press("?");
         snapshot("help", &app);

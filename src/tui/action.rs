@@ -111,6 +111,10 @@ actions! {
         Accept => "accept",
         /// Dismiss the suggestion as unrelated (asks first)
         Dismiss => "dismiss",
+        /// Add a statement to the selected incident, through a form
+        AddStatement => "add",
+        /// Start a new incident, through a form
+        NewIncident => "new",
     }
     events {
         /// Type a character into the search box
@@ -145,6 +149,8 @@ pub enum Effect {
         filter: crate::query::Filter,
         text: String,
     },
+    /// Validate the open form and write it, unless its file changed on disk since loading.
+    SaveForm,
     /// Write this verdict, unless its file changed on disk since it was loaded.
     Tag {
         a: crate::model::StatementRef,

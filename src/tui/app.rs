@@ -28,6 +28,7 @@ pub enum View {
     Tag,
     Timeline,
     Suggest,
+    Form,
 }
 
 /// Which pane of the browse view takes the movement keys.
@@ -207,6 +208,78 @@ pub struct Suggested {
     pub suggestion: crate::suggest::Suggestion,
 }
 
+/// What a form records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    /// A statement added to this incident.
+    Statement {
+        incident: String,
+    },
+    Incident,
+}
+
+/// A form being filled in: its fields in order, as (name, value), the field being typed in,
+/// and what validation or the last save said.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<(&'static str, String)>,
+    pub focus: usize,
+    /// Problems found before writing, as (field, message).
+    pub problems: Vec<(String, String)>,
+    pub error: Option<String>,
+    pub changed_on_disk: bool,
+    pub confirm_discard: bool,
+}
+
+impl Form {
+    pub fn statement(incident: &str) -> Form {
+        let fields = [
+            "speaker",
+            "date",
+            "kind",
+            "channel",
+            "source",
+            "lang",
+            "text",
+            "translation",
+        ];
+        Form {
+            kind: FormKind::Statement {
+                incident: incident.to_string(),
+            },
+            fields: fields.iter().map(|f| (*f, String::new())).collect(),
+            focus: 0,
+            problems: Vec::new(),
+            error: None,
+            changed_on_disk: false,
+            confirm_discard: false,
+        }
+    }
+
+    pub fn incident() -> Form {
+        Form {
+            kind: FormKind::Incident,
+            fields: ["id", "company", "title", "tags"]
+                .iter()
+                .map(|f| (*f, String::new()))
+                .collect(),
+            ..Form::statement("")
+        }
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.fields.iter().all(|(_, v)| v.trim().is_empty())
+    }
+}
+
 /// Which field of the tag dialog takes keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagField {
@@ -272,6 +345,7 @@ pub struct App {
     pub suggestions: Listing<Suggested>,
     /// `x` was pressed once on this suggestion.
     pub confirm_dismiss: bool,
+    pub form: Option<Form>,
 }
 
 impl App {
@@ -303,6 +377,7 @@ impl App {
             timeline: Listing::default(),
             suggestions: Listing::default(),
             confirm_dismiss: false,
+            form: None,
         };
         app.select_incident(0);
         app
@@ -319,6 +394,7 @@ impl App {
             View::Tag => Mode::Tag,
             View::Timeline => Mode::Timeline,
             View::Suggest => Mode::Suggest,
+            View::Form => Mode::Form,
         }
     }
 
@@ -409,6 +485,21 @@ impl App {
     pub fn reference(&self, (ii, si): Pos) -> StatementRef {
         let inc = &self.corpus.incidents[ii];
         StatementRef::new(&inc.id, &inc.statements[si].id)
+    }
+
+    /// Selects an incident, and the statement when the reference names one.
+    pub fn go_to_ref(&mut self, r: &StatementRef) {
+        if let Some(pos) = position(&self.corpus, r) {
+            self.go_to(pos);
+        } else if let Some(at) = self
+            .index
+            .incidents
+            .iter()
+            .position(|&i| self.corpus.incidents[i].id == r.incident)
+        {
+            self.select_incident(at);
+            self.scroll_into_view();
+        }
     }
 
     /// Selects a statement in the browse view, wherever it is.

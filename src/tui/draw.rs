@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::app::{App, Areas, MIN_HEIGHT, MIN_WIDTH, View};
-use super::{browse, diff, failed, help, safe, search, suggest, tag, timeline};
+use super::{browse, diff, failed, form, help, safe, search, suggest, tag, timeline};
 
 /// Draws the screen.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -24,6 +24,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         View::Search => search::draw(frame, app, areas.body),
         View::Diff => diff::draw(frame, app, areas.body),
         View::Timeline => timeline::draw(frame, app, areas.body),
+        View::Form => {
+            browse::draw(frame, app, &areas);
+            form::draw(frame, app, areas.body);
+        }
         View::Suggest => suggest::draw(frame, app, areas.body),
         View::Tag => {
             match app.tag.as_ref().map(|t| t.over) {
@@ -74,9 +78,8 @@ fn status(frame: &mut Frame, app: &App, area: Rect) {
     let mut spans = vec![Span::raw(if let Some(files) = app.loading {
         format!(" loading {files} files…")
     } else if area.width >= 100 {
-        let plural = |k: usize, one: &str, many: &str| {
-            format!("{k} {}", if k == 1 { one } else { many })
-        };
+        let plural =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         format!(
             " {} · {}",
             plural(n, "incident", "incidents"),

@@ -14,25 +14,27 @@ pub enum Mode {
     Tag,
     Timeline,
     Suggest,
+    Form,
     Help,
     Failed,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Browse,
         Mode::Search,
         Mode::Diff,
         Mode::Tag,
         Mode::Timeline,
         Mode::Suggest,
+        Mode::Form,
         Mode::Help,
         Mode::Failed,
     ];
 
     /// Whether characters no key binds are typed into a text box.
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Search | Mode::Tag)
+        matches!(self, Mode::Search | Mode::Tag | Mode::Form)
     }
 
     pub fn title(self) -> &'static str {
@@ -45,6 +47,7 @@ impl Mode {
             Mode::Tag => "Tagging a verdict (type into the claim and note fields)",
             Mode::Timeline => "Timeline of an organization",
             Mode::Suggest => "Suggested contradictions",
+            Mode::Form => "Recording a statement or an incident (type into the fields)",
             Mode::Help => "Help",
             Mode::Failed => "Files that failed to load",
         }
@@ -194,6 +197,8 @@ const DEFAULTS: &[(Mode, &str, Action, bool)] = {
         (Browse, "d", A::Diff, true),
         (Browse, "t", A::Tag, true),
         (Browse, "T", A::Timeline, true),
+        (Browse, "a", A::AddStatement, true),
+        (Browse, "n", A::NewIncident, true),
         (Browse, "s", A::Suggest, true),
         (Browse, "y", A::Copy, true),
         (Browse, "e", A::Edit, true),
@@ -260,6 +265,15 @@ const DEFAULTS: &[(Mode, &str, Action, bool)] = {
         (Suggest, "Esc", A::Back, true),
         (Suggest, "?", A::Help, true),
         (Suggest, "q", A::Quit, true),
+        (Form, "Enter", A::Save, true),
+        (Form, "Tab", A::NextField, true),
+        (Form, "Down", A::NextField, false),
+        (Form, "shift-Tab", A::PrevField, false),
+        (Form, "Up", A::PrevField, false),
+        (Form, "Backspace", A::DeleteChar, false),
+        (Form, "ctrl-u", A::ClearInput, false),
+        (Form, "ctrl-r", A::Reload, false),
+        (Form, "Esc", A::Back, true),
         (Help, "j", A::Down, false),
         (Help, "Down", A::Down, false),
         (Help, "k", A::Up, false),

@@ -12,6 +12,7 @@ pub mod config;
 pub mod diff;
 pub mod draw;
 pub mod failed;
+pub mod form;
 pub mod help;
 pub mod keymap;
 pub mod safe;
@@ -201,6 +202,13 @@ fn perform(
             reload(app, dir);
             worker.use_corpus(app.corpus.clone());
         }
+        Effect::SaveForm => {
+            if let Some(written) = save_form(app) {
+                reload(app, dir);
+                worker.use_corpus(app.corpus.clone());
+                app.go_to_ref(&written);
+            }
+        }
         effect @ Effect::Tag { .. } => {
             if save_tag(app, effect) {
                 reload(app, dir);
@@ -242,6 +250,10 @@ fn reload(app: &mut App, dir: &Path) {
             if let Some(t) = &mut app.tag {
                 t.changed_on_disk = false;
                 t.error = None;
+            }
+            if let Some(f) = &mut app.form {
+                f.changed_on_disk = false;
+                f.error = None;
             }
             let failed = app.corpus.failed.len();
             app::Message {
@@ -286,6 +298,93 @@ fn run_editor(path: &Path, line: u32) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("the editor `{program}` exited with {status}"))
+    }
+}
+
+/// Validates the open form as `check` would and writes it through the same path as
+/// `onrecord add` / `onrecord new`. Returns what to select once reloaded. Problems and errors
+/// stay in the form; nothing is written while there are any.
+pub fn save_form(app: &mut App) -> Option<crate::model::StatementRef> {
+    use crate::write::{self, NewStatement, WriteError};
+    let f = app.form.as_ref()?;
+    let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
+    let result = match &f.kind {
+        app::FormKind::Statement { incident } => {
+            let kind_text = f.value("kind");
+            let kind = crate::model::Kind::parse(&kind_text.to_lowercase());
+            let st = NewStatement {
+                date: f.value("date").to_string(),
+                speaker: f.value("speaker").to_string(),
+                text: f.value("text").to_string(),
+                kind,
+                lang: opt("lang"),
+                translation: opt("translation"),
+                channel: opt("channel"),
+                source: opt("source"),
+                ..NewStatement::default()
+            };
+            let mut problems = write::validate_statement(&app.corpus, incident, &st);
+            if kind.is_none() && !kind_text.is_empty() {
+                problems.push((
+                    "kind".into(),
+                    format!("`{kind_text}` is not a kind: write quote, paraphrase or document"),
+                ));
+            }
+            if !problems.is_empty() {
+                let f = app.form.as_mut()?;
+                f.problems = problems;
+                f.error = Some("Nothing was written: fix the fields in red.".into());
+                return None;
+            }
+            let expected = app.corpus.incident(incident).map(|i| i.fingerprint);
+            write::add_statement(&app.corpus, incident, &st, expected)
+                .map(|o| crate::model::StatementRef::new(incident, o.id.unwrap_or_default()))
+        }
+        app::FormKind::Incident => {
+            let id = f.value("id").to_string();
+            let tags: Vec<String> = f
+                .value("tags")
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            write::new_incident(
+                &app.corpus.root,
+                &id,
+                f.value("company"),
+                f.value("title"),
+                &tags,
+            )
+            .map(|_| crate::model::StatementRef::new(id, ""))
+        }
+    };
+    match result {
+        Ok(r) => {
+            app.form = None;
+            app.view = app::View::Browse;
+            app.message = Some(app::Message {
+                text: format!("Wrote {r}"),
+                error: false,
+            });
+            Some(r)
+        }
+        Err(e) => {
+            let f = app.form.as_mut()?;
+            f.changed_on_disk = matches!(e, WriteError::ChangedOnDisk(_));
+            match e {
+                WriteError::Invalid(problems) => {
+                    f.problems = problems;
+                    f.error = Some("Nothing was written: fix the fields in red.".into());
+                }
+                e if f.changed_on_disk => {
+                    f.error = Some(format!(
+                        "{e} Press Ctrl-R to reload, then Enter to save again."
+                    ))
+                }
+                e => f.error = Some(e.to_string()),
+            }
+            None
+        }
     }
 }
 
@@ -354,6 +453,13 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
 /// Performs an effect on the spot, the search included: what the event loop does, minus the
 /// terminal, the editor and the worker thread. For tests and the benchmark.
 pub fn perform_inline(app: &mut App, effect: Effect) {
+    if effect == Effect::SaveForm {
+        if let Some(written) = save_form(app) {
+            reload_inline(app);
+            app.go_to_ref(&written);
+        }
+        return;
+    }
     if matches!(effect, Effect::Tag { .. }) {
         if save_tag(app, effect) {
             reload_inline(app);
@@ -383,6 +489,9 @@ fn reload_inline(app: &mut App) {
         app.replace_corpus(corpus);
         if let Some(t) = &mut app.tag {
             t.changed_on_disk = false;
+        }
+        if let Some(f) = &mut app.form {
+            f.changed_on_disk = false;
         }
     }
 }

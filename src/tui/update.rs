@@ -3,7 +3,7 @@
 
 use super::action::{Action, Effect};
 use super::app::{
-    App, Message, Pane, Pos, TagDialog, TagField, View, inner_rows, keep_visible, position,
+    App, Form, Message, Pane, Pos, TagDialog, TagField, View, inner_rows, keep_visible, position,
 };
 use super::{browse, failed, help, safe};
 use crate::model::{Incident, Statement, Verdict};
@@ -17,6 +17,11 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
     }
     if action != Action::Dismiss {
         app.confirm_dismiss = false;
+    }
+    if action != Action::Back
+        && let Some(f) = &mut app.form
+    {
+        f.confirm_discard = false;
     }
     match action {
         Action::Quit => return Some(Effect::Quit),
@@ -35,6 +40,18 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             View::Help => app.view = app.back,
             View::Failed | View::Search | View::Timeline | View::Suggest => app.view = View::Browse,
             View::Diff => app.view = app.diff_back,
+            View::Form => {
+                let Some(f) = &mut app.form else {
+                    app.view = View::Browse;
+                    return None;
+                };
+                if !f.is_blank() && !f.confirm_discard {
+                    f.confirm_discard = true;
+                } else {
+                    app.form = None;
+                    app.view = View::Browse;
+                }
+            }
             View::Tag => {
                 let Some(t) = &mut app.tag else {
                     app.view = View::Browse;
@@ -60,6 +77,60 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         Action::Search => {
             app.view = View::Search;
             return query(app);
+        }
+        Action::Input(c) if app.view == View::Form => {
+            if let Some(v) = form_field(app) {
+                v.push(c);
+            }
+        }
+        Action::DeleteChar if app.view == View::Form => {
+            if let Some(v) = form_field(app) {
+                v.pop();
+            }
+        }
+        Action::ClearInput if app.view == View::Form => {
+            if let Some(v) = form_field(app) {
+                v.clear();
+            }
+        }
+        Action::NextField | Action::PrevField if app.view == View::Form => {
+            if let Some(f) = &mut app.form {
+                let n = f.fields.len();
+                f.focus = if action == Action::NextField {
+                    (f.focus + 1) % n
+                } else {
+                    (f.focus + n - 1) % n
+                };
+            }
+        }
+        Action::Save if app.view == View::Form => {
+            let f = app.form.as_mut()?;
+            if f.changed_on_disk {
+                f.error = Some(
+                    "The file changed on disk since it was loaded: press Ctrl-R to reload, then \
+                     Enter to save"
+                        .into(),
+                );
+                return None;
+            }
+            return Some(Effect::SaveForm);
+        }
+        Action::AddStatement => {
+            let Some(inc) = app.selected_incident() else {
+                return note(
+                    app,
+                    "Select an incident to add a statement to, or n for a new one",
+                    true,
+                );
+            };
+            let mut form = Form::statement(&inc.id);
+            form.fields[2].1 = "quote".into();
+            app.form = Some(form);
+            app.view = View::Form;
+        }
+        Action::NewIncident => {
+            app.form = Some(Form::incident());
+            app.view = View::Form;
         }
         Action::Input(c) => {
             if app.view == View::Tag {
@@ -340,6 +411,14 @@ fn open_tag(app: &mut App, a: Pos, b: Pos, verdict: usize) {
     app.view = View::Tag;
 }
 
+/// The form field being typed in.
+fn form_field(app: &mut App) -> Option<&mut String> {
+    let f = app.form.as_mut()?;
+    f.confirm_discard = false;
+    let at = f.focus;
+    f.fields.get_mut(at).map(|(_, v)| v)
+}
+
 /// The text field of the tag dialog that takes typing, if one has the focus.
 fn tag_field(app: &mut App) -> Option<&mut String> {
     let t = app.tag.as_mut()?;
@@ -433,7 +512,7 @@ fn step(app: &mut App, by: isize) {
                 d.scroll = d.scroll.saturating_add_signed(by).min(max);
             }
         }
-        View::Tag => {}
+        View::Tag | View::Form => {}
         View::Timeline => {
             let rows = areas.map_or(1, |a| inner_rows(a.body));
             let l = &mut app.timeline;
