@@ -133,6 +133,7 @@ fn event_loop(
                 Ok(corpus) => {
                     app.replace_corpus(corpus);
                     worker.use_corpus(app.corpus.clone());
+                    ask_again(app, &worker);
                 }
                 Err(e) => {
                     app.message = Some(app::Message {
@@ -183,6 +184,19 @@ pub fn handle(app: &mut App, ev: Event) -> Option<Effect> {
     }
 }
 
+/// A search typed before a (re)load asks again, against the corpus now loaded.
+fn ask_again(app: &mut App, worker: &worker::Worker) {
+    if app.view == app::View::Search
+        && let Some(Effect::Search {
+            generation,
+            filter,
+            text,
+        }) = update::query(app)
+    {
+        worker.ask(generation, filter, text);
+    }
+}
+
 /// Performs an effect; true when the interface should close.
 fn perform(
     terminal: &mut Term,
@@ -201,6 +215,7 @@ fn perform(
         Effect::Reload => {
             reload(app, dir);
             worker.use_corpus(app.corpus.clone());
+            ask_again(app, worker);
         }
         Effect::SaveForm => {
             if let Some(written) = save_form(app) {

@@ -446,7 +446,7 @@ fn note(app: &mut App, text: &str, error: bool) -> Option<Effect> {
 }
 
 /// Sends the search box's text off to be searched, or shows why its filter tokens are wrong.
-fn query(app: &mut App) -> Option<Effect> {
+pub fn query(app: &mut App) -> Option<Effect> {
     match crate::query::parse_query(&app.search.input) {
         Ok((filter, text)) => {
             app.search.error = None;
