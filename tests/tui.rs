@@ -667,6 +667,15 @@ impl Tmux {
         let conf = dir.path().join("tmux.conf");
         // set-clipboard on: an OSC 52 from the program becomes a tmux buffer we can read.
         std::fs::write(&conf, "set -g set-clipboard on\nset -g status off\n").unwrap();
+        // An editor that only notes what it was asked to open.
+        let editor = dir.path().join("editor");
+        std::fs::write(
+            &editor,
+            format!("#!/bin/sh\necho \"$@\" > {}/edited\n", dir.path().display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
         let socket = format!("onrecord-test-{}-{}", std::process::id(), width);
         let bin = env!("CARGO_BIN_EXE_onrecord");
         let status = Command::new("tmux")
@@ -675,8 +684,9 @@ impl Tmux {
             .args(["new-session", "-d", "-x", &width.to_string(), "-y"])
             .arg(height.to_string())
             .arg(format!(
-                "env XDG_CONFIG_HOME={} TERM=xterm-256color {} --dir {}",
+                "env XDG_CONFIG_HOME={} EDITOR={} TERM=xterm-256color {} --dir {}",
                 dir.path().display(),
+                editor.display(),
                 bin,
                 corpus.display()
             ))
@@ -801,6 +811,15 @@ fn end_to_end_in_tmux() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("Globex Corp — ");
     assert!(screen.contains("There will be no layoffs"), "{screen}");
+
+    // e runs $EDITOR at the statement's line, then the interface comes back and reloads.
+    t.keys(&["e"]);
+    t.wait_for("Reloaded 3 incidents");
+    let edited = std::fs::read_to_string(t._dir.path().join("edited")).unwrap();
+    assert!(
+        edited.trim().starts_with("+24 ") && edited.trim().ends_with("globex-corp-layoffs.toml"),
+        "{edited}"
+    );
 
     // Help lists keys from the keymap; a tiny terminal says so; q quits.
     t.keys(&["?"]);
