@@ -171,23 +171,19 @@ fn base(rank: MatchRank) -> i64 {
     BASE[rank as usize]
 }
 
-/// One statement's folded fields.
+/// One statement.
 #[derive(Debug)]
 struct Entry {
     incident: u32,
     statement: u32,
-    /// The folded fields in [`Field::ALL`] order, separated by [`SEP`].
-    hay: Box<str>,
-    /// Which pairs of adjacent bytes `hay` holds, hashed: a term with a pair the entry lacks
-    /// cannot be in it, which rules out most entries without reading their text.
-    pairs: Pairs,
-    /// Position in newest-first order.
-    newest: u32,
 }
 
-/// A 512-bit set of hashed byte pairs.
+/// How many hashed byte pairs an index tells apart.
+const PAIR_HASHES: usize = 512;
+
+/// A set of hashed byte pairs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Pairs([u64; 8]);
+struct Pairs([u64; PAIR_HASHES / 64]);
 
 impl Pairs {
     fn of(s: &str) -> Pairs {
@@ -207,19 +203,32 @@ impl Pairs {
         self
     }
 
-    fn contains(&self, other: &Pairs) -> bool {
-        self.0.iter().zip(&other.0).all(|(a, b)| a & b == *b)
+    fn hashes(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..PAIR_HASHES).filter(|&h| self.0[h / 64] & (1 << (h % 64)) != 0)
     }
 }
 
 /// Every statement's fields folded once, for searching many times.
+///
+/// Statements are kept newest first, so that scanning in order meets ties in the order they
+/// rank and can stop once enough hits of the best possible score are found.
 #[derive(Debug)]
 pub struct SearchIndex {
+    /// Newest first; ties in corpus order (incident id, then file order).
     entries: Vec<Entry>,
-    /// Entry index of each incident's first statement.
+    /// Every entry's folded fields, in [`Field::ALL`] order, separated by [`SEP`], one entry
+    /// after the other: one block, so a scan reads memory in order.
+    text: String,
+    /// Where each entry's folded text ends in `text`; it starts where the previous one ends.
+    ends: Vec<u32>,
+    /// For each hashed pair of adjacent bytes, the entries whose folded text holds it. A term
+    /// cannot be in an entry that lacks one of its pairs, so a few of these sets, intersected,
+    /// rule out most entries without reading their text.
+    pairs: Vec<Bits>,
+    /// Corpus order (each incident's statements after the previous incident's) to entry.
+    position: Vec<u32>,
+    /// Where each incident's statements start in corpus order.
     starts: Vec<u32>,
-    /// Entry indexes, newest first.
-    by_date: Vec<u32>,
     /// Built the first time a query needs typos looked for.
     vocabulary: OnceLock<Vocabulary>,
 }
@@ -228,6 +237,8 @@ pub struct SearchIndex {
 #[derive(Debug)]
 struct Vocabulary {
     words: Vec<Box<str>>,
+    /// Word ids in the words' order, to find a word or the words it starts.
+    sorted: Vec<u32>,
     lens: Vec<u8>,
     masks: Vec<u64>,
     postings: Vec<Vec<u32>>,
@@ -241,19 +252,31 @@ fn is_word_char(c: char) -> bool {
 /// line breaks and double spaces. With `origin`, records for each output byte the byte offset
 /// in `s` of the character it came from.
 fn fold_field(s: &str, out: &mut String, mut origin: Option<&mut Vec<u32>>) {
-    for (i, c) in s.char_indices() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
         let before = out.len();
+        let b = bytes[i];
+        // Most record text is ASCII: fold it a byte at a time without decoding.
+        let (c, width) = if b.is_ascii() {
+            (b as char, 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c, c.len_utf8())
+        };
         if c.is_whitespace() {
-            if out.ends_with(' ') {
-                continue;
+            if !out.ends_with(' ') {
+                out.push(' ');
             }
-            out.push(' ');
+        } else if b.is_ascii() {
+            out.push(b.to_ascii_lowercase() as char);
         } else {
             fold_char(c, out);
         }
         if let Some(o) = origin.as_deref_mut() {
             o.extend(std::iter::repeat_n(i as u32, out.len() - before));
         }
+        i += width;
     }
 }
 
@@ -276,91 +299,132 @@ fn letter_mask(w: &str) -> u64 {
     })
 }
 
-/// The entries of some incidents, the first being `corpus.incidents[first]`.
-fn entries_of(incidents: &[Incident], first: usize) -> Vec<Entry> {
-    let mut entries = Vec::new();
-    let mut hay = String::new();
-    let (mut title, mut company) = (String::new(), String::new());
-    for (i, inc) in incidents.iter().enumerate() {
-        // An incident's fields are the same for each of its statements: fold them once.
-        title.clear();
-        fold_field(&inc.title, &mut title, None);
-        company.clear();
-        fold_field(&inc.company, &mut company, None);
-        for (j, st) in inc.statements.iter().enumerate() {
-            hay.clear();
-            for (k, field) in Field::ALL.iter().enumerate() {
-                if k > 0 {
-                    hay.push(SEP);
-                }
-                match field {
-                    Field::Title => hay.push_str(&title),
-                    Field::Company => hay.push_str(&company),
-                    _ => fold_field(&field.text(inc, st), &mut hay, None),
-                }
+/// Folded text and byte pairs for some entries.
+#[derive(Default)]
+struct Part {
+    text: String,
+    ends: Vec<u32>,
+    pairs: Vec<Pairs>,
+}
+
+fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[String]) -> Part {
+    let mut part = Part::default();
+    for e in entries {
+        let inc = &corpus.incidents[e.incident as usize];
+        let st = &inc.statements[e.statement as usize];
+        let start = part.text.len();
+        for (k, field) in Field::ALL.iter().enumerate() {
+            if k > 0 {
+                part.text.push(SEP);
             }
-            entries.push(Entry {
-                incident: (first + i) as u32,
-                statement: j as u32,
-                pairs: Pairs::of(&hay),
-                hay: hay.as_str().into(),
-                newest: 0,
-            });
+            match field {
+                Field::Title => part.text.push_str(&titles[e.incident as usize]),
+                Field::Company => part.text.push_str(&companies[e.incident as usize]),
+                _ => fold_field(&field.text(inc, st), &mut part.text, None),
+            }
         }
+        part.pairs.push(Pairs::of(&part.text[start..]));
+        part.ends.push(part.text.len() as u32);
     }
-    entries
+    part
 }
 
 impl SearchIndex {
     pub fn new(corpus: &Corpus) -> SearchIndex {
         let mut starts = Vec::with_capacity(corpus.incidents.len());
-        let mut n = 0u32;
-        for inc in &corpus.incidents {
-            starts.push(n);
-            n += inc.statements.len() as u32;
+        let mut entries = Vec::with_capacity(corpus.statement_count());
+        for (i, inc) in corpus.incidents.iter().enumerate() {
+            starts.push(entries.len() as u32);
+            for j in 0..inc.statements.len() {
+                entries.push(Entry {
+                    incident: i as u32,
+                    statement: j as u32,
+                });
+            }
         }
+        let date =
+            |e: &Entry| corpus.incidents[e.incident as usize].statements[e.statement as usize].date;
+        // Stable, so ties stay in corpus order.
+        let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+        order.sort_by_cached_key(|&e| Reverse(date(&entries[e as usize])));
+        let mut position = vec![0u32; entries.len()];
+        for (pos, &e) in order.iter().enumerate() {
+            position[e as usize] = pos as u32;
+        }
+        let entries: Vec<Entry> = order
+            .iter()
+            .map(|&e| Entry {
+                incident: entries[e as usize].incident,
+                statement: entries[e as usize].statement,
+            })
+            .collect();
+
+        // An incident's fields are the same for each of its statements: fold them once.
+        let titles: Vec<String> = corpus.incidents.iter().map(|i| folded(&i.title)).collect();
+        let companies: Vec<String> = corpus
+            .incidents
+            .iter()
+            .map(|i| folded(&i.company))
+            .collect();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8);
-        let chunk = corpus.incidents.len().div_ceil(threads).max(1);
-        let entries: Vec<Entry> = if threads <= 1 || corpus.incidents.len() < 256 {
-            entries_of(&corpus.incidents, 0)
+        let parts: Vec<Part> = if threads <= 1 || entries.len() < 4096 {
+            vec![part_of(corpus, &entries, &titles, &companies)]
         } else {
+            let chunk = entries.len().div_ceil(threads);
+            let (titles, companies) = (&titles, &companies);
             std::thread::scope(|scope| {
-                let handles: Vec<_> = corpus
-                    .incidents
+                let handles: Vec<_> = entries
                     .chunks(chunk)
-                    .enumerate()
-                    .map(|(k, part)| scope.spawn(move || entries_of(part, k * chunk)))
+                    .map(|part| scope.spawn(move || part_of(corpus, part, titles, companies)))
                     .collect();
                 handles
                     .into_iter()
-                    .flat_map(|h| h.join().expect("an indexing thread panicked"))
+                    .map(|h| h.join().expect("an indexing thread panicked"))
                     .collect()
             })
         };
-        let mut entries = entries;
-        let mut by_date: Vec<u32> = (0..entries.len() as u32).collect();
-        let date = |e: &Entry| {
-            &corpus.incidents[e.incident as usize].statements[e.statement as usize].date
-        };
-        // Newest first; ties in corpus order, which is incident id then file order.
-        by_date.sort_by(|&a, &b| date(&entries[b as usize]).cmp(date(&entries[a as usize])));
-        for (pos, &e) in by_date.iter().enumerate() {
-            entries[e as usize].newest = pos as u32;
+        let mut text = String::with_capacity(parts.iter().map(|p| p.text.len()).sum());
+        let mut ends = Vec::with_capacity(entries.len());
+        let mut pairs = vec![Bits::new(entries.len()); PAIR_HASHES];
+        for part in parts {
+            let offset = text.len() as u32;
+            text.push_str(&part.text);
+            for p in &part.pairs {
+                let e = ends.len();
+                for h in p.hashes() {
+                    pairs[h].set(e);
+                }
+                ends.push(0);
+            }
+            let first = ends.len() - part.ends.len();
+            for (k, end) in part.ends.iter().enumerate() {
+                ends[first + k] = end + offset;
+            }
         }
         SearchIndex {
             entries,
+            text,
+            ends,
+            pairs,
+            position,
             starts,
-            by_date,
             vocabulary: OnceLock::new(),
         }
     }
 
     /// Builds now what the first query with a typo would otherwise build: the corpus's
-    /// vocabulary. An interface may call it on a background thread after loading.
+    /// vocabulary, which also lets every search stop early. An interface may call it on a
+    /// background thread after loading.
     pub fn prepare_typos(&self) {
         self.vocabulary();
+    }
+
+    /// Entry `e`'s folded text.
+    fn hay(&self, e: usize) -> &str {
+        let start = if e == 0 { 0 } else { self.ends[e - 1] as usize };
+        &self.text[start..self.ends[e] as usize]
     }
 
     /// How many statements the index holds.
@@ -395,15 +459,35 @@ impl SearchIndex {
             let start = self.starts.get(i).copied().unwrap_or(0) as usize;
             for (j, st) in inc.statements.iter().enumerate() {
                 if filter.matches_statement(inc, st) {
-                    bits.set(start + j);
+                    bits.set(self.position[start + j] as usize);
                 }
             }
         }
         Some(bits)
     }
 
+    /// The entries that may hold every term: those allowed that have each of the terms'
+    /// byte pairs. `None` when that is every entry.
+    fn candidates(&self, q: &Query, allowed: Option<&Bits>) -> Option<Bits> {
+        let pairs = q
+            .terms
+            .iter()
+            .fold(Pairs::default(), |p, t| p.union(Pairs::of(&t.text)));
+        let mut hashes = pairs.hashes();
+        let mut bits = match (allowed, hashes.next()) {
+            (None, None) => return None,
+            (Some(a), _) => a.clone(),
+            (None, Some(h)) => self.pairs[h].clone(),
+        };
+        for h in pairs.hashes() {
+            bits.and(&self.pairs[h]);
+        }
+        Some(bits)
+    }
+
     /// Ranks the entries of `narrowed` (or every allowed entry) against `q`. Returns the hits
-    /// and the entries where every term was found exactly, for the next keystroke to narrow.
+    /// and, when every candidate was looked at, the entries where every term was found
+    /// exactly, for the next keystroke to narrow.
     fn run(
         &self,
         corpus: &Corpus,
@@ -411,19 +495,17 @@ impl SearchIndex {
         allowed: Option<&Bits>,
         narrowed: Option<&[u32]>,
         limit: usize,
-    ) -> (Vec<Hit>, Vec<u32>) {
+    ) -> (Vec<Hit>, Option<Vec<u32>>) {
         if limit == 0 {
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), None);
         }
         if q.terms.is_empty() {
-            let hits = self
-                .by_date
-                .iter()
-                .filter(|&&e| allowed.is_none_or(|a| a.get(e as usize)))
+            let hits = (0..self.entries.len() as u32)
+                .filter(|&e| allowed.is_none_or(|a| a.get(e as usize)))
                 .take(limit)
-                .map(|&e| self.hit(corpus, e, MatchRank::Words, 0, q, &[]))
+                .map(|e| self.hit(corpus, e, MatchRank::Words, 0, q, &[]))
                 .collect();
-            return (hits, Vec::new());
+            return (hits, None);
         }
         let finders: Vec<memmem::Finder> = q
             .terms
@@ -431,35 +513,42 @@ impl SearchIndex {
             .map(|t| memmem::Finder::new(t.text.as_bytes()))
             .collect();
         let phrase = q.phrase.as_deref().map(memmem::Finder::new);
-        let pairs = q
-            .terms
-            .iter()
-            .fold(Pairs::default(), |p, t| p.union(Pairs::of(&t.text)));
+        // Entries come newest first, so once `limit` of them reach the best score the query
+        // can get, no later one can rank above them.
+        let best = self.best_score(q);
+        let candidates = self.candidates(q, allowed);
         let mut matched = Vec::new();
-        let mut scored: Vec<(Reverse<i64>, u32, u32)> = Vec::new();
+        let mut scored: Vec<(Reverse<i64>, u32)> = Vec::new();
         let mut levels = Vec::with_capacity(q.terms.len());
-        let mut consider = |e: u32| {
-            let entry = &self.entries[e as usize];
-            if !entry.pairs.contains(&pairs) {
-                return;
-            }
+        let mut at_best = 0;
+        let mut complete = true;
+        let all = 0..self.entries.len() as u32;
+        let order: Box<dyn Iterator<Item = u32>> = match (narrowed, &candidates) {
+            (Some(list), Some(c)) => Box::new(list.iter().copied().filter(|&e| c.get(e as usize))),
+            (Some(list), None) => Box::new(list.iter().copied()),
+            (None, Some(c)) => Box::new(c.ones().map(|e| e as u32)),
+            (None, None) => Box::new(all),
+        };
+        'entries: for e in order {
+            let hay = self.hay(e as usize);
             levels.clear();
             for f in &finders {
-                let level = term_level(&entry.hay, f);
+                let level = term_level(hay, f);
                 if level == Level::None {
-                    return;
+                    continue 'entries;
                 }
                 levels.push(level);
             }
             matched.push(e);
-            let score = exact_score(&entry.hay, &levels, phrase.as_ref());
-            scored.push((Reverse(score), entry.newest, e));
-        };
-        match narrowed {
-            Some(list) => list.iter().for_each(|&e| consider(e)),
-            None => (0..self.entries.len() as u32)
-                .filter(|&e| allowed.is_none_or(|a| a.get(e as usize)))
-                .for_each(consider),
+            let score = exact_score(hay, &levels, phrase.as_ref());
+            scored.push((Reverse(score), e));
+            if score >= best {
+                at_best += 1;
+                if at_best >= limit {
+                    complete = false;
+                    break;
+                }
+            }
         }
         if scored.len() < limit {
             self.typos(q, allowed, &matched, &mut scored);
@@ -467,15 +556,40 @@ impl SearchIndex {
         let top = top(scored, limit);
         let hits = top
             .into_iter()
-            .map(|(Reverse(score), _, e)| {
+            .map(|(Reverse(score), e)| {
                 let levels: Vec<Level> = finders
                     .iter()
-                    .map(|f| term_level(&self.entries[e as usize].hay, f))
+                    .map(|f| term_level(self.hay(e as usize), f))
                     .collect();
                 self.hit(corpus, e, rank_of(score), score, q, &levels)
             })
             .collect();
-        (hits, matched)
+        (hits, complete.then_some(matched))
+    }
+
+    /// The best score any statement could get for `q`: knowing the corpus's words (once the
+    /// vocabulary is built), a term that is no word of the corpus can never be found whole.
+    fn best_score(&self, q: &Query) -> i64 {
+        let Some(vocabulary) = self.vocabulary.get() else {
+            return match q.phrase {
+                Some(_) => base(MatchRank::Phrase) + 2,
+                None => base(MatchRank::Words),
+            };
+        };
+        let levels: Vec<Level> = q
+            .terms
+            .iter()
+            .map(|t| vocabulary.best_level(&t.text))
+            .collect();
+        // Inside the phrase every term but the last is followed by a space, so is whole.
+        if let Some((last, before)) = levels.split_last()
+            && q.phrase.is_some()
+            && before.iter().all(|&l| l == Level::Whole)
+            && *last >= Level::Prefix
+        {
+            return base(MatchRank::Phrase) + if *last == Level::Whole { 2 } else { 1 };
+        }
+        levels_score(&levels)
     }
 
     /// Adds to `scored` the allowed entries, not already there, where every term is found
@@ -485,7 +599,7 @@ impl SearchIndex {
         q: &Query,
         allowed: Option<&Bits>,
         exact: &[u32],
-        scored: &mut Vec<(Reverse<i64>, u32, u32)>,
+        scored: &mut Vec<(Reverse<i64>, u32)>,
     ) {
         if !q.terms.iter().any(|t| t.fuzzable) {
             return;
@@ -527,12 +641,12 @@ impl SearchIndex {
                 }
                 total += i64::from(best[e]);
             }
-            let hay = &self.entries[e].hay;
+            let hay = self.hay(e);
             if others.iter().any(|f| f.find(hay.as_bytes()).is_none()) {
                 continue;
             }
             let score = base(MatchRank::Fuzzy) + total;
-            scored.push((Reverse(score), self.entries[e].newest, e as u32));
+            scored.push((Reverse(score), e as u32));
         }
     }
 
@@ -541,8 +655,8 @@ impl SearchIndex {
             let mut ids: HashMap<&str, u32> = HashMap::new();
             let mut words: Vec<Box<str>> = Vec::new();
             let mut postings: Vec<Vec<u32>> = Vec::new();
-            for (e, entry) in self.entries.iter().enumerate() {
-                for w in entry.hay.split(|c: char| !is_word_char(c)) {
+            for e in 0..self.entries.len() {
+                for w in self.hay(e).split(|c: char| !is_word_char(c)) {
                     if w.is_empty() || w.len() > 255 {
                         continue;
                     }
@@ -557,7 +671,10 @@ impl SearchIndex {
                     }
                 }
             }
+            let mut sorted: Vec<u32> = (0..words.len() as u32).collect();
+            sorted.sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
             Vocabulary {
+                sorted,
                 lens: words
                     .iter()
                     .map(|w| w.chars().count().min(255) as u8)
@@ -597,6 +714,22 @@ impl SearchIndex {
 }
 
 impl Vocabulary {
+    /// The best way a term could be found in any statement: as a whole word when the corpus
+    /// has that word, at the start of one when it has a word starting so.
+    fn best_level(&self, term: &str) -> Level {
+        if !term.chars().all(is_word_char) {
+            return Level::Whole;
+        }
+        let i = self
+            .sorted
+            .partition_point(|&w| &*self.words[w as usize] < term);
+        match self.sorted.get(i).map(|&w| &*self.words[w as usize]) {
+            Some(w) if w == term => Level::Whole,
+            Some(w) if w.starts_with(term) => Level::Prefix,
+            _ => Level::Infix,
+        }
+    }
+
     /// The words a fuzzable term may stand for, with how well each matches (higher is better,
     /// never 0).
     fn matching(&self, term: &str) -> Vec<(u32, u16)> {
@@ -738,6 +871,11 @@ fn exact_score(hay: &str, levels: &[Level], phrase: Option<&memmem::Finder>) -> 
             return base(MatchRank::Phrase) + best;
         }
     }
+    levels_score(levels)
+}
+
+/// The score of a statement where the terms were found so, not as a phrase.
+fn levels_score(levels: &[Level]) -> i64 {
     let worst = levels.iter().copied().min().unwrap_or(Level::Whole);
     let whole = levels.iter().filter(|&&l| l == Level::Whole).count() as i64;
     let prefix = levels.iter().filter(|&&l| l >= Level::Prefix).count() as i64;
@@ -761,7 +899,7 @@ fn rank_of(score: i64) -> MatchRank {
 }
 
 /// The best `limit` of `scored`, in order.
-fn top(mut scored: Vec<(Reverse<i64>, u32, u32)>, limit: usize) -> Vec<(Reverse<i64>, u32, u32)> {
+fn top(mut scored: Vec<(Reverse<i64>, u32)>, limit: usize) -> Vec<(Reverse<i64>, u32)> {
     if scored.len() > limit {
         scored.select_nth_unstable(limit - 1);
         scored.truncate(limit);
@@ -943,11 +1081,34 @@ impl Bits {
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
+    fn and(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
+    }
+    /// The members, in increasing order.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &word)| {
+            let mut w = word;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    k * 64 + bit
+                })
+            })
+        })
+    }
 }
 
 /// Searches as the reporter types: when the query grows (each earlier word still inside a
 /// word of the new query) and the filter is unchanged, only the statements the previous query
 /// found are searched again.
+///
+/// [`Searcher::new`] builds the index's vocabulary if it is not built yet (a few hundred
+/// milliseconds on 100k statements): knowing the corpus's words lets a search stop as soon
+/// as no statement left could rank higher. Call [`SearchIndex::prepare_typos`] on a
+/// background thread after loading to have it ready before the first keystroke.
 #[derive(Debug)]
 pub struct Searcher<'a> {
     index: &'a SearchIndex,
@@ -957,6 +1118,7 @@ pub struct Searcher<'a> {
 
 impl<'a> Searcher<'a> {
     pub fn new(index: &'a SearchIndex) -> Self {
+        index.prepare_typos();
         Searcher {
             index,
             filter: None,
@@ -983,7 +1145,7 @@ impl<'a> Searcher<'a> {
             _ => None,
         };
         let (hits, found) = self.index.run(corpus, &q, allowed, narrowed, limit);
-        self.last = (!q.terms.is_empty() && limit > 0).then_some((q, found));
+        self.last = found.map(|found| (q, found));
         hits
     }
 }
