@@ -112,9 +112,9 @@ fn run(dir: &Path) {
     );
     let (index, wall, _) = timed(|| SearchIndex::new(&corpus));
     println!("index built in {:.0} ms (wall; on every core)", ms(wall));
-    let ((), wall, cpu) = timed(|| index.prepare_typos());
+    let ((), wall, cpu) = timed(|| index.prepare());
     println!(
-        "typo vocabulary built in {:.0} ms wall, {:.0} ms cpu",
+        "pairs and vocabulary (SearchIndex::prepare) built in {:.0} ms wall, {:.0} ms cpu",
         ms(wall),
         ms(cpu)
     );

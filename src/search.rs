@@ -181,6 +181,10 @@ struct Entry {
 /// How many hashed byte pairs an index tells apart.
 const PAIR_HASHES: usize = 512;
 
+fn pair_hash(a: u8, b: u8) -> usize {
+    ((u32::from(a) << 8 | u32::from(b)).wrapping_mul(0x9E37_79B1) >> 23) as usize
+}
+
 /// A set of hashed byte pairs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Pairs([u64; PAIR_HASHES / 64]);
@@ -189,8 +193,7 @@ impl Pairs {
     fn of(s: &str) -> Pairs {
         let mut p = Pairs::default();
         for w in s.as_bytes().windows(2) {
-            let h =
-                ((u32::from(w[0]) << 8 | u32::from(w[1])).wrapping_mul(0x9E37_79B1) >> 23) as usize;
+            let h = pair_hash(w[0], w[1]);
             p.0[h / 64] |= 1 << (h % 64);
         }
         p
@@ -223,8 +226,9 @@ pub struct SearchIndex {
     ends: Vec<u32>,
     /// For each hashed pair of adjacent bytes, the entries whose folded text holds it. A term
     /// cannot be in an entry that lacks one of its pairs, so a few of these sets, intersected,
-    /// rule out most entries without reading their text.
-    pairs: Vec<Bits>,
+    /// rule out most entries without reading their text. Built by [`SearchIndex::prepare`]:
+    /// a single search reads every entry faster than it could build them.
+    pairs: OnceLock<Vec<Bits>>,
     /// Corpus order (each incident's statements after the previous incident's) to entry.
     position: Vec<u32>,
     /// Where each incident's statements start in corpus order.
@@ -299,12 +303,11 @@ fn letter_mask(w: &str) -> u64 {
     })
 }
 
-/// Folded text and byte pairs for some entries.
+/// Folded text for some entries.
 #[derive(Default)]
 struct Part {
     text: String,
     ends: Vec<u32>,
-    pairs: Vec<Pairs>,
 }
 
 fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[String]) -> Part {
@@ -312,7 +315,6 @@ fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[S
     for e in entries {
         let inc = &corpus.incidents[e.incident as usize];
         let st = &inc.statements[e.statement as usize];
-        let start = part.text.len();
         for (k, field) in Field::ALL.iter().enumerate() {
             if k > 0 {
                 part.text.push(SEP);
@@ -323,7 +325,6 @@ fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[S
                 _ => fold_field(&field.text(inc, st), &mut part.text, None),
             }
         }
-        part.pairs.push(Pairs::of(&part.text[start..]));
         part.ends.push(part.text.len() as u32);
     }
     part
@@ -387,38 +388,71 @@ impl SearchIndex {
         };
         let mut text = String::with_capacity(parts.iter().map(|p| p.text.len()).sum());
         let mut ends = Vec::with_capacity(entries.len());
-        let mut pairs = vec![Bits::new(entries.len()); PAIR_HASHES];
         for part in parts {
             let offset = text.len() as u32;
             text.push_str(&part.text);
-            for p in &part.pairs {
-                let e = ends.len();
-                for h in p.hashes() {
-                    pairs[h].set(e);
-                }
-                ends.push(0);
-            }
-            let first = ends.len() - part.ends.len();
-            for (k, end) in part.ends.iter().enumerate() {
-                ends[first + k] = end + offset;
-            }
+            ends.extend(part.ends.iter().map(|e| e + offset));
         }
         SearchIndex {
             entries,
             text,
             ends,
-            pairs,
+            pairs: OnceLock::new(),
             position,
             starts,
             vocabulary: OnceLock::new(),
         }
     }
 
-    /// Builds now what the first query with a typo would otherwise build: the corpus's
-    /// vocabulary, which also lets every search stop early. An interface may call it on a
-    /// background thread after loading.
-    pub fn prepare_typos(&self) {
+    /// Builds what makes a search fast enough for every keystroke: which statements hold
+    /// each byte pair, and the corpus's vocabulary, which tells a search when nothing left
+    /// can rank higher (and which the first query with a typo would build anyway). A single
+    /// search does without. An interface may call it on a background thread after loading.
+    pub fn prepare(&self) {
+        self.pairs.get_or_init(|| self.build_pairs());
         self.vocabulary();
+    }
+
+    /// For each hashed byte pair, the entries whose folded text holds it; built on every
+    /// core, each thread filling whole words of the sets for its own entries.
+    fn build_pairs(&self) -> Vec<Bits> {
+        let n = self.entries.len();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let chunk = (n.div_ceil(threads).div_ceil(64) * 64).max(64);
+        let fill = |start: usize| {
+            let end = (start + chunk).min(n);
+            let mut sets = vec![Bits::new(end - start); PAIR_HASHES];
+            for e in start..end {
+                for w in self.hay(e).as_bytes().windows(2) {
+                    sets[pair_hash(w[0], w[1])].set(e - start);
+                }
+            }
+            sets
+        };
+        let parts: Vec<Vec<Bits>> = if threads <= 1 || n <= chunk {
+            (0..n).step_by(chunk).map(fill).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..n)
+                    .step_by(chunk)
+                    .map(|start| scope.spawn(move || fill(start)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("an indexing thread panicked"))
+                    .collect()
+            })
+        };
+        let mut sets = vec![Bits::new(n); PAIR_HASHES];
+        for (k, part) in parts.into_iter().enumerate() {
+            let first = k * chunk / 64;
+            for (set, local) in sets.iter_mut().zip(part) {
+                set.0[first..first + local.0.len()].copy_from_slice(&local.0);
+            }
+        }
+        sets
     }
 
     /// Entry `e`'s folded text.
@@ -473,14 +507,15 @@ impl SearchIndex {
             .terms
             .iter()
             .fold(Pairs::default(), |p, t| p.union(Pairs::of(&t.text)));
-        let mut hashes = pairs.hashes();
-        let mut bits = match (allowed, hashes.next()) {
+        let sets = self.pairs.get();
+        let mut hashes = pairs.hashes().filter(|_| sets.is_some());
+        let mut bits = match (allowed, sets.zip(hashes.next())) {
             (None, None) => return None,
             (Some(a), _) => a.clone(),
-            (None, Some(h)) => self.pairs[h].clone(),
+            (None, Some((sets, h))) => sets[h].clone(),
         };
-        for h in pairs.hashes() {
-            bits.and(&self.pairs[h]);
+        for h in hashes {
+            bits.and(&sets.expect("only when built")[h]);
         }
         Some(bits)
     }
@@ -1105,10 +1140,9 @@ impl Bits {
 /// word of the new query) and the filter is unchanged, only the statements the previous query
 /// found are searched again.
 ///
-/// [`Searcher::new`] builds the index's vocabulary if it is not built yet (a few hundred
-/// milliseconds on 100k statements): knowing the corpus's words lets a search stop as soon
-/// as no statement left could rank higher. Call [`SearchIndex::prepare_typos`] on a
-/// background thread after loading to have it ready before the first keystroke.
+/// [`Searcher::new`] calls [`SearchIndex::prepare`] (a few hundred milliseconds on 100k
+/// statements, once per index); call that on a background thread after loading to have it
+/// ready before the first keystroke.
 #[derive(Debug)]
 pub struct Searcher<'a> {
     index: &'a SearchIndex,
@@ -1118,7 +1152,7 @@ pub struct Searcher<'a> {
 
 impl<'a> Searcher<'a> {
     pub fn new(index: &'a SearchIndex) -> Self {
-        index.prepare_typos();
+        index.prepare();
         Searcher {
             index,
             filter: None,
