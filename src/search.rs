@@ -310,56 +310,75 @@ struct Part {
     ends: Vec<u32>,
 }
 
+/// Appends a statement's folded fields, in [`Field::ALL`] order, separated by [`SEP`].
+/// `incident` is the incident's title and company already folded, when they are.
+fn fold_statement(
+    inc: &Incident,
+    st: &Statement,
+    incident: Option<(&str, &str)>,
+    out: &mut String,
+) {
+    for (k, field) in Field::ALL.iter().enumerate() {
+        if k > 0 {
+            out.push(SEP);
+        }
+        match (field, incident) {
+            (Field::Title, Some((title, _))) => out.push_str(title),
+            (Field::Company, Some((_, company))) => out.push_str(company),
+            _ => fold_field(&field.text(inc, st), out, None),
+        }
+    }
+}
+
 fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[String]) -> Part {
     let mut part = Part::default();
     for e in entries {
         let inc = &corpus.incidents[e.incident as usize];
         let st = &inc.statements[e.statement as usize];
-        for (k, field) in Field::ALL.iter().enumerate() {
-            if k > 0 {
-                part.text.push(SEP);
-            }
-            match field {
-                Field::Title => part.text.push_str(&titles[e.incident as usize]),
-                Field::Company => part.text.push_str(&companies[e.incident as usize]),
-                _ => fold_field(&field.text(inc, st), &mut part.text, None),
-            }
-        }
+        let i = e.incident as usize;
+        fold_statement(inc, st, Some((&titles[i], &companies[i])), &mut part.text);
         part.ends.push(part.text.len() as u32);
     }
     part
 }
 
+/// Every statement, newest first, ties in corpus order (incident id, then file order); for
+/// each statement in corpus order its place in that order; and where each incident's
+/// statements start in corpus order.
+fn newest_first(corpus: &Corpus) -> (Vec<Entry>, Vec<u32>, Vec<u32>) {
+    let mut starts = Vec::with_capacity(corpus.incidents.len());
+    let mut entries = Vec::with_capacity(corpus.statement_count());
+    for (i, inc) in corpus.incidents.iter().enumerate() {
+        starts.push(entries.len() as u32);
+        for j in 0..inc.statements.len() {
+            entries.push(Entry {
+                incident: i as u32,
+                statement: j as u32,
+            });
+        }
+    }
+    let date =
+        |e: &Entry| corpus.incidents[e.incident as usize].statements[e.statement as usize].date;
+    // Stable, so ties stay in corpus order.
+    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+    order.sort_by_cached_key(|&e| Reverse(date(&entries[e as usize])));
+    let mut position = vec![0u32; entries.len()];
+    for (pos, &e) in order.iter().enumerate() {
+        position[e as usize] = pos as u32;
+    }
+    let entries = order
+        .iter()
+        .map(|&e| Entry {
+            incident: entries[e as usize].incident,
+            statement: entries[e as usize].statement,
+        })
+        .collect();
+    (entries, position, starts)
+}
+
 impl SearchIndex {
     pub fn new(corpus: &Corpus) -> SearchIndex {
-        let mut starts = Vec::with_capacity(corpus.incidents.len());
-        let mut entries = Vec::with_capacity(corpus.statement_count());
-        for (i, inc) in corpus.incidents.iter().enumerate() {
-            starts.push(entries.len() as u32);
-            for j in 0..inc.statements.len() {
-                entries.push(Entry {
-                    incident: i as u32,
-                    statement: j as u32,
-                });
-            }
-        }
-        let date =
-            |e: &Entry| corpus.incidents[e.incident as usize].statements[e.statement as usize].date;
-        // Stable, so ties stay in corpus order.
-        let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-        order.sort_by_cached_key(|&e| Reverse(date(&entries[e as usize])));
-        let mut position = vec![0u32; entries.len()];
-        for (pos, &e) in order.iter().enumerate() {
-            position[e as usize] = pos as u32;
-        }
-        let entries: Vec<Entry> = order
-            .iter()
-            .map(|&e| Entry {
-                incident: entries[e as usize].incident,
-                statement: entries[e as usize].statement,
-            })
-            .collect();
-
+        let (entries, position, starts) = newest_first(corpus);
         // An incident's fields are the same for each of its statements: fold them once.
         let titles: Vec<String> = corpus.incidents.iter().map(|i| folded(&i.title)).collect();
         let companies: Vec<String> = corpus
@@ -542,21 +561,10 @@ impl SearchIndex {
                 .collect();
             return (hits, None);
         }
-        let finders: Vec<memmem::Finder> = q
-            .terms
-            .iter()
-            .map(|t| memmem::Finder::new(t.text.as_bytes()))
-            .collect();
-        let phrase = q.phrase.as_deref().map(memmem::Finder::new);
         // Entries come newest first, so once `limit` of them reach the best score the query
         // can get, no later one can rank above them.
-        let best = self.best_score(q);
+        let mut scan = Scan::new(q, self.best_score(q), limit);
         let candidates = self.candidates(q, allowed);
-        let mut matched = Vec::new();
-        let mut scored: Vec<(Reverse<i64>, u32)> = Vec::new();
-        let mut levels = Vec::with_capacity(q.terms.len());
-        let mut at_best = 0;
-        let mut complete = true;
         let all = 0..self.entries.len() as u32;
         let order: Box<dyn Iterator<Item = u32>> = match (narrowed, &candidates) {
             (Some(list), Some(c)) => Box::new(list.iter().copied().filter(|&e| c.get(e as usize))),
@@ -564,52 +572,29 @@ impl SearchIndex {
             (None, Some(c)) => Box::new(c.ones().map(|e| e as u32)),
             (None, None) => Box::new(all),
         };
-        'entries: for e in order {
-            let hay = self.hay(e as usize);
-            levels.clear();
-            for f in &finders {
-                let level = term_level(hay, f);
-                if level == Level::None {
-                    continue 'entries;
-                }
-                levels.push(level);
-            }
-            matched.push(e);
-            let score = exact_score(hay, &levels, phrase.as_ref());
-            scored.push((Reverse(score), e));
-            if score >= best {
-                at_best += 1;
-                if at_best >= limit {
-                    complete = false;
-                    break;
-                }
+        for e in order {
+            if !scan.add(e, self.hay(e as usize)) {
+                break;
             }
         }
-        if scored.len() < limit {
-            self.typos(q, allowed, &matched, &mut scored);
+        if scan.scored.len() < limit {
+            self.typos(q, allowed, &scan.matched, &mut scan.scored);
         }
-        let top = top(scored, limit);
-        let hits = top
+        let hits = top(std::mem::take(&mut scan.scored), limit)
             .into_iter()
             .map(|(Reverse(score), e)| {
-                let levels: Vec<Level> = finders
-                    .iter()
-                    .map(|f| term_level(self.hay(e as usize), f))
-                    .collect();
+                let levels = scan.levels(self.hay(e as usize));
                 self.hit(corpus, e, rank_of(score), score, q, &levels)
             })
             .collect();
-        (hits, complete.then_some(matched))
+        (hits, (!scan.stopped).then_some(scan.matched))
     }
 
     /// The best score any statement could get for `q`: knowing the corpus's words (once the
     /// vocabulary is built), a term that is no word of the corpus can never be found whole.
     fn best_score(&self, q: &Query) -> i64 {
         let Some(vocabulary) = self.vocabulary.get() else {
-            return match q.phrase {
-                Some(_) => base(MatchRank::Phrase) + 2,
-                None => base(MatchRank::Words),
-            };
+            return best_score_unknown(q);
         };
         let levels: Vec<Level> = q
             .terms
@@ -731,21 +716,154 @@ impl SearchIndex {
         levels: &[Level],
     ) -> Hit {
         let entry = &self.entries[e as usize];
-        let (i, j) = (entry.incident as usize, entry.statement as usize);
-        let inc = &corpus.incidents[i];
-        let matches = if q.terms.is_empty() {
-            Vec::new()
-        } else {
-            highlights(inc, &inc.statements[j], q, rank, levels)
-        };
-        Hit {
-            incident: i,
-            statement: j,
-            score,
-            rank,
-            matches,
+        make_hit(corpus, entry, rank, score, q, levels)
+    }
+}
+
+fn make_hit(
+    corpus: &Corpus,
+    entry: &Entry,
+    rank: MatchRank,
+    score: i64,
+    q: &Query,
+    levels: &[Level],
+) -> Hit {
+    let (i, j) = (entry.incident as usize, entry.statement as usize);
+    let inc = &corpus.incidents[i];
+    let matches = if q.terms.is_empty() {
+        Vec::new()
+    } else {
+        highlights(inc, &inc.statements[j], q, rank, levels)
+    };
+    Hit {
+        incident: i,
+        statement: j,
+        score,
+        rank,
+        matches,
+    }
+}
+
+/// Scores entries one at a time, newest first, against a query, and says when no entry
+/// left could rank among the best `limit`.
+struct Scan<'q> {
+    finders: Vec<memmem::Finder<'q>>,
+    phrase: Option<memmem::Finder<'q>>,
+    /// The best score the query can get.
+    best: i64,
+    limit: usize,
+    at_best: usize,
+    levels: Vec<Level>,
+    /// Entries where every term was found.
+    matched: Vec<u32>,
+    scored: Vec<(Reverse<i64>, u32)>,
+    /// Whether the scan stopped before the last entry.
+    stopped: bool,
+}
+
+impl<'q> Scan<'q> {
+    fn new(q: &'q Query, best: i64, limit: usize) -> Scan<'q> {
+        Scan {
+            finders: q
+                .terms
+                .iter()
+                .map(|t| memmem::Finder::new(t.text.as_bytes()))
+                .collect(),
+            phrase: q.phrase.as_deref().map(memmem::Finder::new),
+            best,
+            limit,
+            at_best: 0,
+            levels: Vec::with_capacity(q.terms.len()),
+            matched: Vec::new(),
+            scored: Vec::new(),
+            stopped: false,
         }
     }
+
+    /// Scores entry `e`, whose folded text is `hay`; false when the scan may stop.
+    fn add(&mut self, e: u32, hay: &str) -> bool {
+        self.levels.clear();
+        for f in &self.finders {
+            let level = term_level(hay, f);
+            if level == Level::None {
+                return true;
+            }
+            self.levels.push(level);
+        }
+        self.matched.push(e);
+        let score = exact_score(hay, &self.levels, self.phrase.as_ref());
+        self.scored.push((Reverse(score), e));
+        if score >= self.best {
+            self.at_best += 1;
+            self.stopped = self.at_best >= self.limit;
+        }
+        !self.stopped
+    }
+
+    /// How each term was found in `hay`.
+    fn levels(&self, hay: &str) -> Vec<Level> {
+        self.finders.iter().map(|f| term_level(hay, f)).collect()
+    }
+}
+
+/// The best score for `q` when nothing is known of the corpus's words.
+fn best_score_unknown(q: &Query) -> i64 {
+    match q.phrase {
+        Some(_) => base(MatchRank::Phrase) + 2,
+        None => base(MatchRank::Words),
+    }
+}
+
+/// Searches once, for a command that runs one search and exits: statements are read newest
+/// first and folded as they are read, and reading stops as soon as no statement left could
+/// rank among the best `limit`, so a common query never folds the whole corpus. Ranks as
+/// [`SearchIndex::search`] does; when fewer than `limit` statements match exactly (so typos
+/// must be looked for) it builds the index and searches that.
+pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) -> Vec<Hit> {
+    let q = Query::parse(query);
+    if limit == 0 {
+        return Vec::new();
+    }
+    let order = newest_first(corpus).0;
+    let passes = |e: &Entry| {
+        let inc = &corpus.incidents[e.incident as usize];
+        filter.is_empty() || filter.matches(inc, &inc.statements[e.statement as usize])
+    };
+    if q.terms.is_empty() {
+        return order
+            .iter()
+            .filter(|e| passes(e))
+            .take(limit)
+            .map(|e| make_hit(corpus, e, MatchRank::Words, 0, &q, &[]))
+            .collect();
+    }
+    let mut scan = Scan::new(&q, best_score_unknown(&q), limit);
+    let mut hay = String::new();
+    let fold_entry = |e: &Entry, hay: &mut String| {
+        let inc = &corpus.incidents[e.incident as usize];
+        hay.clear();
+        fold_statement(inc, &inc.statements[e.statement as usize], None, hay);
+    };
+    for (k, e) in order.iter().enumerate() {
+        if !passes(e) {
+            continue;
+        }
+        fold_entry(e, &mut hay);
+        if !scan.add(k as u32, &hay) {
+            break;
+        }
+    }
+    if scan.scored.len() < limit {
+        return SearchIndex::new(corpus).search(corpus, query, filter, limit);
+    }
+    top(std::mem::take(&mut scan.scored), limit)
+        .into_iter()
+        .map(|(Reverse(score), k)| {
+            let e = &order[k as usize];
+            fold_entry(e, &mut hay);
+            make_hit(corpus, e, rank_of(score), score, &q, &scan.levels(&hay))
+        })
+        .collect()
 }
 
 impl Vocabulary {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use onrecord::query::{Filter, parse_query};
-use onrecord::search::{Field, MatchRank, SearchIndex, Searcher};
+use onrecord::search::{Field, MatchRank, SearchIndex, Searcher, search_once};
 use onrecord::store;
 use serde_json::Value;
 
@@ -432,8 +432,9 @@ fn ranges_fall_on_character_boundaries_of_the_original() {
     assert_eq!(hit.rank, MatchRank::Words);
 }
 
-/// Searches stop scanning once nothing left can rank higher, and a prepared index reads
-/// byte-pair sets: neither may change the ranking a full scan gives, whatever the limit.
+/// Searches stop scanning once nothing left can rank higher, a prepared index reads
+/// byte-pair sets, and a one-off search folds as it goes: none may change the ranking a full
+/// scan gives, whatever the limit.
 #[test]
 fn preparing_the_index_never_changes_the_results() {
     let corpus = store::load(Path::new(DIR)).unwrap();
