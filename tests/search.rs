@@ -471,6 +471,17 @@ fn preparing_the_index_never_changes_the_results() {
                 want,
                 "{q:?} {limit}"
             );
+            assert_eq!(
+                search_once(&corpus, q, &filter, limit),
+                want,
+                "{q:?} {limit}"
+            );
         }
+        let (acme, _) = parse_query("company:acme").unwrap();
+        assert_eq!(
+            search_once(&corpus, q, &acme, 2),
+            prepared.search(&corpus, q, &acme, 2),
+            "{q:?} company:acme"
+        );
     }
 }
