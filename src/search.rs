@@ -18,6 +18,10 @@
 //! with at most a third of its letters dropped, or when the two are one edit apart (two for
 //! words of nine letters or more), which catches swapped and wrong letters that a
 //! subsequence matcher cannot.
+//!
+//! This file owns the public types, the index and the scan; `matching` folds fields and says
+//! how a term is found, `typo` forgives typos, `highlight` maps matches back to the original
+//! text.
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
@@ -34,6 +38,14 @@ use crate::fold::fold_char;
 use crate::model::{Incident, Statement};
 use crate::query::Filter;
 use crate::store::Corpus;
+
+mod highlight;
+mod matching;
+mod typo;
+
+use highlight::*;
+use matching::*;
+use typo::*;
 
 /// A field a query is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -235,72 +247,6 @@ pub struct SearchIndex {
     starts: Vec<u32>,
     /// Built the first time a query needs typos looked for.
     vocabulary: OnceLock<Vocabulary>,
-}
-
-/// Every distinct folded word, and which statements hold it.
-#[derive(Debug)]
-struct Vocabulary {
-    words: Vec<Box<str>>,
-    /// Word ids in the words' order, to find a word or the words it starts.
-    sorted: Vec<u32>,
-    lens: Vec<u8>,
-    masks: Vec<u64>,
-    postings: Vec<Vec<u32>>,
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-/// Folds `s` onto `out` with runs of whitespace made one space, so a phrase matches across
-/// line breaks and double spaces. With `origin`, records for each output byte the byte offset
-/// in `s` of the character it came from.
-fn fold_field(s: &str, out: &mut String, mut origin: Option<&mut Vec<u32>>) {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let before = out.len();
-        let b = bytes[i];
-        // Most record text is ASCII: fold it a byte at a time without decoding.
-        let (c, width) = if b.is_ascii() {
-            (b as char, 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c, c.len_utf8())
-        };
-        if c.is_whitespace() {
-            if !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else if b.is_ascii() {
-            out.push(b.to_ascii_lowercase() as char);
-        } else {
-            fold_char(c, out);
-        }
-        if let Some(o) = origin.as_deref_mut() {
-            o.extend(std::iter::repeat_n(i as u32, out.len() - before));
-        }
-        i += width;
-    }
-}
-
-fn folded(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    fold_field(s, &mut out, None);
-    out
-}
-
-/// Which letters a word holds, as bits: a word cannot be within `k` edits of another that
-/// lacks more than `k` of its letters.
-fn letter_mask(w: &str) -> u64 {
-    w.chars().fold(0, |m, c| {
-        let bit = match c {
-            'a'..='z' => c as u32 - 'a' as u32,
-            '0'..='9' => 26 + c as u32 - '0' as u32,
-            _ => 36 + (c as u32 % 28),
-        };
-        m | 1 << bit
-    })
 }
 
 /// Folded text for some entries.
@@ -866,179 +812,6 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
         .collect()
 }
 
-impl Vocabulary {
-    /// The best way a term could be found in any statement: as a whole word when the corpus
-    /// has that word, at the start of one when it has a word starting so.
-    fn best_level(&self, term: &str) -> Level {
-        if !term.chars().all(is_word_char) {
-            return Level::Whole;
-        }
-        let i = self
-            .sorted
-            .partition_point(|&w| &*self.words[w as usize] < term);
-        match self.sorted.get(i).map(|&w| &*self.words[w as usize]) {
-            Some(w) if w == term => Level::Whole,
-            Some(w) if w.starts_with(term) => Level::Prefix,
-            _ => Level::Infix,
-        }
-    }
-
-    /// The words a fuzzable term may stand for, with how well each matches (higher is better,
-    /// never 0).
-    fn matching(&self, term: &str) -> Vec<(u32, u16)> {
-        let matcher = SkimMatcherV2::default().ignore_case();
-        let t_len = term.chars().count();
-        let edits = max_edits(t_len);
-        let dropped = (t_len / 3).max(1);
-        let t_mask = letter_mask(term);
-        let mut out = Vec::new();
-        for (w, word) in self.words.iter().enumerate() {
-            let w_len = usize::from(self.lens[w]);
-            let q = word_quality(
-                term,
-                t_len,
-                word,
-                w_len,
-                (t_mask & !self.masks[w]).count_ones() as usize,
-                edits,
-                dropped,
-                &matcher,
-            );
-            if q > 0 {
-                out.push((w as u32, q));
-            }
-        }
-        out
-    }
-}
-
-/// How many edits a query word of this many letters may be from a corpus word.
-fn max_edits(len: usize) -> usize {
-    match len {
-        0..=3 => 0,
-        4..=8 => 1,
-        _ => 2,
-    }
-}
-
-/// How well a corpus word stands for a query word that was not found as typed; 0 when it
-/// does not. `missing` is how many of the term's letters the word lacks.
-#[allow(clippy::too_many_arguments)]
-fn word_quality(
-    term: &str,
-    t_len: usize,
-    word: &str,
-    w_len: usize,
-    missing: usize,
-    edits: usize,
-    dropped: usize,
-    matcher: &SkimMatcherV2,
-) -> u16 {
-    if let Some(p) = word.find(term) {
-        return if p == 0 { 900 } else { 800 };
-    }
-    if edits == 0 {
-        return 0;
-    }
-    // The reporter skipped letters: the term is a subsequence of the word (or of its start).
-    if missing == 0
-        && w_len > t_len
-        && let Some(s) = matcher.fuzzy_match(word, term)
-    {
-        let skipped = w_len - t_len;
-        if skipped <= dropped {
-            return 400 + s.clamp(0, 299) as u16 - 50 * skipped as u16;
-        }
-    }
-    if missing > edits {
-        return 0;
-    }
-    if w_len.abs_diff(t_len) <= edits {
-        let d = strsim::osa_distance(term, word);
-        if d <= edits {
-            return 300 - 100 * d as u16;
-        }
-    }
-    // As-you-type with a typo: the start of a longer word, one or two edits away.
-    if w_len > t_len {
-        let start: String = word.chars().take(t_len).collect();
-        let d = strsim::osa_distance(term, &start);
-        if d <= edits {
-            return 150 - 50 * d as u16;
-        }
-    }
-    0
-}
-
-/// How a term was found in a statement's folded text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Level {
-    None,
-    Infix,
-    Prefix,
-    Whole,
-}
-
-fn boundary_before(hay: &str, at: usize) -> bool {
-    !hay[..at].chars().next_back().is_some_and(is_word_char)
-}
-
-fn boundary_after(hay: &str, at: usize) -> bool {
-    !hay[at..].chars().next().is_some_and(is_word_char)
-}
-
-fn level_at(hay: &str, at: usize, len: usize) -> Level {
-    match (boundary_before(hay, at), boundary_after(hay, at + len)) {
-        (true, true) => Level::Whole,
-        (true, false) => Level::Prefix,
-        _ => Level::Infix,
-    }
-}
-
-/// The best way a term occurs in `hay`.
-fn term_level(hay: &str, finder: &memmem::Finder) -> Level {
-    let len = finder.needle().len();
-    let mut best = Level::None;
-    for at in finder.find_iter(hay.as_bytes()) {
-        best = best.max(level_at(hay, at, len));
-        if best == Level::Whole {
-            break;
-        }
-    }
-    best
-}
-
-fn exact_score(hay: &str, levels: &[Level], phrase: Option<&memmem::Finder>) -> i64 {
-    if let Some(f) = phrase {
-        let len = f.needle().len();
-        let mut best = 0;
-        for at in f.find_iter(hay.as_bytes()) {
-            if boundary_before(hay, at) {
-                best = best.max(if boundary_after(hay, at + len) { 2 } else { 1 });
-                if best == 2 {
-                    break;
-                }
-            }
-        }
-        if best > 0 {
-            return base(MatchRank::Phrase) + best;
-        }
-    }
-    levels_score(levels)
-}
-
-/// The score of a statement where the terms were found so, not as a phrase.
-fn levels_score(levels: &[Level]) -> i64 {
-    let worst = levels.iter().copied().min().unwrap_or(Level::Whole);
-    let whole = levels.iter().filter(|&&l| l == Level::Whole).count() as i64;
-    let prefix = levels.iter().filter(|&&l| l >= Level::Prefix).count() as i64;
-    match worst {
-        Level::Whole => base(MatchRank::Words),
-        Level::Prefix => base(MatchRank::Prefix) + whole,
-        _ => base(MatchRank::Fuzzy) + INFIX + whole + prefix,
-    }
-}
-
 fn rank_of(score: i64) -> MatchRank {
     [
         MatchRank::Phrase,
@@ -1059,165 +832,6 @@ fn top(mut scored: Vec<(Reverse<i64>, u32)>, limit: usize) -> Vec<(Reverse<i64>,
     }
     scored.sort_unstable();
     scored
-}
-
-/// Where the query matched in each field of a hit, in original byte offsets.
-fn highlights(
-    inc: &Incident,
-    st: &Statement,
-    q: &Query,
-    rank: MatchRank,
-    levels: &[Level],
-) -> Vec<FieldMatch> {
-    let matcher = SkimMatcherV2::default().ignore_case();
-    let mut out = Vec::new();
-    let mut text = String::new();
-    let mut origin = Vec::new();
-    for field in Field::ALL {
-        let original = field.text(inc, st);
-        if original.is_empty() {
-            continue;
-        }
-        text.clear();
-        origin.clear();
-        fold_field(&original, &mut text, Some(&mut origin));
-        let mut folded_ranges: Vec<Range<usize>> = Vec::new();
-        if rank == MatchRank::Phrase
-            && let Some(p) = &q.phrase
-        {
-            for (at, _) in text.match_indices(p.as_str()) {
-                if boundary_before(&text, at) {
-                    folded_ranges.push(at..at + p.len());
-                }
-            }
-        }
-        for (t, term) in q.terms.iter().enumerate() {
-            let level = levels.get(t).copied().unwrap_or(Level::None);
-            if level == Level::None {
-                if term.fuzzable {
-                    typo_ranges(&text, term, &matcher, &mut folded_ranges);
-                }
-                continue;
-            }
-            for (at, _) in text.match_indices(term.text.as_str()) {
-                if level_at(&text, at, term.text.len()) >= level {
-                    folded_ranges.push(at..at + term.text.len());
-                }
-            }
-        }
-        if folded_ranges.is_empty() {
-            continue;
-        }
-        let mut ranges: Vec<Range<usize>> = folded_ranges
-            .into_iter()
-            .map(|r| {
-                let start = origin[r.start] as usize;
-                let last = origin[r.end - 1] as usize;
-                let end = last + original[last..].chars().next().map_or(0, char::len_utf8);
-                start..end
-            })
-            .collect();
-        ranges.sort_by_key(|r| (r.start, r.end));
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-        for r in ranges {
-            match merged.last_mut() {
-                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                _ => merged.push(r),
-            }
-        }
-        out.push(FieldMatch {
-            field,
-            ranges: merged,
-        });
-    }
-    out
-}
-
-/// The words of a folded field that stand for a term only through a typo.
-fn typo_ranges(text: &str, term: &Term, matcher: &SkimMatcherV2, out: &mut Vec<Range<usize>>) {
-    let t_len = term.text.chars().count();
-    let edits = max_edits(t_len);
-    let dropped = (t_len / 3).max(1);
-    let t_mask = letter_mask(&term.text);
-    let mut at = 0;
-    for w in text.split(|c: char| !is_word_char(c)) {
-        let start = at;
-        at += w.len()
-            + text[start + w.len()..]
-                .chars()
-                .next()
-                .map_or(0, char::len_utf8);
-        if w.is_empty() {
-            continue;
-        }
-        let missing = (t_mask & !letter_mask(w)).count_ones() as usize;
-        let w_len = w.chars().count();
-        if word_quality(
-            &term.text, t_len, w, w_len, missing, edits, dropped, matcher,
-        ) > 0
-        {
-            out.push(start..start + w.len());
-        }
-    }
-}
-
-/// A query folded and split into what must be found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Query {
-    terms: Vec<Term>,
-    /// The whole query as one run of words, when it has more than one.
-    phrase: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Term {
-    /// Folded.
-    text: String,
-    /// A single word long enough to forgive typos in, not quoted.
-    fuzzable: bool,
-}
-
-impl Query {
-    fn parse(query: &str) -> Query {
-        let text = folded(query);
-        let mut terms = Vec::new();
-        for (i, part) in text.split('"').enumerate() {
-            let quoted = i % 2 == 1;
-            let trim = |s: &str| s.trim_matches(|c: char| !is_word_char(c)).to_string();
-            if quoted {
-                let phrase = trim(part);
-                if !phrase.is_empty() {
-                    terms.push(Term {
-                        text: phrase,
-                        fuzzable: false,
-                    });
-                }
-            } else {
-                for word in part.split(' ').map(trim).filter(|w| !w.is_empty()) {
-                    let fuzzable =
-                        word.chars().all(is_word_char) && max_edits(word.chars().count()) > 0;
-                    terms.push(Term {
-                        text: word,
-                        fuzzable,
-                    });
-                }
-            }
-        }
-        let words: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
-        let phrase = words.join(" ");
-        let phrase = (phrase.contains(' ')).then_some(phrase);
-        Query { terms, phrase }
-    }
-
-    /// Whether every entry matching `self` exactly also matched `earlier` exactly, so this
-    /// query may search only what the earlier one found.
-    fn narrows(&self, earlier: &Query) -> bool {
-        !earlier.terms.is_empty()
-            && earlier
-                .terms
-                .iter()
-                .all(|old| self.terms.iter().any(|new| new.text.contains(&old.text)))
-    }
 }
 
 /// A set of entry indexes.
@@ -1307,66 +921,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn queries_split_into_words_and_phrases() {
-        let q = Query::parse("Données  \"ne VENDONS pas\" clients,");
-        let texts: Vec<&str> = q.terms.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(texts, ["donnees", "ne vendons pas", "clients"]);
-        assert!(!q.terms[1].fuzzable);
-        assert_eq!(q.phrase.as_deref(), Some("donnees ne vendons pas clients"));
-        assert_eq!(Query::parse("« ne vendons »").terms[0].text, "ne vendons");
-        assert_eq!(Query::parse("  ").terms, []);
-        assert_eq!(Query::parse("vendons").phrase, None);
-    }
-
-    #[test]
-    fn a_growing_query_narrows() {
-        let a = Query::parse("donn");
-        let b = Query::parse("donnees cl");
-        assert!(b.narrows(&a));
-        assert!(!a.narrows(&b));
-        assert!(!Query::parse("don").narrows(&a));
-        assert!(!b.narrows(&Query::parse("")));
-    }
-
-    #[test]
-    fn levels_follow_word_boundaries() {
-        let f = |t: &str| memmem::Finder::new(t.as_bytes()).into_owned();
-        assert_eq!(term_level("l'echec total", &f("echec")), Level::Whole);
-        assert_eq!(term_level("echecs", &f("echec")), Level::Prefix);
-        assert_eq!(term_level("mechecs echec", &f("echec")), Level::Whole);
-        assert_eq!(term_level("mechecs", &f("echec")), Level::Infix);
-        assert_eq!(term_level("rien", &f("echec")), Level::None);
-    }
-
-    #[test]
-    fn typos_are_forgiven_within_limits() {
-        let m = SkimMatcherV2::default().ignore_case();
-        let q = |t: &str, w: &str| {
-            let missing = (letter_mask(t) & !letter_mask(w)).count_ones() as usize;
-            let (tl, wl) = (t.chars().count(), w.chars().count());
-            word_quality(t, tl, w, wl, missing, max_edits(tl), (tl / 3).max(1), &m)
-        };
-        assert!(q("locaton", "location") > 0, "a dropped letter");
-        assert!(q("lcation", "location") > 0);
-        assert!(q("clinets", "clients") > 0, "swapped letters");
-        assert!(q("vendpns", "vendons") > 0, "a wrong key");
-        assert!(q("privaxy", "privacy") > 0);
-        assert_eq!(q("cat", "car"), 0, "short words must match as typed");
-        assert_eq!(q("location", "vacation"), 0);
-        assert_eq!(q("donnees", "ordonnance"), 0);
-        assert!(
-            q("locaton", "location") > q("vendpns", "vendons"),
-            "skim scores first"
-        );
-    }
-
-    #[test]
-    fn folded_fields_keep_a_way_back() {
-        let mut out = String::new();
-        let mut origin = Vec::new();
-        fold_field("Œuvre  des\ndonnées", &mut out, Some(&mut origin));
-        assert_eq!(out, "oeuvre des donnees");
-        assert_eq!(out.len(), origin.len());
-        assert_eq!(origin[out.find("donnees").unwrap()], 12);
+    fn bit_sets_list_their_members_in_order() {
+        let mut a = Bits::new(200);
+        for i in [0, 63, 64, 130, 199] {
+            a.set(i);
+        }
+        assert_eq!(a.ones().collect::<Vec<_>>(), [0, 63, 64, 130, 199]);
+        let mut b = Bits::new(200);
+        b.set(64);
+        b.set(199);
+        b.set(5);
+        a.and(&b);
+        assert_eq!(a.ones().collect::<Vec<_>>(), [64, 199]);
+        assert!(a.get(199) && !a.get(0));
     }
 }
