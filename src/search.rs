@@ -227,6 +227,9 @@ impl Pairs {
 ///
 /// Statements are kept newest first, so that scanning in order meets ties in the order they
 /// rank and can stop once enough hits of the best possible score are found.
+///
+/// An index belongs to the corpus it was built from: pass that same corpus to every search,
+/// and build a new index when the corpus is reloaded.
 #[derive(Debug)]
 pub struct SearchIndex {
     /// Newest first; ties in corpus order (incident id, then file order).
