@@ -767,13 +767,13 @@ fn best_score_unknown(q: &Query) -> i64 {
 /// first and folded as they are read, and reading stops as soon as no statement left could
 /// rank among the best `limit`, so a common query never folds the whole corpus. Ranks as
 /// [`SearchIndex::search`] does; when fewer than `limit` statements match exactly (so typos
-/// must be looked for) it builds the index and searches that.
+/// must be looked for), what it folded becomes the index that looks for them.
 pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) -> Vec<Hit> {
     let q = Query::parse(query);
     if limit == 0 {
         return Vec::new();
     }
-    let order = newest_first(corpus).0;
+    let (order, position, starts) = newest_first(corpus);
     let passes = |e: &Entry| {
         let inc = &corpus.incidents[e.incident as usize];
         filter.is_empty() || filter.matches(inc, &inc.statements[e.statement as usize])
@@ -787,30 +787,37 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
             .collect();
     }
     let mut scan = Scan::new(&q, best_score_unknown(&q), limit);
-    let mut hay = String::new();
-    let fold_entry = |e: &Entry, hay: &mut String| {
-        let inc = &corpus.incidents[e.incident as usize];
-        hay.clear();
-        fold_statement(inc, &inc.statements[e.statement as usize], None, hay);
-    };
+    // Every statement read so far, folded, laid out as an index lays it out.
+    let mut text = String::new();
+    let mut ends: Vec<u32> = Vec::new();
     for (k, e) in order.iter().enumerate() {
-        if !passes(e) {
-            continue;
-        }
-        fold_entry(e, &mut hay);
-        if !scan.add(k as u32, &hay) {
+        let start = text.len();
+        let inc = &corpus.incidents[e.incident as usize];
+        fold_statement(inc, &inc.statements[e.statement as usize], None, &mut text);
+        ends.push(text.len() as u32);
+        if passes(e) && !scan.add(k as u32, &text[start..]) {
             break;
         }
     }
+    let index = SearchIndex {
+        entries: order,
+        text,
+        ends,
+        pairs: OnceLock::new(),
+        position,
+        starts,
+        vocabulary: OnceLock::new(),
+    };
     if scan.scored.len() < limit {
-        return SearchIndex::new(corpus).search(corpus, query, filter, limit);
+        // Every statement was read, so the index is whole.
+        let allowed = index.allowed(corpus, filter);
+        index.typos(&q, allowed.as_ref(), &scan.matched, &mut scan.scored);
     }
     top(std::mem::take(&mut scan.scored), limit)
         .into_iter()
-        .map(|(Reverse(score), k)| {
-            let e = &order[k as usize];
-            fold_entry(e, &mut hay);
-            make_hit(corpus, e, rank_of(score), score, &q, &scan.levels(&hay))
+        .map(|(Reverse(score), e)| {
+            let levels = scan.levels(index.hay(e as usize));
+            index.hit(corpus, e, rank_of(score), score, &q, &levels)
         })
         .collect()
 }
