@@ -734,6 +734,34 @@ fn append_entry(
     Ok((edited, inc))
 }
 
+/// A small incident holding only a rendered entry and what it refers to (the source it
+/// names, the statements of this file it names), to read the entry back as the loader will.
+fn probe(fresh: &Incident, key: &str, entry: &Table, block: &str) -> String {
+    let mut t = format!(
+        "title = \"probe\"\ncompany = {}\n",
+        edit::toml_string(&fresh.company, false)
+    );
+    if let Some(source) = entry.get("source").and_then(Item::as_str) {
+        t.push_str(&format!(
+            "[[sources]]\nid = {}\noutlet = \"probe\"\n",
+            edit::toml_string(source, false)
+        ));
+    }
+    if key == "contradictions" {
+        let between = entry.get("between").and_then(Item::as_array);
+        for id in between.into_iter().flatten().filter_map(Value::as_str) {
+            if !id.contains('#') {
+                t.push_str(&format!(
+                    "[[statements]]\nid = {}\ndate = 2000-01-01\nspeaker = \"probe\"\ntext = \"probe\"\n",
+                    edit::toml_string(id, false)
+                ));
+            }
+        }
+    }
+    t.push_str(block);
+    t
+}
+
 fn unwritable(inc: &Incident, message: impl Into<String>) -> WriteError {
     WriteError::Unwritable(inc.path.clone(), message.into())
 }
@@ -785,6 +813,13 @@ fn edit_file(
         Change::Text(new_body) => {
             let written = parse(&new_body).map_err(unwritable)?;
             (new_body, written)
+        }
+        Change::Append(key, entry) if !edit::may_be_inline(body, key) => {
+            // The file loaded, so `key` is absent or [[key]] tables and one more entry at the
+            // end is valid TOML: only the entry needs reading back, not the whole file again.
+            let block = edit::render_entry(key, &entry, &style);
+            let written = parse(&probe(fresh, key, &entry, &block)).map_err(unwritable)?;
+            (edit::append(body, &block, &style), written)
         }
         Change::Append(key, entry) => {
             append_entry(body, key, &entry, &style, parse).map_err(unwritable)?

@@ -137,6 +137,21 @@ pub fn append(text: &str, block: &str, style: &Style) -> String {
     out
 }
 
+/// Whether `key` may be defined in `text` as something other than `[[key]]` tables (such as
+/// `key = []`), in which case appending `[[key]]` would not be valid TOML. A line of a
+/// multi-line string can look like one too; that only costs the slower path.
+pub fn may_be_inline(text: &str, key: &str) -> bool {
+    let quoted = [format!("\"{key}\""), format!("'{key}'")];
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        [key, &quoted[0], &quoted[1]].iter().any(|k| {
+            line.strip_prefix(*k)
+                .map(str::trim_start)
+                .is_some_and(|rest| rest.starts_with('=') || rest.starts_with('.'))
+        })
+    })
+}
+
 /// Parses `text` for editing, refusing a file that `toml_edit` would not write back byte for
 /// byte.
 pub fn document(text: &str) -> Result<DocumentMut, String> {
@@ -404,6 +419,18 @@ mod tests {
             append("a = 1\r\n", "[[x]]\r\n", &crlf),
             "a = 1\r\n\r\n[[x]]\r\n"
         );
+    }
+
+    #[test]
+    fn inline_definitions_are_noticed() {
+        assert!(may_be_inline("a = 1\n  statements = []\n", "statements"));
+        assert!(may_be_inline("\"statements\" =[\n]", "statements"));
+        assert!(may_be_inline("'statements'.x = 1", "statements"));
+        assert!(!may_be_inline(
+            "[[statements]]\nid = \"statements\"\n",
+            "statements"
+        ));
+        assert!(!may_be_inline("statements_old = 1\n", "statements"));
     }
 
     #[test]
