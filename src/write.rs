@@ -136,6 +136,60 @@ fn invalid(field: &str, message: impl Into<String>) -> WriteError {
     WriteError::Invalid(vec![(field.to_string(), message.into())])
 }
 
+/// The part of the corpus under `dir` that a write about `ids` needs: the files of those
+/// incidents, and any other file whose text names every one of `refs` in full (a verdict kept
+/// in a third file). Nothing else is parsed, so a write costs the same in a corpus of any
+/// size. A file among them with errors is in `failed`, as `store::load` would have it.
+pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corpus, WriteError> {
+    let files = store::incident_files(dir)?;
+    let stem = |p: &Path| {
+        p.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let full: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
+    let mut corpus = Corpus {
+        root: dir.to_path_buf(),
+        files: files.len(),
+        ..Corpus::default()
+    };
+    let mut seen: Vec<(String, PathBuf)> = Vec::new();
+    for path in &files {
+        let id = stem(path);
+        let wanted = ids.contains(&id.as_str())
+            || (!full.is_empty()
+                && std::fs::read_to_string(path)
+                    .is_ok_and(|text| full.iter().all(|r| text.contains(r.as_str()))));
+        if !wanted {
+            continue;
+        }
+        let (parsed, diagnostics) = store::load_file(path);
+        corpus.diagnostics.extend(diagnostics);
+        match parsed {
+            Some(p) => corpus.incidents.push(p.incident),
+            None => corpus.failed.push(path.clone()),
+        }
+        seen.push((id, path.clone()));
+    }
+    // Two files with one id: neither is the incident, as `check` says.
+    for id in ids {
+        let paths: Vec<&PathBuf> = seen
+            .iter()
+            .filter(|(s, _)| s == id)
+            .map(|(_, p)| p)
+            .collect();
+        if paths.len() > 1 {
+            corpus.incidents.retain(|i| i.id != *id);
+            corpus.failed.extend(paths.into_iter().cloned());
+        }
+    }
+    corpus.incidents.sort_by(|a, b| a.id.cmp(&b.id));
+    corpus.failed.sort();
+    corpus.failed.dedup();
+    Ok(corpus)
+}
+
 /// Who is tagging, when `--by` is not given: `ONRECORD_USER`, else git's `user.name`, else
 /// `$USER`; empty when none says.
 pub fn default_tagger() -> String {

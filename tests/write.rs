@@ -967,3 +967,50 @@ proptest! {
         prop_assert!(written.starts_with(&base));
     }
 }
+
+#[test]
+fn a_verdict_kept_in_a_third_file_is_found() {
+    let dir = fixture();
+    let third = dir.path().join("globex-review.toml");
+    fs::write(
+        &third,
+        "title = \"A review\"\ncompany = \"Globex Corp\"\n\n[[statements]]\nid = \"review\"\ndate = 2024-07-01\nspeaker = \"Globex\"\nurl = \"https://example.org\"\ntext = \"Reviewed.\"\n\n# Kept here on purpose.\n[[contradictions]]\nbetween = ['acme-recall#ceo-interview', 'globex-pledge#pledge']\nverdict = \"unrelated\"\n",
+    )
+    .unwrap();
+    // A broken file that names neither statement is not even read.
+    fs::write(dir.path().join("broken.toml"), "title = \n").unwrap();
+    assert_eq!(store::load(dir.path()).unwrap().failed.len(), 1);
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "globex-pledge#pledge",
+            "acme-recall#ceo-interview",
+            "--verdict",
+            "contradicts",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "globex-review.toml: pass --replace",
+        ));
+    onrecord(dir.path())
+        .args(["untag", "globex-pledge#pledge", "acme-recall#ceo-interview"])
+        .assert()
+        .success()
+        .stderr("");
+    let text = fs::read_to_string(&third).unwrap();
+    assert!(
+        text.ends_with("text = \"Reviewed.\"\n\n# Kept here on purpose.\n"),
+        "{text}"
+    );
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "globex-pledge#pledge",
+            "acme-recall#ceo-interview",
+            "--verdict",
+            "contradicts",
+        ])
+        .assert()
+        .success();
+}
