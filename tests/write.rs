@@ -155,6 +155,7 @@ fn tag_then_untag_gives_back_the_original_bytes() {
 #[test]
 fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
     let dir = fixture();
+    let before = fs::read_to_string(dir.path().join(ACME)).unwrap();
     let corpus = store::load(dir.path()).unwrap();
     let req = TagRequest {
         a: r("acme-recall#recall-notice"),
@@ -181,6 +182,8 @@ fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
     let text = fs::read_to_string(dir.path().join(ACME)).unwrap();
     assert!(text.contains("# Verdicts, kept by hand until the tool writes them.\n[[contradictions]]\nbetween = [\"safe-claim\", \"recall-notice\"]   # earlier first\nverdict = \"unrelated\"\n"), "{text}");
     assert!(text.ends_with("# end of file: nothing below\n"));
+    let header = before.find("[[contradictions]]").unwrap();
+    assert_eq!(text[..header], before[..header]);
 
     // A date-time later than a month-only date in the other file: the later file holds it.
     let corpus = store::load(dir.path()).unwrap();
