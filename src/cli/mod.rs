@@ -3,10 +3,14 @@
 
 pub mod add;
 pub mod check;
+pub mod diff;
 pub mod list;
 pub mod new;
+pub mod search;
 pub mod show;
+pub mod suggest;
 pub mod tag;
+pub mod timeline;
 pub mod untag;
 
 use std::io::{self, IsTerminal, Write};
@@ -41,6 +45,8 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Search statements as you would type: accent- and typo-tolerant, with filters
+    Search(search::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
     Tag(tag::Args),
     /// Remove the verdict about two statements
@@ -49,6 +55,12 @@ pub enum Command {
     New(new::Args),
     /// Append a statement to an incident
     Add(Box<add::Args>),
+    /// Word diff of two statements, with negations and other changes called out
+    Diff(diff::Args),
+    /// What a company said by date, or a claim against what it said later
+    Timeline(timeline::Args),
+    /// Candidate contradictions, ranked, each with its reasons
+    Suggest(suggest::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -198,10 +210,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
         Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
         Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
         Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
         Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
+        Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
+        Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
+        Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
