@@ -28,7 +28,7 @@ pub struct Args {
     /// Who decides [default: $ONRECORD_USER, else git's user.name, else $USER]
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
-    /// Replace the verdict the pair already has instead of refusing
+    /// Replace the verdict the pair already has (with this claim and note) instead of refusing
     #[arg(long)]
     pub replace: bool,
 }
