@@ -133,26 +133,21 @@ pub fn tag(
                     Ok(Change::Text(doc.to_string()))
                 }
                 None => {
-                    let mut t = Table::new();
-                    let mut between = Array::new();
-                    between.push(written_ref(&earlier, &fresh.id));
-                    between.push(written_ref(&later, &fresh.id));
-                    t.insert("between", Item::Value(Value::Array(between)));
-                    let mut entry = || -> Result<Table, String> {
-                        let ml = style.multiline();
-                        t.insert("verdict", Item::Value(req.verdict.as_str().into()));
-                        if let Some(claim) = claim {
-                            t.insert("claim", Item::Value(edit::string_value(claim, ml)?));
-                        }
-                        if let Some(note) = note {
-                            t.insert("note", Item::Value(edit::string_value(note, ml)?));
-                        }
-                        t.insert("tagged_by", Item::Value(edit::string_value(by, ml)?));
-                        t.insert("tagged_at", Item::Value(edit::datetime_value(&tagged_at)?));
-                        Ok(t.clone())
+                    let between = [
+                        written_ref(&earlier, &fresh.id),
+                        written_ref(&later, &fresh.id),
+                    ];
+                    let entry = Entry {
+                        verdict: req.verdict.as_str(),
+                        claim,
+                        note,
+                        by,
+                        at: &tagged_at,
                     };
-                    let entry = entry().map_err(|e| unwritable(fresh, e))?;
-                    Ok(Change::Append("contradictions", entry))
+                    let table = entry
+                        .table(between, style.multiline())
+                        .map_err(|e| unwritable(fresh, e))?;
+                    Ok(Change::Append("contradictions", table))
                 }
             }
         },
@@ -167,6 +162,36 @@ pub fn tag(
         },
     )?;
     Ok(WriteOutcome { path, id: None })
+}
+
+/// The values of a new `[[contradictions]]` entry.
+struct Entry<'a> {
+    verdict: &'a str,
+    claim: Option<&'a str>,
+    note: Option<&'a str>,
+    by: &'a str,
+    at: &'a str,
+}
+
+impl Entry<'_> {
+    /// Keys in FORMAT.md's order.
+    fn table(&self, between: [String; 2], multiline: bool) -> Result<Table, String> {
+        let mut t = Table::new();
+        let mut put = |key: &str, v: Value| {
+            t.insert(key, Item::Value(v));
+        };
+        put("between", Value::Array(Array::from_iter(between)));
+        put("verdict", self.verdict.into());
+        if let Some(claim) = self.claim {
+            put("claim", edit::string_value(claim, multiline)?);
+        }
+        if let Some(note) = self.note {
+            put("note", edit::string_value(note, multiline)?);
+        }
+        put("tagged_by", edit::string_value(self.by, false)?);
+        put("tagged_at", edit::datetime_value(self.at)?);
+        Ok(t)
+    }
 }
 
 fn find_entry<'d>(
