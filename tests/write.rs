@@ -1019,3 +1019,60 @@ fn a_verdict_kept_in_a_third_file_is_found() {
         .assert()
         .success();
 }
+
+#[test]
+fn inline_lists_are_written_to_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme-inline.toml");
+    let original = "title = \"Inline\"\ncompany = \"Acme Widgets\"\nstatements = [\n  { id = \"a\", date = 2024-01-01, speaker = \"Acme\", url = \"https://example.org\", text = \"A.\" },\n  { id = \"b\", date = 2024-02-01, speaker = \"Acme\", url = \"https://example.org\", text = \"B.\" },\n]\ncontradictions = [{ between = [\"a\", \"b\"], verdict = \"consistent\" }]  # by hand\n";
+    fs::write(&path, original).unwrap();
+    assert_checks(dir.path());
+    onrecord(dir.path())
+        .args([
+            "add",
+            "acme-inline",
+            "--speaker",
+            "Acme",
+            "--date",
+            "2024-03-01",
+        ])
+        .args([
+            "--text",
+            "C,\n\"quoted\".",
+            "--url",
+            "https://example.org/c",
+        ])
+        .assert()
+        .success();
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "acme-inline#acme-2024-03-01",
+            "acme-inline#a",
+            "--verdict",
+            "walks-back",
+        ])
+        .assert()
+        .success();
+    onrecord(dir.path())
+        .args(["untag", "acme-inline#b", "acme-inline#a"])
+        .assert()
+        .success();
+    let corpus = assert_checks(dir.path());
+    let inc = corpus.incident("acme-inline").unwrap();
+    assert_eq!(inc.statements[2].text, "C,\n\"quoted\".");
+    assert_eq!(inc.contradictions.len(), 1);
+    assert_eq!(inc.contradictions[0].verdict, Verdict::WalksBack);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with(
+            "title = \"Inline\"\ncompany = \"Acme Widgets\"\nstatements = [\n  { id = \"a\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains("]  # by hand\n"), "{text}");
+    assert!(
+        text.contains("text = \"B.\" },\n  { id = \"acme-2024-03-01\""),
+        "{text}"
+    );
+}

@@ -201,7 +201,22 @@ pub fn push_into_inline_array(doc: &mut DocumentMut, key: &str, entry: &Table) -
         Item::Value(Value::Array(array)) => {
             let mut inline = entry.clone().into_inline_table();
             inline.fmt();
-            array.push(inline);
+            // One entry a line when the list is written that way.
+            let prefix = array
+                .iter()
+                .last()
+                .and_then(|v| v.decor().prefix())
+                .and_then(|p| p.as_str())
+                .filter(|p| p.contains('\n'))
+                .map(str::to_string);
+            match prefix {
+                Some(prefix) => {
+                    let mut value = Value::InlineTable(inline);
+                    value.decor_mut().set_prefix(prefix);
+                    array.push_formatted(value);
+                }
+                None => array.push(inline),
+            }
             true
         }
         _ => false,
