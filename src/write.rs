@@ -273,11 +273,11 @@ fn append_entry(
         Ok(inc) => return Ok((appended, inc)),
         Err(e) => e,
     };
-    let mut doc = edit::document(text)?;
-    if !edit::push_into_inline_array(&mut doc, key, entry) {
+    let mut editable = edit::Editable::parse(text)?;
+    if !edit::push_into_inline_array(&mut editable.doc, key, entry) {
         return Err(first_error);
     }
-    let edited = doc.to_string();
+    let edited = editable.render();
     let inc = parse(&edited)?;
     Ok((edited, inc))
 }

@@ -643,6 +643,18 @@ fn crlf_and_bom_files_keep_their_bytes_and_line_endings() {
     let inc = corpus.incident("globex-audit").unwrap();
     assert_eq!(inc.statements[1].text, "We failed.\nTwice.");
     assert_eq!(inc.contradictions[0].note.as_deref(), Some("multi\nline"));
+    let tagged = fs::read_to_string(&path).unwrap();
+    onrecord(dir.path())
+        .args(["untag", "globex-audit#a", "globex-audit#globex-2024-02-01"])
+        .assert()
+        .success();
+    let untagged = fs::read_to_string(&path).unwrap();
+    assert!(untagged.starts_with(&original) && tagged.starts_with(&untagged));
+    assert_eq!(
+        untagged.matches('\n').count(),
+        untagged.matches("\r\n").count()
+    );
+    assert_checks(dir.path());
 }
 
 #[test]

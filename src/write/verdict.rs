@@ -107,8 +107,9 @@ pub fn tag(
                     path: fresh.path.clone(),
                 }))),
                 Some(_) => {
-                    let mut doc = edit::document(text).map_err(|e| unwritable(fresh, e))?;
-                    let entry = find_entry(&mut doc, &fresh.id, &earlier, &later)
+                    let mut editable =
+                        edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
+                    let entry = find_entry(&mut editable.doc, &fresh.id, &earlier, &later)
                         .ok_or_else(|| unwritable(fresh, "the verdict to replace is inline"))?;
                     let set = |t: &mut Table, key: &str, v: Option<&str>| -> Result<(), String> {
                         match v {
@@ -130,7 +131,7 @@ pub fn tag(
                         Ok(())
                     };
                     apply().map_err(|e| unwritable(fresh, e))?;
-                    Ok(Change::Text(doc.to_string()))
+                    Ok(Change::Text(editable.render()))
                 }
                 None => {
                     let between = [
@@ -246,9 +247,9 @@ pub fn untag(
                 if !fresh.contradictions.iter().any(|c| c.involves_pair(a, b)) {
                     return Err(WriteError::NotTagged(a.clone(), b.clone()));
                 }
-                let mut doc = edit::document(text).map_err(|e| unwritable(fresh, e))?;
-                edit::remove_pair(&mut doc, &fresh.id, a, b);
-                Ok(Change::Text(doc.to_string()))
+                let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
+                edit::remove_pair(&mut editable.doc, &fresh.id, a, b);
+                Ok(Change::Text(editable.render()))
             },
             |inc| !inc.contradictions.iter().any(|c| c.involves_pair(a, b)),
         )?;
