@@ -1088,3 +1088,40 @@ fn inline_lists_are_written_to_in_place() {
         "{text}"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_note_and_claim_read_back_and_untag_gives_the_file_back(
+        note in text_strategy(),
+        claim in text_strategy(),
+        crlf in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut base = "title = \"T\"\ncompany = \"Acme Widgets\"\n\n[[statements]]\nid = \"a\"\ndate = 2024-01-01\nspeaker = \"Acme\"\nurl = \"https://example.org\"\ntext = \"x\"\n\n[[statements]]\nid = \"b\"\ndate = 2024-02-01\nspeaker = \"Acme\"\nurl = \"https://example.org\"\ntext = \"y\"\n# the end\n".to_string();
+        if crlf {
+            base = base.replace('\n', "\r\n");
+        }
+        let path = dir.path().join("acme-notes.toml");
+        fs::write(&path, &base).unwrap();
+        let corpus = store::load(dir.path()).unwrap();
+        let req = TagRequest {
+            a: r("acme-notes#b"),
+            b: r("acme-notes#a"),
+            verdict: Verdict::PartlyContradicts,
+            claim: Some(claim.clone()),
+            note: Some(note.clone()),
+            by: "Ann \"the checker\" O'Brien".into(),
+            replace: false,
+        };
+        write::tag(&corpus, &req, None).unwrap();
+        let corpus = assert_checks(dir.path());
+        let c = &corpus.incident("acme-notes").unwrap().contradictions[0];
+        prop_assert_eq!(c.note.as_deref(), Some(note.as_str()));
+        prop_assert_eq!(c.claim.as_deref(), Some(claim.as_str()));
+        prop_assert_eq!(c.tagged_by.as_deref(), Some("Ann \"the checker\" O'Brien"));
+        write::untag(&corpus, &req.a, &req.b, None).unwrap();
+        prop_assert_eq!(fs::read_to_string(&path).unwrap(), base);
+    }
+}
