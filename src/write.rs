@@ -124,7 +124,8 @@ fn invalid(field: &str, message: impl Into<String>) -> WriteError {
 /// The part of the corpus under `dir` that a write about `ids` needs: the files of those
 /// incidents, and any other file whose text names every one of `refs` in full (a verdict kept
 /// in a third file). Nothing else is parsed, so a write costs the same in a corpus of any
-/// size. A file among them with errors is in `failed`, as `store::load` would have it.
+/// size. A file among them with errors is in `failed`, as `store::load` would have it; an
+/// id with no file at all is an error, with the closest id there is.
 pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corpus, WriteError> {
     let files = store::incident_files(dir)?;
     let stem = |p: &Path| {
@@ -133,6 +134,23 @@ pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corp
             .unwrap_or_default()
             .to_string()
     };
+    for id in ids {
+        if !crate::model::is_slug(id) {
+            return Err(invalid(
+                "incident",
+                format!(
+                    "\"{}\" is not an incident id ({})",
+                    id.escape_debug(),
+                    statement::SLUG_HINT
+                ),
+            ));
+        }
+        if !files.iter().any(|p| stem(p) == *id) {
+            let stems: Vec<String> = files.iter().map(|p| stem(p)).collect();
+            let hint = suggestion(id, stems.iter().map(String::as_str));
+            return Err(WriteError::NoSuchIncident(id.to_string(), hint));
+        }
+    }
     let full: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
     let mut corpus = Corpus {
         root: dir.to_path_buf(),

@@ -373,6 +373,29 @@ fn bad_input_changes_nothing() {
         (
             &[
                 "tag",
+                "acme-recal#ceo-interview",
+                "acme-recall#safe-claim",
+                "--verdict",
+                "contradicts",
+            ],
+            "did you mean `acme-recall`",
+        ),
+        (
+            &[
+                "add",
+                "globex-pledg",
+                "--speaker",
+                "S",
+                "--date",
+                "2024-02-01",
+                "--text",
+                "t",
+            ],
+            "did you mean `globex-pledge`",
+        ),
+        (
+            &[
+                "tag",
                 "acme-recall#recall-notice",
                 "acme-recall#safe-claim",
                 "--verdict",

@@ -55,7 +55,7 @@ pub fn validate_statement(
 }
 
 const DATE_HINT: &str = "write a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or 2024-11 or 2024 when only the month or year is known";
-const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
+pub(super) const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
 
 fn is_language_tag(lang: &str) -> bool {
     let mut parts = lang.split('-');
