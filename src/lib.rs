@@ -9,11 +9,14 @@
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
+//!   ClaimReview or SQLite.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
 pub mod check;
 pub mod cli;
+pub mod export;
 pub mod fold;
 pub mod generate;
 pub mod model;

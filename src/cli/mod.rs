@@ -2,6 +2,7 @@
 //! any `io::Write` and returns an exit status; `main` only parses and dispatches.
 
 pub mod check;
+pub mod export;
 pub mod list;
 pub mod show;
 
@@ -37,6 +38,8 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Export to json, jsonl, csv, markdown, claimreview or sqlite
+    Export(Box<export::Args>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,6 +76,8 @@ pub enum Error {
     Io(#[from] io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 /// What every command gets: where the corpus is, and how to print.
@@ -184,6 +189,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        Some(Command::Export(args)) => export::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
