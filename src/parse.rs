@@ -70,9 +70,41 @@ pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec
             return (None, cx.diagnostics);
         }
     };
+    if let Some((span, what)) = bad_number(doc.get_ref()) {
+        let shown = text.get(span.clone()).unwrap_or_default();
+        cx.error(
+            span.start,
+            format!("not valid TOML: `{shown}` is not a valid {what}"),
+        );
+        return (None, cx.diagnostics);
+    }
     let parsed = cx.incident(id, doc.get_ref());
     let failed = cx.diagnostics.iter().any(Diagnostic::is_error);
     (parsed.filter(|_| !failed), cx.diagnostics)
+}
+
+/// The parser keeps numbers as text and checks them only when they are read; no key of the
+/// format is a number, so check every one here, or an invalid document such as `x = 0b` would
+/// pass as TOML.
+fn bad_number(table: &Table<'_>) -> Option<(Range<usize>, &'static str)> {
+    table.iter().find_map(|(_, v)| bad_number_in(v))
+}
+
+fn bad_number_in(v: &Value<'_>) -> Option<(Range<usize>, &'static str)> {
+    match v.get_ref() {
+        DeValue::Integer(i) if i64::from_str_radix(i.as_str(), i.radix()).is_err() => {
+            Some((v.span(), "integer"))
+        }
+        DeValue::Float(f) => {
+            let s = f.as_str();
+            let ok = s.parse::<f64>().is_ok_and(f64::is_finite)
+                || matches!(s.trim_start_matches(['+', '-']), "inf" | "nan");
+            (!ok).then(|| (v.span(), "float"))
+        }
+        DeValue::Array(items) => items.iter().find_map(bad_number_in),
+        DeValue::Table(t) => bad_number(t),
+        _ => None,
+    }
 }
 
 struct Cx<'a> {
@@ -393,7 +425,11 @@ impl Cx<'_> {
             }
         }
 
-        let mut statements = Vec::new();
+        let mut statements = Vec::with_capacity(
+            doc.get("statements")
+                .and_then(|v| v.get_ref().as_array())
+                .map_or(0, |a| a.len()),
+        );
         let mut statement_ids: HashMap<String, u32> = HashMap::new();
         let statement_tables = self.tables(doc, "statements", "this [[statements]] entry");
         if statement_tables.is_empty() && !doc.contains_key("statements") {

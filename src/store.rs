@@ -165,8 +165,8 @@ pub fn load_file(path: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
     };
     match std::str::from_utf8(&bytes) {
         Ok(text) => {
-            let (mut parsed, diagnostics) =
-                parse_incident(path, id, text.strip_prefix('\u{feff}').unwrap_or(text));
+            // The parser skips one leading byte-order mark itself.
+            let (mut parsed, diagnostics) = parse_incident(path, id, text);
             if let Some(p) = &mut parsed {
                 p.incident.fingerprint = crate::model::fingerprint(&bytes);
             }

@@ -1,0 +1,255 @@
+//! The foundation's commands as a script or a person uses them: where the corpus is found,
+//! `list` and `show` in every format, hostile record text, pipes that close early, and the
+//! bundled statements quoting the seed report verbatim.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+
+fn onrecord() -> Command {
+    let mut cmd = Command::cargo_bin("onrecord").unwrap();
+    cmd.env_remove("ONRECORD_DIR").env("NO_COLOR", "1");
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const GOOD: &str = "tests/fixtures/check/good";
+
+#[test]
+fn the_corpus_is_found_by_flag_in_any_position_then_env_then_default() {
+    let before = stdout(onrecord().args(["--dir", GOOD, "list", "--format", "json"]));
+    let after = stdout(onrecord().args(["list", "--format", "json", "--dir", GOOD]));
+    assert_eq!(before, after);
+    assert!(before.contains("acme-recall"));
+    let env = stdout(
+        onrecord()
+            .env("ONRECORD_DIR", GOOD)
+            .args(["list", "--format", "json"]),
+    );
+    assert_eq!(env, before);
+    let default = stdout(onrecord().args(["list", "--format", "json"]));
+    assert!(
+        default.contains("temu-referral-data"),
+        "./statements is the default"
+    );
+}
+
+#[test]
+fn list_formats_carry_the_same_rows() {
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        onrecord().args(["--dir", GOOD, "list", "--format", "json"]),
+    ))
+    .unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let recall = &rows[1];
+    assert_eq!(recall["id"], "acme-recall");
+    assert_eq!(recall["company"], "Acme Widgets");
+    assert_eq!(recall["first"], "2023-03-01");
+    assert_eq!(recall["last"], "2023-05-02T10:15:00+02:00");
+    assert_eq!(recall["statements"], 3);
+    assert_eq!(recall["verdicts"], 1);
+
+    let jsonl = stdout(onrecord().args(["--dir", GOOD, "list", "--format", "jsonl"]));
+    assert_eq!(jsonl.lines().count(), 2);
+    for line in jsonl.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    let csv = stdout(onrecord().args(["--dir", GOOD, "list", "--format", "csv"]));
+    assert!(
+        csv.starts_with("id,company,title,first,last,statements,verdicts,path\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 3);
+
+    let text = stdout(onrecord().args(["--dir", GOOD, "list"]));
+    assert!(
+        text.contains("acme-recall") && text.contains("2023-03-01 – 2023-05-02 10:15"),
+        "{text}"
+    );
+    assert!(text.contains("3 statements, 1 verdict"), "{text}");
+}
+
+#[test]
+fn an_empty_corpus_lists_nothing_as_valid_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = onrecord()
+        .args(["list", "--format", "json"])
+        .arg("--dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+}
+
+#[test]
+fn show_prints_an_incident_or_a_statement_with_its_verdicts() {
+    let text = stdout(onrecord().args(["--dir", GOOD, "show", "acme-recall"]));
+    assert!(text.contains("Acme Widgets recalls its self-heating mug"));
+    assert!(text.contains("contradicts"));
+    let pos_a = text.find("mug-safe").unwrap();
+    let pos_b = text.find("recall-notice").unwrap();
+    assert!(pos_a < pos_b, "statements in date order");
+
+    let text = stdout(onrecord().args(["--dir", GOOD, "show", "acme-recall#recall-notice"]));
+    assert!(
+        text.contains("Apr 2023 · document · Acme Widgets · recall notice"),
+        "{text}"
+    );
+    assert!(text.contains("The self-heating mug may overheat"));
+    assert!(text.contains("claim: The mug never overheats"));
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(onrecord().args([
+        "--dir",
+        GOOD,
+        "show",
+        "acme-recall#ceo-interview",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(json["ref"], "acme-recall#ceo-interview");
+    assert_eq!(json["statement"]["kind"], "paraphrase");
+    assert_eq!(json["source"]["outlet"], "The Daily Example");
+    assert_eq!(json["verdicts"][0]["verdict"], "consistent");
+    assert_eq!(json["verdicts"][0]["incident"], "acme-followup");
+    assert_eq!(
+        json["verdicts"][0]["between"][0],
+        "acme-recall#ceo-interview"
+    );
+}
+
+#[test]
+fn show_of_something_missing_says_so() {
+    let out = onrecord()
+        .args(["--dir", GOOD, "show", "acme-recall#mug-saf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `mug-safe`?"));
+    let out = onrecord()
+        .args(["--dir", GOOD, "show", "../etc#passwd"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn record_text_never_reaches_the_terminal_as_a_control_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = r#"title = "Umbrella \u001b]0;pwned\u0007 Holdings \u001b[2J"
+company = "Umbrella\u202E Holdings"
+
+[[statements]]
+id = "evil"
+date = 2020-01-01
+speaker = "Dr. \u001b[31mRed"
+url = "https://example.org/umbrella"
+text = "Copy this \u001b]52;c;cm0gLXJmIH4=\u0007 and\rthat \u009b1m"
+"#;
+    fs::write(dir.path().join("umbrella.toml"), hostile).unwrap();
+    for args in [
+        vec!["list"],
+        vec!["show", "umbrella"],
+        vec!["show", "umbrella#evil"],
+    ] {
+        let out = onrecord()
+            .arg("--dir")
+            .arg(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202E}'),
+            "{args:?}: {text:?}"
+        );
+        assert!(text.contains('␛'), "{args:?}: shown visibly: {text}");
+    }
+    // JSON keeps the text as it is, escaped by JSON itself.
+    let out = onrecord()
+        .arg("--dir")
+        .arg(dir.path())
+        .args(["show", "umbrella#evil", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["statement"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("\u{1b}]52;")
+    );
+}
+
+#[test]
+fn a_closed_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    onrecord::generate::generate(dir.path(), 3000, 3).unwrap();
+    let exe = assert_cmd::cargo::cargo_bin("onrecord");
+    let mut child = StdCommand::new(exe)
+        .arg("--dir")
+        .arg(dir.path())
+        .arg("list")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?} {err}");
+    assert!(err.is_empty(), "{err}");
+}
+
+/// `statements/` holds only words a cited source really printed: every `text` of the bundled
+/// incident appears verbatim in the seed report it cites.
+#[test]
+fn bundled_statements_quote_the_seed_report_verbatim() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    assert!(seeds.is_dir(), "{} is missing", seeds.display());
+    let mut report = String::new();
+    for entry in fs::read_dir(&seeds).unwrap() {
+        report.push_str(&fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    let corpus = onrecord::store::load(Path::new("statements")).unwrap();
+    assert!(corpus.statement_count() >= 8);
+    for (incident, st) in corpus.statements() {
+        assert!(
+            report.contains(&st.text),
+            "{}#{}: its text is not in the seed report: {:?}",
+            incident.id,
+            st.id,
+            st.text
+        );
+    }
+}
