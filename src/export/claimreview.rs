@@ -99,16 +99,16 @@ struct Claim<'a> {
     #[serde(rename = "datePublished")]
     date_published: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    appearance: Vec<CreativeWork<'a>>,
+    appearance: Vec<CreativeWork>,
     #[serde(rename = "firstAppearance", skip_serializing_if = "Option::is_none")]
-    first_appearance: Option<CreativeWork<'a>>,
+    first_appearance: Option<CreativeWork>,
 }
 
-#[derive(Serialize, Clone, Copy)]
-struct CreativeWork<'a> {
+#[derive(Serialize, Clone)]
+struct CreativeWork {
     #[serde(rename = "@type")]
     kind: &'static str,
-    url: &'a str,
+    url: String,
 }
 
 /// Writes every review of the selection as one indented JSON array (`[]` when there is none).
@@ -181,22 +181,22 @@ fn review<'a>(
                 url: None,
             },
             date_published: claim.date.iso(),
-            first_appearance: appearances.first().copied(),
+            first_appearance: appearances.first().cloned(),
             appearance: appearances,
         },
     })
 }
 
 /// Where the statement appeared: its own address first, then its source's, then the archive.
-fn appearances<'a>(inc: &'a Incident, st: &'a Statement) -> Vec<CreativeWork<'a>> {
+fn appearances<'a>(inc: &'a Incident, st: &'a Statement) -> Vec<CreativeWork> {
     let source = st.source.as_deref().and_then(|s| inc.source(s));
-    let mut urls: Vec<&str> = Vec::new();
+    let mut urls: Vec<String> = Vec::new();
     let candidates = [
         st.url.as_deref(),
         source.and_then(|s| s.url.as_deref()),
         source.and_then(|s| s.archived.as_deref()),
     ];
-    for u in candidates.into_iter().flatten() {
+    for u in candidates.into_iter().flatten().filter_map(super::web_url) {
         if !urls.contains(&u) {
             urls.push(u);
         }

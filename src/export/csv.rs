@@ -1,14 +1,16 @@
 //! The CSV export: one statement a row under a header, RFC 4180 (quoted where needed, CRLF
 //! line ends), UTF-8. Every cell, the header too, goes through [`crate::text::csv_cell`], so
-//! that no record opens in a spreadsheet as a formula; tags are joined with `;`. With
-//! `excel`, a byte-order mark first tells Excel the file is UTF-8.
+//! that no record opens in a spreadsheet as a formula, after [`crate::text::sanitize`], so that
+//! a file printed to a terminal cannot act on it (an escape shows as `␛`, a tab as a space;
+//! line breaks stay). Tags are joined with `;`. With `excel`, a byte-order mark first tells
+//! Excel the file is UTF-8.
 
 use std::io::{self, Write};
 
 use super::{ExportError, ROW_FIELDS, Row, Selection, Summary};
 use crate::query::Filter;
 use crate::store::Corpus;
-use crate::text::csv_cell;
+use crate::text::{csv_cell, sanitize};
 
 /// The byte-order mark Excel needs to read a CSV file as UTF-8.
 pub const BOM: &[u8] = "\u{feff}".as_bytes();
@@ -40,7 +42,8 @@ fn write_row<W: Write>(
     cells: [&str; ROW_FIELDS.len()],
 ) -> Result<(), ExportError> {
     for c in cells {
-        out.write_field(csv_cell(c).as_bytes()).map_err(csv_error)?;
+        out.write_field(csv_cell(&sanitize(c)).as_bytes())
+            .map_err(csv_error)?;
     }
     out.write_record(None::<&[u8]>).map_err(csv_error)
 }

@@ -117,7 +117,7 @@ fn source_link(inc: &Incident, st: &Statement) -> String {
         .url
         .as_deref()
         .or_else(|| source.and_then(|s| s.url.as_deref()))
-        .and_then(link_target);
+        .and_then(super::web_url);
     match (outlet, url) {
         (Some(o), Some(u)) => format!("[{o}](<{u}>)"),
         (None, Some(u)) => format!("[link](<{u}>)"),
@@ -126,29 +126,8 @@ fn source_link(inc: &Incident, st: &Statement) -> String {
     }
 }
 
-/// An address fit for a link: `http` or `https` only, with every character that could end
-/// the link, the table cell or the line percent-encoded.
-fn link_target(url: &str) -> Option<String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-        return None;
-    }
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        if c.is_ascii_graphic() && !matches!(c, '<' | '>' | '|' | '\\' | '`' | '"' | '\'') {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
-    Some(out)
-}
-
-/// Whether Markdown or HTML could read this character as markup inside a line.
+/// Whether Markdown or HTML could read this character as markup inside a line (`@` too:
+/// GitHub would notify a user named in a record).
 fn is_markup(c: char) -> bool {
     matches!(
         c,
@@ -167,6 +146,7 @@ fn is_markup(c: char) -> bool {
             | '$'
             | '{'
             | '}'
+            | '@'
     )
 }
 
@@ -253,9 +233,9 @@ mod tests {
 
     #[test]
     fn links_only_to_the_web() {
-        assert_eq!(link_target("javascript:alert(1)"), None);
+        assert_eq!(crate::export::web_url("javascript:alert(1)"), None);
         assert_eq!(
-            link_target("https://example.com/a b|c>d"),
+            crate::export::web_url("https://example.com/a b|c>d"),
             Some("https://example.com/a%20b%7Cc%3Ed".into())
         );
     }

@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod sqlite;
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -310,6 +311,29 @@ fn default_permissions() -> Option<fs::Permissions> {
 #[cfg(not(unix))]
 fn default_permissions() -> Option<fs::Permissions> {
     None
+}
+
+/// A record's address as one fit to link to: `http` or `https` only (never `javascript:`),
+/// with every character that could end a Markdown link, a table cell or a line, or that
+/// URLs do not allow, percent-encoded.
+pub fn web_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_graphic() && !matches!(c, '<' | '>' | '|' | '\\' | '`' | '"' | '\'') {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Writes `value` as JSON, indented or compact, escaping as `\uXXXX` what JSON allows raw but
