@@ -361,6 +361,21 @@ fn needs_escape(c: char) -> bool {
     matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || crate::text::is_unsafe(c)
 }
 
+/// The bytes that can begin a character [`needs_escape`] accepts: `<`, `>`, `&`, DEL, and the
+/// UTF-8 lead bytes of C1 controls (0xC2), U+061C (0xD8) and U+200E to U+2069 (0xE2). Every
+/// other byte is passed over without decoding, which keeps the check off the profile.
+static MAY_NEED_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xd8] = true;
+    t[0xe2] = true;
+    t
+};
+
 struct SafeFormatter<F>(F);
 
 macro_rules! delegate {
@@ -390,16 +405,27 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        let bytes = fragment.as_bytes();
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if needs_escape(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                // Every such character is in the Basic Multilingual Plane: one `\uXXXX`.
-                write!(w, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // Decode a character only at a byte that may begin one needing escape.
+            if !MAY_NEED_ESCAPE[usize::from(b)] {
+                i += 1;
+                continue;
             }
+            let c = fragment[i..].chars().next().unwrap_or_default();
+            let len = c.len_utf8();
+            if needs_escape(c) {
+                w.write_all(&bytes[start..i])?;
+                // Every such character is in the Basic Multilingual Plane: one `\\uXXXX`.
+                write!(w, "\\u{:04x}", c as u32)?;
+                start = i + len;
+            }
+            i += len;
         }
-        w.write_all(&fragment.as_bytes()[start..])
+        w.write_all(&bytes[start..])
     }
 }
 
@@ -414,6 +440,18 @@ pub(crate) fn json_error(e: serde_json::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_what_acts_elsewhere_and_reads_back_the_same() {
+        let all: String = (0..0x3000u32).filter_map(char::from_u32).collect();
+        let mut out = Vec::new();
+        write_safe_json(&mut out, &all, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(serde_json::from_str::<String>(&text).unwrap(), all);
+        for c in text.chars() {
+            assert!(!needs_escape(c), "{:?} is written raw", c);
+        }
+    }
 
     #[test]
     fn a_failed_export_leaves_the_old_file() {
