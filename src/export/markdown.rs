@@ -48,17 +48,13 @@ fn incident(out: &mut String, inc: &Incident, statements: &[&Statement]) {
     let mut ordered = statements.to_vec();
     ordered.sort_by_key(|s| s.date);
     for st in ordered {
-        let mut quote = cell(&st.text);
-        if let Some(t) = &st.translation {
-            let _ = write!(quote, "<br>*{}*", cell(t.trim()));
-        }
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
             st.date.human(),
             speaker(st),
             st.kind,
-            quote,
+            quote(st),
             source_link(inc, st),
         );
     }
@@ -83,7 +79,7 @@ fn verdicts(out: &mut String, corpus: &Corpus, contradictions: &[&Contradiction]
             Some((_, st)) => format!("{} · {} · {}", st.date.human(), speaker(st), st.kind),
             None => "(not in the corpus)".to_string(),
         });
-        let body = pair.map(|s| s.map(|(_, st)| cell(&st.text)).unwrap_or_default());
+        let body = pair.map(|s| s.map(|(_, st)| quote(st)).unwrap_or_default());
         let _ = writeln!(out, "| {} | {} |", head[0], head[1]);
         out.push_str("| --- | --- |\n");
         let _ = writeln!(out, "| {} | {} |", body[0], body[1]);
@@ -101,6 +97,15 @@ fn verdicts(out: &mut String, corpus: &Corpus, contradictions: &[&Contradiction]
             let _ = writeln!(out, "\n*Tagged by {}{at}.*", inline(by));
         }
     }
+}
+
+/// The statement's words, and its translation in italics below them.
+fn quote(st: &Statement) -> String {
+    let mut out = cell(&st.text);
+    if let Some(t) = &st.translation {
+        let _ = write!(out, "<br>*{}*", cell(t));
+    }
+    out
 }
 
 fn speaker(st: &Statement) -> String {
