@@ -10,6 +10,7 @@ use super::{Context, Error, Status};
 use crate::export::{self, ClaimReviewOptions, ExportError, Summary};
 use crate::query::{Filter, FilterArgs};
 use crate::store::Corpus;
+use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -167,7 +168,7 @@ fn report(w: &mut impl Write, path: &Path, s: &Summary) -> io::Result<()> {
     writeln!(
         w,
         "onrecord: wrote {}: {} from {}, {}",
-        path.display(),
+        one_line(&path.display().to_string()),
         plural(s.statements, "statement", "statements"),
         plural(s.incidents, "incident", "incidents"),
         plural(s.verdicts, "verdict", "verdicts"),
