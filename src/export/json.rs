@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{ExportError, FORMAT_VERSION, Selection, Summary, precision_name};
-use crate::model::{Contradiction, Date, Source, Statement};
+use crate::model::{Contradiction, Source, Statement};
 use crate::query::Filter;
 use crate::store::Corpus;
 
@@ -78,7 +78,7 @@ fn source_view(s: &Source) -> SourceView<'_> {
         id: &s.id,
         outlet: &s.outlet,
         url: s.url.as_deref(),
-        published: s.published.as_ref().map(Date::iso),
+        published: s.published.as_ref().map(super::iso),
         published_precision: s.published.as_ref().map(precision_name),
         archived: s.archived.as_deref(),
         lang: s.lang.as_deref(),
@@ -89,7 +89,7 @@ fn statement_view<'a>(incident: &str, st: &'a Statement) -> StatementView<'a> {
     StatementView {
         reference: format!("{incident}#{}", st.id),
         id: &st.id,
-        date: st.date.iso(),
+        date: super::iso(&st.date),
         date_precision: precision_name(&st.date),
         speaker: &st.speaker,
         organization: &st.organization,

@@ -21,6 +21,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::model::{Contradiction, Date, Incident, Precision, Source, Statement, StatementRef};
@@ -150,6 +151,33 @@ pub fn relative_path(corpus: &Corpus, inc: &Incident) -> String {
     parts.join("/")
 }
 
+/// [`Date::iso`], without going through a format string: exports write a date per
+/// statement, and chrono's formatter showed in their profile.
+pub fn iso(d: &Date) -> String {
+    match *d {
+        Date::Day(day) => iso_day(day),
+        _ => d.iso(),
+    }
+}
+
+/// A day as `2024-11-09`.
+pub fn iso_day(d: NaiveDate) -> String {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut s = String::with_capacity(10);
+    for (n, width) in [(y as u32, 4), (m, 2), (day, 2)] {
+        if !s.is_empty() {
+            s.push('-');
+        }
+        for p in (0..width).rev() {
+            s.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
+        }
+    }
+    s
+}
+
 pub fn precision_name(d: &Date) -> &'static str {
     match d.precision() {
         Precision::Year => "year",
@@ -223,7 +251,7 @@ impl<'a> Row<'a> {
             company: &inc.company,
             title: &inc.title,
             statement: &st.id,
-            date: st.date.iso(),
+            date: iso(&st.date),
             date_precision: precision_name(&st.date),
             speaker: &st.speaker,
             organization: &st.organization,
@@ -450,6 +478,22 @@ mod tests {
         assert_eq!(serde_json::from_str::<String>(&text).unwrap(), all);
         for c in text.chars() {
             assert!(!needs_escape(c), "{:?} is written raw", c);
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_the_model_writes_them() {
+        for s in [
+            "2024",
+            "2024-11",
+            "0987-01-02",
+            "2024-11-09",
+            "2024-11-09T14:05:00+01:00",
+        ] {
+            let d = Date::parse(s).unwrap();
+            assert_eq!(iso(&d), d.iso());
+            assert_eq!(iso_day(d.start()), d.start().format("%Y-%m-%d").to_string());
+            assert_eq!(iso_day(d.end()), d.end().to_string());
         }
     }
 

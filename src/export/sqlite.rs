@@ -11,7 +11,9 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
-use super::{ExportError, Selection, Summary, precision_name, relative_path, replace_with};
+use super::{
+    ExportError, Selection, Summary, iso, iso_day, precision_name, relative_path, replace_with,
+};
 use crate::query::Filter;
 use crate::store::Corpus;
 
@@ -166,7 +168,7 @@ fn build(temp: &Path, selection: &Selection) -> rusqlite::Result<()> {
                     s.id,
                     s.outlet,
                     s.url,
-                    s.published.map(|d| d.iso()),
+                    s.published.as_ref().map(iso),
                     s.published.as_ref().map(precision_name),
                     s.archived,
                     s.lang,
@@ -180,10 +182,10 @@ fn build(temp: &Path, selection: &Selection) -> rusqlite::Result<()> {
                     reference,
                     inc.id,
                     st.id,
-                    st.date.iso(),
+                    iso(&st.date),
                     precision_name(&st.date),
-                    st.date.start().to_string(),
-                    st.date.end().to_string(),
+                    iso_day(st.date.start()),
+                    iso_day(st.date.end()),
                     st.speaker,
                     st.organization,
                     st.role,
