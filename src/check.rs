@@ -57,37 +57,64 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Byte offsets to line and column, for one file's text.
+/// Byte offsets to line and column, for one file's text. Lines are counted on demand: the
+/// loader asks only for the lines of table headers, in increasing order, and a full index of
+/// line starts is built only when a diagnostic needs a column.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last offset counted to, and its 1-based line.
+    cursor: std::cell::Cell<(usize, u32)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+            cursor: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
     }
 
     /// 1-based line and character column of a byte offset.
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let column = self
-            .text
-            .get(start..offset)
+        let head = self.text.get(..offset).unwrap_or(self.text);
+        let start = head.rfind('\n').map_or(0, |i| i + 1);
+        let column = head
+            .get(start..)
             .map_or(offset - start, |s| s.chars().count());
-        (line as u32 + 1, column as u32 + 1)
+        (self.line(offset), column as u32 + 1)
     }
 
-    pub fn text(&self) -> &'a str {
-        self.text
-    }
-
+    /// The 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> u32 {
-        self.position(offset).0
+        let offset = offset.min(self.text.len());
+        let (at, line) = self.cursor.get();
+        if offset < at {
+            return self.starts().partition_point(|&s| s <= offset) as u32;
+        }
+        let newlines = self.text.as_bytes()[at..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        let line = line + newlines as u32;
+        self.cursor.set((offset, line));
+        line
     }
 }
 
@@ -276,6 +303,10 @@ mod tests {
         assert_eq!(idx.position(3), (2, 1));
         assert_eq!(idx.position(text.find('=').unwrap()), (2, 4));
         assert_eq!(idx.position(text.len()), (4, 2));
+        let lazy = LineIndex::new(text);
+        assert_eq!(lazy.line(text.len()), 4);
+        assert_eq!(lazy.line(3), 2);
+        assert_eq!(lazy.line(0), 1);
     }
 
     #[test]

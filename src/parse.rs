@@ -401,7 +401,7 @@ impl Cx<'_> {
         let tags = self.tags(&top);
 
         let mut sources = Vec::new();
-        let mut source_ids: HashMap<String, u32> = HashMap::new();
+        let mut source_ids: HashMap<&str, usize> = HashMap::new();
         for t in self.tables(doc, "sources", "this [[sources]] entry") {
             self.unknown_keys(&t, SOURCE_KEYS);
             let sid = self.slug(&t, "id", true);
@@ -410,8 +410,8 @@ impl Cx<'_> {
             let published = self.date(&t, "published", false);
             let archived = self.string(&t, "archived", false);
             let lang = self.lang(&t);
-            if let Some(sid) = &sid {
-                self.unique(&mut source_ids, sid, &t, "source");
+            if sid.is_some() {
+                self.unique(&mut source_ids, &t, "source");
             }
             if let (Some(id), Some(outlet)) = (sid, outlet) {
                 sources.push(Source {
@@ -430,7 +430,7 @@ impl Cx<'_> {
                 .and_then(|v| v.get_ref().as_array())
                 .map_or(0, |a| a.len()),
         );
-        let mut statement_ids: HashMap<String, u32> = HashMap::new();
+        let mut statement_ids: HashMap<&str, usize> = HashMap::new();
         let statement_tables = self.tables(doc, "statements", "this [[statements]] entry");
         if statement_tables.is_empty() && !doc.contains_key("statements") {
             self.error(
@@ -439,6 +439,7 @@ impl Cx<'_> {
             );
         }
         for t in statement_tables {
+            let line = self.lines.line(t.header);
             self.unknown_keys(&t, STATEMENT_KEYS);
             let sid = self.slug(&t, "id", true);
             let date = self.date(&t, "date", true);
@@ -466,7 +467,7 @@ impl Cx<'_> {
             let channel = self.string(&t, "channel", false);
             let source = self.string(&t, "source", false);
             if let Some(s) = &source
-                && !source_ids.contains_key(s)
+                && !source_ids.contains_key(s.as_str())
             {
                 let at = t.get("source").map_or(t.header, |(k, _)| k.span().start);
                 self.error(
@@ -474,7 +475,7 @@ impl Cx<'_> {
                     format!(
                         "`source` = \"{}\" names no [[sources]] entry in this file{}",
                         s.escape_debug(),
-                        suggestion(s, source_ids.keys().map(|k| k.as_str()))
+                        suggestion(s, source_ids.keys().copied())
                     ),
                 );
             }
@@ -500,8 +501,8 @@ impl Cx<'_> {
                     "`translation` without `lang`: say which language `text` is in".into(),
                 );
             }
-            if let Some(sid) = &sid {
-                self.unique(&mut statement_ids, sid, &t, "statement");
+            if sid.is_some() {
+                self.unique(&mut statement_ids, &t, "statement");
             }
             if let (Some(id), Some(date), Some(speaker), Some(kind), Some(text)) =
                 (sid, date, speaker, kind, text)
@@ -522,7 +523,7 @@ impl Cx<'_> {
                     translation,
                     tags,
                     note,
-                    line: self.lines.line(t.header),
+                    line,
                 });
             }
         }
@@ -530,6 +531,7 @@ impl Cx<'_> {
         let mut contradictions = Vec::new();
         let mut between_positions = Vec::new();
         for t in self.tables(doc, "contradictions", "this [[contradictions]] entry") {
+            let line = self.lines.line(t.header);
             self.unknown_keys(&t, CONTRADICTION_KEYS);
             let between = self.between(&t, id, &statement_ids);
             let verdict = match self.string(&t, "verdict", true) {
@@ -583,7 +585,7 @@ impl Cx<'_> {
                     note,
                     tagged_by,
                     tagged_at,
-                    line: self.lines.line(t.header),
+                    line,
                 });
                 between_positions.push(pos);
             }
@@ -606,16 +608,25 @@ impl Cx<'_> {
         })
     }
 
-    fn unique(&mut self, seen: &mut HashMap<String, u32>, id: &str, t: &At<'_, '_>, what: &str) {
-        let at = t.get("id").map_or(t.header, |(k, _)| k.span().start);
-        let line = self.lines.line(at);
-        if let Some(first) = seen.get(id) {
+    /// Records `id` (the value of `t`'s `id` key) as seen at its key's offset, or reports it
+    /// as a duplicate. Lines are computed only for the error.
+    fn unique<'t>(&mut self, seen: &mut HashMap<&'t str, usize>, t: &At<'t, '_>, what: &str) {
+        let Some((k, v)) = t.get("id") else { return };
+        let Some(id) = v.get_ref().as_str() else {
+            return;
+        };
+        let at = k.span().start;
+        if let Some(&first) = seen.get(id) {
+            let first = self.lines.position(first).0;
             self.error(
                 at,
-                format!("duplicate {what} id `{id}` (first used on line {first}): ids must be unique in a file"),
+                format!(
+                    "duplicate {what} id `{id}` (first used on line {first}): ids must be unique \
+                     in a file"
+                ),
             );
         } else {
-            seen.insert(id.to_string(), line);
+            seen.insert(id, at);
         }
     }
 
@@ -624,7 +635,7 @@ impl Cx<'_> {
         &mut self,
         t: &At<'_, '_>,
         incident: &str,
-        statement_ids: &HashMap<String, u32>,
+        statement_ids: &HashMap<&str, usize>,
     ) -> Option<([StatementRef; 2], [(u32, u32); 2])> {
         let Some((k, v)) = t.get("between") else {
             self.error(
@@ -663,12 +674,12 @@ impl Cx<'_> {
             match StatementRef::parse(s, Some(incident)) {
                 Err(e) => self.error(span.start, e.to_string()),
                 Ok(r) => {
-                    if r.incident == incident && !statement_ids.contains_key(&r.statement) {
+                    if r.incident == incident && !statement_ids.contains_key(r.statement.as_str()) {
                         self.error(
                             span.start,
                             format!(
                                 "`{s}` names no statement in this file{}",
-                                suggestion(&r.statement, statement_ids.keys().map(|k| k.as_str()))
+                                suggestion(&r.statement, statement_ids.keys().copied())
                             ),
                         );
                         continue;

@@ -1,10 +1,18 @@
 //! The command line: argument definitions and one module per command. Each command writes to
 //! any `io::Write` and returns an exit status; `main` only parses and dispatches.
 
+pub mod add;
 pub mod check;
+pub mod diff;
 pub mod export;
 pub mod list;
+pub mod new;
+pub mod search;
 pub mod show;
+pub mod suggest;
+pub mod tag;
+pub mod timeline;
+pub mod untag;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +48,22 @@ pub enum Command {
     Show(show::Args),
     /// Export to json, jsonl, csv, markdown, claimreview or sqlite
     Export(Box<export::Args>),
+    /// Search statements as you would type: accent- and typo-tolerant, with filters
+    Search(search::Args),
+    /// Record a verdict about two statements (`--verdict contradicts`)
+    Tag(tag::Args),
+    /// Remove the verdict about two statements
+    Untag(untag::Args),
+    /// Create a new incident file
+    New(new::Args),
+    /// Append a statement to an incident
+    Add(Box<add::Args>),
+    /// Word diff of two statements, with negations and other changes called out
+    Diff(diff::Args),
+    /// What a company said by date, or a claim against what it said later
+    Timeline(timeline::Args),
+    /// Candidate contradictions, ranked, each with its reasons
+    Suggest(suggest::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,6 +102,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
 }
 
 /// What every command gets: where the corpus is, and how to print.
@@ -190,6 +216,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
         Some(Command::Export(args)) => export::run(args, &cx, &mut out)?,
+        Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
+        Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
+        Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
+        Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
+        Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
+        Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
+        Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
+        Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;

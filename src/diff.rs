@@ -1,0 +1,531 @@
+//! Word diff of two statements, and the changes that matter called out in words: a negation
+//! gained or lost, a restriction, a hedge or time word, a quantity or a number that changed.
+//!
+//! The diff runs on folded tokens (case and accents do not count as changes) with the `similar`
+//! crate's patience algorithm (words that occur once on each side anchor the alignment, which
+//! keeps a reworded sentence readable; Myers fills the gaps), always under a deadline: an exact diff of two long unrelated texts
+//! can take many seconds, and past the deadline a coarser diff is as useful to a reader.
+
+pub mod words;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+
+use crate::model::Statement;
+use words::{Analysis, Category, Token, TokenKind, analyze, tokenize};
+
+/// How long the word diff may search for the smallest diff before settling for a coarser one.
+pub const DEADLINE: Duration = Duration::from_millis(60);
+
+/// Which texts of the two statements were compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compared {
+    /// Both `text`s, in the same language.
+    Text,
+    /// Texts in different languages, compared through their English versions (a `translation`,
+    /// or the `text` itself when it is English).
+    Translation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpKind {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// A run of text the two statements share, or that only one has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Op {
+    pub op: OpKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    NegationLost,
+    NegationGained,
+    RestrictionAdded,
+    RestrictionDropped,
+    Hedge,
+    Time,
+    Quantity,
+    Number,
+    Opposed,
+}
+
+/// One change that matters, with the words on each side (empty when a side has none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub a: String,
+    pub b: String,
+}
+
+impl Change {
+    /// In plain words: "negation lost: 'do not sell' → 'may sell'".
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            ChangeKind::NegationLost => "negation lost",
+            ChangeKind::NegationGained => "negation gained",
+            ChangeKind::RestrictionAdded => "restriction added",
+            ChangeKind::RestrictionDropped => "restriction dropped",
+            ChangeKind::Hedge => "hedge changed",
+            ChangeKind::Time => "time changed",
+            ChangeKind::Quantity => "quantity changed",
+            ChangeKind::Number => "number changed",
+            ChangeKind::Opposed => "opposed words",
+        };
+        let side = |s: &str| {
+            if s.is_empty() {
+                "(none)".to_string()
+            } else {
+                format!("'{}'", crate::text::one_line(s))
+            }
+        };
+        format!("{what}: {} → {}", side(&self.a), side(&self.b))
+    }
+}
+
+/// A word diff and its changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementDiff {
+    pub compared: Compared,
+    pub ops: Vec<Op>,
+    pub changes: Vec<Change>,
+}
+
+/// The primary language subtag, lowercased: "fr" for "fr-FR".
+fn language(st: &Statement) -> Option<String> {
+    st.lang
+        .as_deref()
+        .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
+}
+
+/// The statement in English, when there is one: its text if it is English, else its
+/// translation (which FORMAT.md's examples give in English).
+pub fn english(st: &Statement) -> Option<&str> {
+    match language(st).as_deref() {
+        Some("en") | None => Some(&st.text),
+        Some(_) => st.translation.as_deref(),
+    }
+}
+
+/// The two texts to compare: both `text`s when the languages agree (or are not known), both
+/// English versions when they differ and both have one, else both texts anyway.
+pub fn comparable<'a>(a: &'a Statement, b: &'a Statement) -> (Compared, &'a str, &'a str) {
+    let (la, lb) = (language(a), language(b));
+    if la == lb || la.is_none() || lb.is_none() {
+        return (Compared::Text, &a.text, &b.text);
+    }
+    match (english(a), english(b)) {
+        (Some(x), Some(y)) => (Compared::Translation, x, y),
+        _ => (Compared::Text, &a.text, &b.text),
+    }
+}
+
+/// Diffs two statements, choosing the texts as [`comparable`] does.
+pub fn diff_statements(a: &Statement, b: &Statement) -> StatementDiff {
+    let (compared, x, y) = comparable(a, b);
+    let (ops, changes) = diff_texts(x, y);
+    StatementDiff {
+        compared,
+        ops,
+        changes,
+    }
+}
+
+/// Word diff of two texts and the changes that matter between them.
+pub fn diff_texts(a: &str, b: &str) -> (Vec<Op>, Vec<Change>) {
+    let ops = word_diff(a, b, Instant::now() + DEADLINE);
+    let changes = changes(a, &analyze(a), b, &analyze(b));
+    (ops, changes)
+}
+
+fn slice<'a>(s: &'a str, toks: &[Token], r: std::ops::Range<usize>) -> &'a str {
+    if r.is_empty() {
+        ""
+    } else {
+        &s[toks[r.start].start..toks[r.end - 1].end]
+    }
+}
+
+enum Hunk {
+    Equal(String),
+    Change(String, String),
+}
+
+/// The word diff alone, giving up on a minimal diff at `deadline`.
+pub fn word_diff(a: &str, b: &str, deadline: Instant) -> Vec<Op> {
+    let (ta, tb) = (tokenize(a), tokenize(b));
+    // Tokens become numbers, equal when their folded forms are; any run of space is one space.
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut buf = String::new();
+    let mut intern = |s: &str, t: &Token| -> u32 {
+        buf.clear();
+        if t.kind == TokenKind::Space {
+            buf.push(' ');
+        } else {
+            for c in t.text(s).chars() {
+                crate::fold::fold_char(c, &mut buf);
+            }
+        }
+        if let Some(&id) = ids.get(buf.as_str()) {
+            return id;
+        }
+        let id = ids.len() as u32;
+        ids.insert(buf.clone(), id);
+        id
+    };
+    let ka: Vec<u32> = ta.iter().map(|t| intern(a, t)).collect();
+    let kb: Vec<u32> = tb.iter().map(|t| intern(b, t)).collect();
+    let raw = capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, Some(deadline));
+
+    let mut hunks: Vec<Hunk> = Vec::new();
+    for op in raw {
+        let (tag, ra, rb) = op.as_tag_tuple();
+        let (da, db) = (slice(a, &ta, ra), slice(b, &tb, rb));
+        match (tag, hunks.last_mut()) {
+            (DiffTag::Equal, Some(Hunk::Equal(e))) => e.push_str(db),
+            (DiffTag::Equal, _) => hunks.push(Hunk::Equal(db.to_string())),
+            (_, Some(Hunk::Change(x, y))) => {
+                x.push_str(da);
+                y.push_str(db);
+            }
+            _ => hunks.push(Hunk::Change(da.to_string(), db.to_string())),
+        }
+    }
+    // A lone space between two changes reads better inside them: `[-a b-]{+c d+}`.
+    let mut merged: Vec<Hunk> = Vec::with_capacity(hunks.len());
+    let mut it = hunks.into_iter().peekable();
+    while let Some(h) = it.next() {
+        if let Hunk::Equal(e) = &h
+            && e.chars().all(|c| c == ' ')
+            && matches!(merged.last(), Some(Hunk::Change(..)))
+            && matches!(it.peek(), Some(Hunk::Change(..)))
+        {
+            let Some(Hunk::Change(nx, ny)) = it.next() else {
+                unreachable!("peeked a change")
+            };
+            if let Some(Hunk::Change(x, y)) = merged.last_mut() {
+                x.push_str(e);
+                x.push_str(&nx);
+                y.push_str(e);
+                y.push_str(&ny);
+            }
+            continue;
+        }
+        merged.push(h);
+    }
+    let mut ops = Vec::with_capacity(merged.len() * 2);
+    for h in merged {
+        match h {
+            Hunk::Equal(text) => ops.push(Op {
+                op: OpKind::Equal,
+                text,
+            }),
+            Hunk::Change(x, y) => {
+                if !x.is_empty() {
+                    ops.push(Op {
+                        op: OpKind::Delete,
+                        text: x,
+                    });
+                }
+                if !y.is_empty() {
+                    ops.push(Op {
+                        op: OpKind::Insert,
+                        text: y,
+                    });
+                }
+            }
+        }
+    }
+    ops
+}
+
+/// Where `b` speaks of a word a marker of `a` bears on: the phrase in `a` stretched to that
+/// word ("ne vendrons pas de données"), and the word in `b` with the one before it
+/// ("plusieurs données", "may sell"), so that a reader sees what took the marker's place.
+fn counterpart(
+    a: &Analysis,
+    a_text: &str,
+    m: &words::Marker,
+    b: &Analysis,
+    b_text: &str,
+) -> Option<(String, String)> {
+    for &i in &m.scope {
+        let s = words::stem(&a.words[i].key);
+        if s.len() < 4 {
+            continue;
+        }
+        let Some(j) = b.words.iter().position(|w| words::stem(&w.key) == s) else {
+            continue;
+        };
+        let first = if j > 0 && !b.words[j].clause_start {
+            j - 1
+        } else {
+            j
+        };
+        let mine = if i > m.last {
+            a.span(a_text, m.first, i)
+        } else {
+            a.phrase(a_text, m)
+        };
+        return Some((mine.to_string(), b.span(b_text, first, j).to_string()));
+    }
+    None
+}
+
+/// The first marker of a category in `a` that has a counterpart in `b`, else the first one
+/// alone: (its phrase, the counterpart or "").
+fn with_counterpart(
+    a: &Analysis,
+    a_text: &str,
+    c: Category,
+    b: &Analysis,
+    b_text: &str,
+) -> (String, String) {
+    a.of(c)
+        .find_map(|m| counterpart(a, a_text, m, b, b_text))
+        .or_else(|| {
+            a.of(c)
+                .next()
+                .map(|m| (a.phrase(a_text, m).to_string(), String::new()))
+        })
+        .unwrap_or_default()
+}
+
+fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
+    let mut v: Vec<&str> = Vec::new();
+    for m in a.of(c) {
+        let p = a.phrase(text, m);
+        if !v.contains(&p) {
+            v.push(p);
+        }
+    }
+    v.join(", ")
+}
+
+/// The changes that matter between two analysed texts, `a` the earlier.
+pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Change> {
+    let mut out = Vec::new();
+    let (na, nb) = (a.has(Category::Negation), b.has(Category::Negation));
+    if na && !nb {
+        let (x, y) = with_counterpart(a, a_text, Category::Negation, b, b_text);
+        out.push(Change {
+            kind: ChangeKind::NegationLost,
+            a: x,
+            b: y,
+        });
+    } else if nb && !na {
+        let (y, x) = with_counterpart(b, b_text, Category::Negation, a, a_text);
+        out.push(Change {
+            kind: ChangeKind::NegationGained,
+            a: x,
+            b: y,
+        });
+    }
+    let (ra, rb) = (a.has(Category::Restriction), b.has(Category::Restriction));
+    if rb && !ra {
+        let (y, x) = with_counterpart(b, b_text, Category::Restriction, a, a_text);
+        out.push(Change {
+            kind: ChangeKind::RestrictionAdded,
+            a: x,
+            b: y,
+        });
+    } else if ra && !rb {
+        let (x, y) = with_counterpart(a, a_text, Category::Restriction, b, b_text);
+        out.push(Change {
+            kind: ChangeKind::RestrictionDropped,
+            a: x,
+            b: y,
+        });
+    }
+    for (category, kind) in [
+        (Category::Hedge, ChangeKind::Hedge),
+        (Category::Time, ChangeKind::Time),
+        (Category::Quantity, ChangeKind::Quantity),
+    ] {
+        let (ca, cb) = (a.classes(category), b.classes(category));
+        if ca != cb {
+            out.push(Change {
+                kind,
+                a: all_phrases(a, a_text, category),
+                b: all_phrases(b, b_text, category),
+            });
+        }
+    }
+    let (xa, xb) = (a.numbers(), b.numbers());
+    if xa != xb && !xa.is_empty() && !xb.is_empty() {
+        out.push(Change {
+            kind: ChangeKind::Number,
+            a: all_phrases(a, a_text, Category::Number),
+            b: all_phrases(b, b_text, Category::Number),
+        });
+    }
+    let (oa, ob) = (a.opposed(), b.opposed());
+    let mut seen = Vec::new();
+    for x in oa {
+        let stands =
+            |v: &[words::Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
+        if seen.contains(&x.pair) || stands(&oa, !x.side) || stands(&ob, x.side) {
+            continue;
+        }
+        // The same word, denied on one side only, is a negation change, reported as such.
+        let Some(y) = ob.iter().find(|o| {
+            o.pair == x.pair
+                && o.side != x.side
+                && words::stem(&a.words[x.word].key) != words::stem(&b.words[o.word].key)
+        }) else {
+            continue;
+        };
+        seen.push(x.pair);
+        out.push(Change {
+            kind: ChangeKind::Opposed,
+            a: a.span(a_text, x.word, x.word).to_string(),
+            b: b.span(b_text, y.word, y.word).to_string(),
+        });
+    }
+    out
+}
+
+/// Whether the two texts say one thing in opposite words, one of them negated: "we will not
+/// close the plant" and "we will keep the plant". A negation lost between such texts is a
+/// rewording, not a reversal.
+pub fn agree_through_negation(a: &Analysis, b: &Analysis) -> bool {
+    let (oa, ob) = (a.opposed(), b.opposed());
+    oa.iter().any(|x| {
+        ob.iter()
+            .any(|y| y.pair == x.pair && y.side == x.side && y.negated != x.negated)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(ops: &[Op]) -> String {
+        ops.iter()
+            .map(|o| match o.op {
+                OpKind::Equal => o.text.clone(),
+                OpKind::Delete => format!("[-{}-]", o.text),
+                OpKind::Insert => format!("{{+{}+}}", o.text),
+            })
+            .collect()
+    }
+
+    fn kinds(a: &str, b: &str) -> Vec<ChangeKind> {
+        diff_texts(a, b).1.iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn word_diff_marks_what_changed() {
+        let (ops, _) = diff_texts(
+            "We do not sell customer data.",
+            "We may sell customer data.",
+        );
+        assert_eq!(render(&ops), "We [-do not-]{+may+} sell customer data.");
+    }
+
+    #[test]
+    fn case_and_accents_are_not_changes() {
+        let (ops, _) = diff_texts("Données clients", "donnees CLIENTS");
+        assert_eq!(ops.len(), 1);
+        assert_eq!(ops[0].op, OpKind::Equal);
+    }
+
+    #[test]
+    fn elisions_and_punctuation_diff_as_their_own_tokens() {
+        let (ops, _) = diff_texts(
+            "nous n’utilisions que les noms",
+            "nous utilisions les noms, les photos",
+        );
+        assert_eq!(
+            render(&ops),
+            "nous [-n’-]utilisions[- que-] les noms{+, les photos+}"
+        );
+    }
+
+    #[test]
+    fn numbers_change_as_a_whole() {
+        let (ops, changes) = diff_texts("a minimum of 100 euros", "a minimum of 1,000 euros");
+        assert_eq!(render(&ops), "a minimum of [-100-]{+1,000+} euros");
+        assert_eq!(changes[0].kind, ChangeKind::Number);
+        assert_eq!(
+            changes[0].describe(),
+            "number changed: '100 euros' → '1,000 euros'"
+        );
+    }
+
+    #[test]
+    fn negation_lost_is_described_with_its_counterpart() {
+        let (_, changes) = diff_texts("We do not sell customer data", "We may sell customer data");
+        assert_eq!(
+            changes[0].describe(),
+            "negation lost: 'do not sell' → 'may sell'"
+        );
+        assert!(changes.iter().any(|c| c.kind == ChangeKind::Hedge));
+    }
+
+    #[test]
+    fn french_negation_gained() {
+        let (_, changes) = diff_texts(
+            "acheter et utiliser à vie plusieurs données personnelles de ses clients",
+            "Nous ne vendons pas et ne vendrons pas de données clients",
+        );
+        let c = &changes[0];
+        assert_eq!(c.kind, ChangeKind::NegationGained);
+        assert_eq!(c.b, "ne vendrons pas de données");
+        assert_eq!(c.a, "plusieurs données");
+        let k: Vec<ChangeKind> = changes.iter().map(|c| c.kind).collect();
+        assert!(k.contains(&ChangeKind::Time), "à vie is gone: {changes:?}");
+    }
+
+    #[test]
+    fn reaffirmation_keeps_its_polarity() {
+        let k = kinds(
+            "We do not sell data",
+            "We have never sold data and never will",
+        );
+        assert!(!k.contains(&ChangeKind::NegationLost) && !k.contains(&ChangeKind::NegationGained));
+    }
+
+    #[test]
+    fn restriction_time_quantity_opposed() {
+        assert!(
+            kinds("we use your data", "we only use your names")
+                .contains(&ChangeKind::RestrictionAdded)
+        );
+        assert!(
+            kinds("supprimé temporairement", "supprimé définitivement").contains(&ChangeKind::Time)
+        );
+        assert!(
+            kinds("all stores will close", "some stores will close")
+                .contains(&ChangeKind::Quantity)
+        );
+        assert!(
+            kinds("we will keep the plant", "we will close the plant")
+                .contains(&ChangeKind::Opposed)
+        );
+        assert!(kinds("the same words", "the same words").is_empty());
+    }
+
+    #[test]
+    fn unrelated_long_texts_finish_under_the_deadline() {
+        let a: String = (0..20_000).map(|i| format!("alpha{i} ")).collect();
+        let b: String = (0..20_000).map(|i| format!("beta{i} ")).collect();
+        let ops = word_diff(&a, &b, Instant::now() + DEADLINE);
+        let deleted: String = ops
+            .iter()
+            .filter(|o| o.op != OpKind::Insert)
+            .map(|o| o.text.as_str())
+            .collect();
+        assert_eq!(deleted.trim_end(), a.trim_end());
+    }
+}

@@ -1,0 +1,1661 @@
+//! Reading a statement's words: the tokenizer (Unicode words, numbers, spaces, punctuation, with
+//! French elisions split off), and the words that change what a sentence claims — negations,
+//! restrictions, hedges, time words, quantities and numbers — in English and French.
+//!
+//! Everything here works on folded words (see [`crate::fold`]), so "Définitivement" and
+//! "definitivement" are one word, and keeps byte offsets back into the original text so a
+//! change can be quoted as it was written.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::fold::fold;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Space,
+    Punct,
+}
+
+/// One token: a byte range of the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    pub fn text<'a>(&self, s: &'a str) -> &'a str {
+        &s[self.start..self.end]
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// French words that elide before a vowel: `n'`, `l'`, `qu'`... They become tokens of their own,
+/// apostrophe included, so that "n'utilisions" diffs as `n'` + `utilisions`.
+const ELISIONS: &[&str] = &[
+    "l", "d", "n", "j", "m", "t", "s", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+];
+
+fn is_elision(word: &str) -> bool {
+    word.len() <= 6 && ELISIONS.iter().any(|e| e.eq_ignore_ascii_case(word))
+}
+
+/// Splits a text into words, numbers, runs of white space and single punctuation characters.
+/// Concatenating every token's text gives the text back.
+pub fn tokenize(s: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(s.len() / 3);
+    let mut chars = s.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let mut end = start + c.len_utf8();
+        let kind = if c.is_whitespace() {
+            while let Some(&(i, d)) = chars.peek() {
+                if !d.is_whitespace() {
+                    break;
+                }
+                end = i + d.len_utf8();
+                chars.next();
+            }
+            TokenKind::Space
+        } else if c.is_ascii_digit() {
+            // 1,000 and 3.5 are one number; "2024-11" is a number, a dash, a number.
+            while let Some(&(i, d)) = chars.peek() {
+                let separator = matches!(d, '.' | ',')
+                    && s[i + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_ascii_digit());
+                if !(d.is_ascii_digit() || separator) {
+                    break;
+                }
+                end = i + 1;
+                chars.next();
+            }
+            TokenKind::Number
+        } else if is_word_char(c) {
+            while let Some(&(i, d)) = chars.peek() {
+                if is_word_char(d) {
+                    end = i + d.len_utf8();
+                    chars.next();
+                } else if (is_apostrophe(d) || d == '-')
+                    && s[i + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word_char)
+                {
+                    if is_apostrophe(d) && is_elision(&s[start..end]) {
+                        end = i + d.len_utf8();
+                        chars.next();
+                        break;
+                    }
+                    end = i + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            TokenKind::Word
+        } else {
+            TokenKind::Punct
+        };
+        out.push(Token { kind, start, end });
+    }
+    out
+}
+
+/// A word of a text, folded, with its place in the original.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Folded: lowercase, no accents, plain apostrophes.
+    pub key: String,
+    pub start: usize,
+    pub end: usize,
+    pub number: bool,
+    /// Punctuation or a clause-joining word comes before it, which ends a negation's reach.
+    pub clause_start: bool,
+}
+
+/// The kinds of words that change what a sentence claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Negation,
+    Restriction,
+    Hedge,
+    Time,
+    Quantity,
+    Number,
+}
+
+/// One such word or phrase found in a text.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub category: Category,
+    /// What it means, for comparing across languages: "temporary", "permanent", "all", "may"...
+    pub class: &'static str,
+    /// The words it covers, as indexes into [`Analysis::words`].
+    pub first: usize,
+    pub last: usize,
+    /// For a negation, the words it denies (indexes into `words`).
+    pub scope: Vec<usize>,
+}
+
+/// A text read for its claims.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub words: Vec<Word>,
+    pub markers: Vec<Marker>,
+    /// The words of opposed pairs, found once: [`Analysis::opposed`].
+    pub opposed: Vec<Opposed>,
+}
+
+const CLAUSE_WORDS: &[&str] = &["but", "mais", "and", "et", "or", "ou", "while", "tandis"];
+const AUXILIARIES: &[&str] = &[
+    "do", "does", "did", "will", "would", "can", "could", "should", "shall", "may", "might",
+    "must", "is", "are", "was", "were", "am", "be", "been", "have", "has", "had",
+];
+/// Words a negation's quoted phrase skips on its way to the word it denies.
+const FILLERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "to",
+    "be",
+    "been",
+    "any",
+    "ever",
+    "de",
+    "d'",
+    "du",
+    "des",
+    "la",
+    "le",
+    "l'",
+    "les",
+    "un",
+    "une",
+    "en",
+    "y",
+    "se",
+    "s'",
+    "nous",
+    "vous",
+    "we",
+    "i",
+    "it",
+    "they",
+    "our",
+    "its",
+    "nos",
+    "notre",
+    "and",
+    "et",
+    "will",
+    "would",
+    "have",
+    "has",
+    "had",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "with",
+    "from",
+    "by",
+    "plans",
+    "plan",
+    "intention",
+    "intend",
+    "aim",
+];
+
+const EN_NEGATORS: &[&str] = &[
+    "not", "no", "never", "none", "nothing", "nobody", "nowhere", "neither", "nor", "without",
+    "cannot",
+];
+const FR_NEGATION_ENDS: &[&str] = &[
+    "pas",
+    "plus",
+    "jamais",
+    "rien",
+    "aucun",
+    "aucune",
+    "personne",
+    "guere",
+    "point",
+    "nullement",
+    "nulle",
+];
+
+/// (class, category, phrases). A phrase is folded words separated by spaces; a trailing `*`
+/// matches any word starting so.
+type Lexicon = &'static [(&'static str, Category, &'static [&'static str])];
+
+const LEXICON: Lexicon = &[
+    (
+        "only",
+        Category::Restriction,
+        &[
+            "only",
+            "solely",
+            "exclusively",
+            "merely",
+            "limited to",
+            "seulement",
+            "uniquement",
+            "exclusivement",
+            "limite a",
+            "limitee a",
+            "limites a",
+        ],
+    ),
+    (
+        "temporary",
+        Category::Time,
+        &[
+            "temporarily",
+            "temporary",
+            "temporairement",
+            "temporaire",
+            "temporaires",
+            "provisoirement",
+            "provisoire",
+            "provisoires",
+            "for now",
+            "for the time being",
+            "pour l' instant",
+            "pour le moment",
+            "pause*",
+            "suspend*",
+        ],
+    ),
+    (
+        "permanent",
+        Category::Time,
+        &[
+            "permanently",
+            "permanent",
+            "permanente",
+            "permanents",
+            "definitivement",
+            "definitif",
+            "definitive",
+            "definitifs",
+            "forever",
+            "for life",
+            "for good",
+            "a vie",
+            "a jamais",
+            "a tout jamais",
+            "a perpetuite",
+            "perpetual*",
+            "perpetuel*",
+            "irrevocabl*",
+            "always",
+            "toujours",
+        ],
+    ),
+    (
+        "now",
+        Category::Time,
+        &[
+            "now",
+            "currently",
+            "today",
+            "actuellement",
+            "maintenant",
+            "desormais",
+            "dorenavant",
+            "aujourd'hui",
+            "from now on",
+            "henceforth",
+        ],
+    ),
+    (
+        "may",
+        Category::Hedge,
+        &[
+            "may",
+            "might",
+            "could",
+            "possibly",
+            "perhaps",
+            "maybe",
+            "potentially",
+            "likely",
+            "probably",
+            "peut",
+            "peuvent",
+            "pourrait",
+            "pourraient",
+            "pourra",
+            "pourront",
+            "pourrions",
+            "eventuellement",
+            "peut-etre",
+            "probablement",
+            "susceptible*",
+        ],
+    ),
+    (
+        "will",
+        Category::Hedge,
+        &[
+            "will",
+            "shall",
+            "won't",
+            "going to",
+            "commit",
+            "commits",
+            "committed",
+            "pledge*",
+            "promise*",
+            "guarantee*",
+            "garanti*",
+            "engage*",
+            "promet*",
+        ],
+    ),
+    (
+        "all",
+        Category::Quantity,
+        &[
+            "all",
+            "every",
+            "each",
+            "entire",
+            "whole",
+            "everyone",
+            "everything",
+            "everybody",
+            "tous",
+            "toutes",
+            "tout",
+            "toute",
+            "chaque",
+            "l' ensemble",
+            "totalite",
+            "integralite",
+            "100 %",
+        ],
+    ),
+    (
+        "some",
+        Category::Quantity,
+        &[
+            "some",
+            "several",
+            "few",
+            "part of",
+            "a portion",
+            "partly",
+            "partially",
+            "certain",
+            "certains",
+            "certaines",
+            "quelques",
+            "plusieurs",
+            "une partie",
+            "en partie",
+            "partiellement",
+            "a handful",
+        ],
+    ),
+    (
+        "most",
+        Category::Quantity,
+        &[
+            "most",
+            "majority",
+            "many",
+            "plupart",
+            "majorite",
+            "nombreux",
+            "nombreuses",
+            "beaucoup",
+        ],
+    ),
+];
+
+/// Pairs of words that say opposite things about the same subject.
+pub const OPPOSED: &[(&str, &[&str], &str, &[&str])] = &[
+    (
+        "unchanged",
+        &[
+            "unchanged",
+            "inchang*",
+            "freeze",
+            "frozen",
+            "gel",
+            "geles",
+            "gelee",
+            "gelees",
+            "stable",
+        ],
+        "change",
+        &[
+            "increas*", "augment*", "hausse*", "rise", "rises", "raise", "raised", "decreas*",
+            "baisse*", "cut", "cuts", "reduc*",
+        ],
+    ),
+    (
+        "keep",
+        &[
+            "keep*",
+            "kept",
+            "maintain*",
+            "retain*",
+            "garder",
+            "gardons",
+            "garde*",
+            "conserv*",
+            "maintien*",
+            "mainten*",
+        ],
+        "close",
+        &["clos*", "shut*", "ferm*"],
+    ),
+    (
+        "open",
+        &[
+            "open", "opens", "opened", "opening", "reopen*", "ouvr*", "ouvert*", "rouvr*",
+        ],
+        "close",
+        &["clos*", "shut*", "ferm*"],
+    ),
+    (
+        "increase",
+        &[
+            "increas*", "raise", "raised", "raising", "hike*", "augment*", "hausse*", "grow*",
+            "boost*",
+        ],
+        "decrease",
+        &[
+            "decreas*", "cut", "cuts", "cutting", "lower*", "reduc*", "diminu*", "baisse*",
+            "redui*", "shrink*",
+        ],
+    ),
+    (
+        "hire",
+        &["hire", "hires", "hired", "hiring", "recrut*", "embauch*"],
+        "lay off",
+        &[
+            "layoff*", "laid", "lay", "fire", "fired", "licenci*", "dismiss*",
+        ],
+    ),
+    (
+        "start",
+        &[
+            "start*", "begin*", "began", "launch*", "lanc*", "commenc*", "resum*", "repren*",
+            "repris*",
+        ],
+        "stop",
+        &[
+            "stop*",
+            "end",
+            "ends",
+            "ended",
+            "ending",
+            "halt*",
+            "cess*",
+            "arret*",
+            "discontinu*",
+        ],
+    ),
+    (
+        "add",
+        &["add", "adds", "added", "adding", "ajout*"],
+        "remove",
+        &["remov*", "supprim*", "retir*", "withdr*"],
+    ),
+    (
+        "allow",
+        &["allow*", "permit*", "autoris*"],
+        "ban",
+        &["ban", "bans", "banned", "forbid*", "prohib*", "interdi*"],
+    ),
+    (
+        "accept",
+        &["accept*"],
+        "refuse",
+        &["refus*", "reject*", "rejet*", "declin*"],
+    ),
+    (
+        "include",
+        &["includ*", "inclu*"],
+        "exclude",
+        &["exclu*", "exclud*"],
+    ),
+    (
+        "safe",
+        &["safe", "secure", "sans danger"],
+        "unsafe",
+        &["unsafe", "dangerous", "dangereu*", "risky", "risque*"],
+    ),
+    (
+        "profit",
+        &["profit*", "benefice*", "gain*"],
+        "loss",
+        &["loss*", "lost", "perte*", "deficit*"],
+    ),
+];
+
+type Entry = (&'static str, &'static str, Category);
+
+/// The lexicon by first word, so that reading a text costs a lookup a word, not a scan of
+/// every phrase: 100,000 statements are read for every `suggest`.
+struct LexiconIndex {
+    exact: HashMap<&'static str, Vec<Entry>>,
+    /// Phrases whose first word is a prefix pattern (`pause*`), tried at every word.
+    prefixed: Vec<Entry>,
+}
+
+fn lexicon_index() -> &'static LexiconIndex {
+    static INDEX: OnceLock<LexiconIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut exact: HashMap<&'static str, Vec<Entry>> = HashMap::new();
+        let mut prefixed = Vec::new();
+        for &(class, category, phrases) in LEXICON {
+            for &p in phrases {
+                let first = p.split(' ').next().unwrap_or(p);
+                if first.ends_with('*') {
+                    prefixed.push((p, class, category));
+                } else {
+                    exact.entry(first).or_default().push((p, class, category));
+                }
+            }
+        }
+        LexiconIndex { exact, prefixed }
+    })
+}
+
+/// Whether a folded word matches a pattern (`*` at the end: any word starting so).
+pub fn matches_pattern(word: &str, pattern: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => word == pattern,
+    }
+}
+
+/// Whether `words[at..]` starts with the phrase (folded words separated by spaces).
+fn phrase_at(words: &[Word], at: usize, phrase: &str) -> Option<usize> {
+    let mut i = at;
+    for part in phrase.split(' ') {
+        let w = words.get(i)?;
+        if (i > at && w.clause_start) || !matches_pattern(&w.key, part) {
+            return None;
+        }
+        i += 1;
+    }
+    Some(i - at)
+}
+
+/// Reads a text's words and the markers among them.
+pub fn analyze(text: &str) -> Analysis {
+    let mut words = Vec::new();
+    let mut clause_start = true;
+    for t in tokenize(text) {
+        match t.kind {
+            TokenKind::Space => {}
+            TokenKind::Punct => {
+                let c = t.text(text);
+                // Quotes, brackets and apostrophes do not end a clause; stops and commas do.
+                if !matches!(
+                    c,
+                    "\"" | "'" | "«" | "»" | "“" | "”" | "‘" | "’" | "(" | ")" | "-" | "%"
+                ) {
+                    clause_start = true;
+                }
+                if c == "%" {
+                    words.push(Word {
+                        key: "%".into(),
+                        start: t.start,
+                        end: t.end,
+                        number: false,
+                        clause_start: false,
+                    });
+                }
+            }
+            TokenKind::Word | TokenKind::Number => {
+                let key = fold(t.text(text));
+                let joins = CLAUSE_WORDS.contains(&key.as_str());
+                words.push(Word {
+                    key,
+                    start: t.start,
+                    end: t.end,
+                    number: t.kind == TokenKind::Number,
+                    clause_start: clause_start || joins,
+                });
+                clause_start = false;
+            }
+        }
+    }
+    let markers = find_markers(&words);
+    let mut a = Analysis {
+        words,
+        markers,
+        opposed: Vec::new(),
+    };
+    a.opposed = a.find_opposed();
+    a
+}
+
+fn is_fr_ne(key: &str) -> bool {
+    key == "ne" || key == "n'"
+}
+
+fn is_en_negator(key: &str) -> bool {
+    EN_NEGATORS.contains(&key) || key.ends_with("n't")
+}
+
+/// The words a negation at `from` (inclusive) reaches: up to four content words, not past the
+/// end of the clause.
+fn reach(words: &[Word], from: usize) -> Vec<usize> {
+    let mut scope = Vec::new();
+    let mut i = from;
+    while i < words.len() && scope.len() < 4 {
+        if words[i].clause_start {
+            break;
+        }
+        if !FILLERS.contains(&words[i].key.as_str()) {
+            scope.push(i);
+        }
+        i += 1;
+    }
+    scope
+}
+
+fn find_markers(words: &[Word]) -> Vec<Marker> {
+    let mut markers = Vec::new();
+    let mut used = vec![false; words.len()];
+    // French negation brackets first: ne/n' ... pas|jamais|plus|rien..., and ne ... que.
+    for i in 0..words.len() {
+        if !is_fr_ne(&words[i].key) {
+            continue;
+        }
+        let mut end = None;
+        for j in i + 1..words.len().min(i + 7) {
+            if words[j].clause_start {
+                break;
+            }
+            let k = words[j].key.as_str();
+            if FR_NEGATION_ENDS.contains(&k) {
+                // "ne ... plus que" is a restriction; plain "ne ... plus" a negation.
+                end = Some((
+                    j,
+                    k == "plus" && words.get(j + 1).is_some_and(|w| w.key == "que"),
+                ));
+                break;
+            }
+            if k == "que" || k == "qu'" {
+                end = Some((j, true));
+                break;
+            }
+        }
+        match end {
+            Some((j, true)) => {
+                let j = if words[j].key == "plus" { j + 1 } else { j };
+                used[i..=j].iter_mut().for_each(|u| *u = true);
+                markers.push(Marker {
+                    category: Category::Restriction,
+                    class: "only",
+                    first: i,
+                    last: j,
+                    scope: reach(words, j + 1),
+                });
+            }
+            Some((mut j, false)) => {
+                // "n'y a plus rien", "ne ... jamais aucun": one negation.
+                while words
+                    .get(j + 1)
+                    .is_some_and(|w| FR_NEGATION_ENDS.contains(&w.key.as_str()))
+                {
+                    j += 1;
+                }
+                used[i..=j].iter_mut().for_each(|u| *u = true);
+                let mut scope: Vec<usize> = (i + 1..j).collect();
+                scope.extend(reach(words, j + 1));
+                markers.push(Marker {
+                    category: Category::Negation,
+                    class: "not",
+                    first: i,
+                    last: j,
+                    scope,
+                });
+            }
+            None => {
+                used[i] = true;
+                markers.push(Marker {
+                    category: Category::Negation,
+                    class: "not",
+                    first: i,
+                    last: i,
+                    scope: reach(words, i + 1),
+                });
+            }
+        }
+    }
+    // Phrases of the lexicon, longest first at each place.
+    for i in 0..words.len() {
+        if used[i] {
+            continue;
+        }
+        let mut best: Option<(usize, &'static str, Category)> = None;
+        let index = lexicon_index();
+        let exact = index.exact.get(words[i].key.as_str()).into_iter().flatten();
+        for &(p, class, category) in exact.chain(index.prefixed.iter()) {
+            if let Some(n) = phrase_at(words, i, p)
+                && best.is_none_or(|(m, ..)| n > m)
+            {
+                best = Some((n, class, category));
+            }
+        }
+        let Some((n, class, category)) = best else {
+            continue;
+        };
+        let key = words[i].key.as_str();
+        let prev = i.checked_sub(1).map(|p| words[p].key.as_str());
+        // "not only" and "non seulement" add, they do not restrict; "only temporarily" is a
+        // time word, not a restriction.
+        if category == Category::Restriction
+            && (matches!(prev, Some("not" | "non"))
+                || index
+                    .exact
+                    .get(words.get(i + 1).map_or("", |w| w.key.as_str()))
+                    .is_some_and(|e| {
+                        e.iter().any(|&(p, _, c)| {
+                            c == Category::Time && phrase_at(words, i + 1, p).is_some()
+                        })
+                    }))
+        {
+            continue;
+        }
+        // "could" and "may" in a question or a negation are not this statement's hedge only;
+        // keep them, they are rare. "tout" in "pas du tout" is part of the negation.
+        if category == Category::Quantity && matches!(prev, Some("du")) && key == "tout" {
+            continue;
+        }
+        used[i..i + n].iter_mut().for_each(|u| *u = true);
+        markers.push(Marker {
+            category,
+            class,
+            first: i,
+            last: i + n - 1,
+            scope: Vec::new(),
+        });
+        // "won't" is a negation too.
+        if key == "won't" {
+            markers.push(Marker {
+                category: Category::Negation,
+                class: "not",
+                first: i,
+                last: i,
+                scope: reach(words, i + 1),
+            });
+        }
+    }
+    // Single-word negations in both languages.
+    for i in 0..words.len() {
+        if used[i] {
+            continue;
+        }
+        let k = words[i].key.as_str();
+        let prev = i.checked_sub(1).map(|p| words[p].key.as_str());
+        let negates = is_en_negator(k)
+            || matches!(
+                k,
+                "sans" | "jamais" | "aucun" | "aucune" | "rien" | "nul" | "nulle"
+            )
+            || (k == "non" && words.get(i + 1).is_none_or(|w| w.key != "seulement"))
+            || (k == "pas" && prev != Some("un") && prev != Some("le"));
+        if !negates {
+            continue;
+        }
+        used[i] = true;
+        let first = match prev {
+            Some(p) if AUXILIARIES.contains(&p) && !words[i].clause_start => i - 1,
+            _ => i,
+        };
+        markers.push(Marker {
+            category: Category::Negation,
+            class: "not",
+            first,
+            last: i,
+            scope: reach(words, i + 1),
+        });
+    }
+    // The French future after a subject or ne: "ne vendrons pas", "nous serons".
+    for i in 1..words.len() {
+        let k = words[i].key.as_str();
+        let prev = words[i - 1].key.as_str();
+        let subject = matches!(
+            prev,
+            "ne" | "n'"
+                | "je"
+                | "j'"
+                | "tu"
+                | "il"
+                | "elle"
+                | "on"
+                | "nous"
+                | "vous"
+                | "ils"
+                | "elles"
+        );
+        let future = ["rai", "ras", "rons", "rez", "ront"]
+            .iter()
+            .any(|e| k.len() > e.len() + 2 && k.ends_with(e))
+            || (k.len() > 4 && k.ends_with("ra") && prev != "ne" && prev != "n'");
+        if subject && future {
+            markers.push(Marker {
+                category: Category::Hedge,
+                class: "will",
+                first: i,
+                last: i,
+                scope: Vec::new(),
+            });
+        }
+    }
+    for (i, w) in words.iter().enumerate() {
+        if w.number {
+            markers.push(Marker {
+                category: Category::Number,
+                class: "number",
+                first: i,
+                last: i,
+                scope: Vec::new(),
+            });
+        }
+    }
+    markers.sort_by_key(|m| (m.first, m.last));
+    markers
+}
+
+impl Analysis {
+    /// The original text of words `first..=last`.
+    pub fn span<'a>(&self, text: &'a str, first: usize, last: usize) -> &'a str {
+        match (self.words.get(first), self.words.get(last)) {
+            (Some(a), Some(b)) if a.start <= b.end => &text[a.start..b.end],
+            _ => "",
+        }
+    }
+
+    /// How a marker reads in the text: the marker and, for a negation or a restriction, the
+    /// word it bears on ("do not sell", "ne vendons pas", "only use"), for a number its unit.
+    pub fn phrase<'a>(&self, text: &'a str, m: &Marker) -> &'a str {
+        let last = match m.category {
+            Category::Negation | Category::Restriction => {
+                let after = (m.last + 1..self.words.len().min(m.last + 4))
+                    .take_while(|&i| !self.words[i].clause_start)
+                    .find(|&i| !FILLERS.contains(&self.words[i].key.as_str()));
+                // French brackets already hold their verb: "ne vendons pas".
+                let bracketed = m.last > m.first + 1 && is_fr_ne(&self.words[m.first].key);
+                match after {
+                    Some(a) if !bracketed || m.category == Category::Restriction => a,
+                    _ => m.last,
+                }
+            }
+            Category::Number => match self.words.get(m.last + 1) {
+                Some(w) if !w.clause_start && !w.number => m.last + 1,
+                _ => m.last,
+            },
+            _ => m.last,
+        };
+        self.span(text, m.first, last)
+    }
+
+    pub fn has(&self, category: Category) -> bool {
+        self.markers.iter().any(|m| m.category == category)
+    }
+
+    pub fn of(&self, category: Category) -> impl Iterator<Item = &Marker> {
+        self.markers.iter().filter(move |m| m.category == category)
+    }
+
+    /// The classes of one category present in the text, sorted and unique.
+    pub fn classes(&self, category: Category) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self.of(category).map(|m| m.class).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Numbers as written, without thousands separators: "1,000" and "1000" are one number.
+    pub fn numbers(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .words
+            .iter()
+            .filter(|w| w.number)
+            .map(|w| w.key.replace(',', ""))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Every word of an opposed pair in the text: (pair index, side, word index, negated). A
+    /// negated word stands for the other side: "will not close" says what "keep" says.
+    pub fn opposed(&self) -> &[Opposed] {
+        &self.opposed
+    }
+
+    fn find_opposed(&self) -> Vec<Opposed> {
+        let negated: HashSet<usize> = self
+            .of(Category::Negation)
+            .flat_map(|m| m.scope.iter().copied())
+            .collect();
+        let mut v = Vec::new();
+        for i in 0..self.words.len() {
+            for (p, (_, left, _, right)) in OPPOSED.iter().enumerate() {
+                for (side, patterns) in [(false, left), (true, right)] {
+                    if patterns
+                        .iter()
+                        .any(|pat| phrase_at(&self.words, i, pat).is_some())
+                    {
+                        let negated = negated.contains(&i);
+                        v.push(Opposed {
+                            pair: p,
+                            side: side != negated,
+                            word: i,
+                            negated,
+                        });
+                    }
+                }
+            }
+        }
+        v
+    }
+}
+
+/// A word of an opposed pair, as [`Analysis::opposed`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opposed {
+    pub pair: usize,
+    /// The side it stands for, negation taken into account.
+    pub side: bool,
+    pub word: usize,
+    pub negated: bool,
+}
+
+const STOPWORDS: &[&str] = &[
+    // English
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "we",
+    "our",
+    "us",
+    "you",
+    "your",
+    "they",
+    "their",
+    "them",
+    "he",
+    "she",
+    "his",
+    "her",
+    "i",
+    "my",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "not",
+    "no",
+    "never",
+    "any",
+    "all",
+    "some",
+    "only",
+    "so",
+    "than",
+    "then",
+    "there",
+    "here",
+    "which",
+    "who",
+    "what",
+    "when",
+    "where",
+    "about",
+    "into",
+    "also",
+    "very",
+    "more",
+    "most",
+    "such",
+    "each",
+    "every",
+    "said",
+    "says",
+    "say",
+    "company",
+    "statement",
+    "per",
+    "over",
+    "after",
+    "before",
+    "if",
+    "because",
+    "while",
+    "just",
+    "now",
+    "one",
+    "two",
+    "new",
+    "s",
+    "t",
+    "don't",
+    "doesn't",
+    "won't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "cannot",
+    "can't",
+    "haven't",
+    "hasn't",
+    "ever",
+    "again",
+    "yet",
+    "still",
+    "even",
+    "both",
+    "other",
+    "own",
+    "same",
+    // French
+    "le",
+    "la",
+    "les",
+    "l'",
+    "un",
+    "une",
+    "des",
+    "de",
+    "d'",
+    "du",
+    "et",
+    "ou",
+    "mais",
+    "a",
+    "au",
+    "aux",
+    "en",
+    "dans",
+    "par",
+    "pour",
+    "sur",
+    "avec",
+    "sans",
+    "ce",
+    "ces",
+    "cet",
+    "cette",
+    "se",
+    "s'",
+    "sa",
+    "son",
+    "ses",
+    "leur",
+    "leurs",
+    "nous",
+    "vous",
+    "ils",
+    "elles",
+    "il",
+    "elle",
+    "on",
+    "je",
+    "j'",
+    "tu",
+    "ne",
+    "n'",
+    "pas",
+    "plus",
+    "que",
+    "qu'",
+    "qui",
+    "quoi",
+    "dont",
+    "est",
+    "sont",
+    "ete",
+    "etre",
+    "avoir",
+    "ont",
+    "avons",
+    "notre",
+    "nos",
+    "votre",
+    "vos",
+    "c'",
+    "m'",
+    "t'",
+    "y",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "tres",
+    "aussi",
+    "comme",
+    "si",
+    "lui",
+    "meme",
+    "bien",
+    "jamais",
+    "rien",
+    "aucun",
+    "aucune",
+    "peut",
+    "fait",
+    "faire",
+    "entre",
+    "apres",
+    "avant",
+    "depuis",
+    "chez",
+    "lors",
+    "ainsi",
+    "encore",
+    "deja",
+    "lorsqu'",
+    "puisqu'",
+    "jusqu'",
+    "non",
+    "oui",
+];
+
+/// Words that name the same thing in the records' usual subjects, in English and French, so
+/// that "tarifs" meets "prices" and "hausse" meets "augmenter" even without a translation.
+const CONCEPTS: &[(&str, &[&str])] = &[
+    (
+        "increase",
+        &[
+            "increas*", "augment*", "hausse*", "rise", "rises", "rising", "rose", "raise",
+            "raised", "raises", "raising", "hike*",
+        ],
+    ),
+    (
+        "decrease",
+        &[
+            "decreas*", "baisse*", "diminu*", "reduc*", "redui*", "lower", "lowered", "lowering",
+        ],
+    ),
+    (
+        "sell",
+        &[
+            "sell", "sells", "selling", "sold", "vend*", "vente*", "resell*", "revend*",
+        ],
+    ),
+    (
+        "buy",
+        &[
+            "buy", "buys", "buying", "bought", "purchas*", "achat*", "achet*",
+        ],
+    ),
+    (
+        "close",
+        &[
+            "close", "closes", "closed", "closing", "closure*", "ferm*", "shut*",
+        ],
+    ),
+    (
+        "open",
+        &[
+            "open", "opens", "opened", "opening", "reopen*", "ouvr*", "ouvert*", "rouvr*",
+        ],
+    ),
+    (
+        "price",
+        &["price", "prices", "priced", "pricing", "prix", "tarif*"],
+    ),
+    (
+        "customer",
+        &["customer*", "client*", "consumer*", "consommateur*"],
+    ),
+    ("data", &["data", "donnee*"]),
+    (
+        "hire",
+        &["hire", "hires", "hired", "hiring", "recrut*", "embauch*"],
+    ),
+    (
+        "employee",
+        &[
+            "employee*",
+            "employe",
+            "employes",
+            "salarie*",
+            "staff",
+            "worker*",
+            "travailleur*",
+        ],
+    ),
+    (
+        "charge",
+        &[
+            "charge", "charges", "charged", "charging", "factur*", "fee", "fees", "frais",
+        ],
+    ),
+    (
+        "store",
+        &["store", "stores", "shop", "shops", "magasin*", "boutique*"],
+    ),
+    (
+        "plant",
+        &["plant", "plants", "factory", "factories", "usine*"],
+    ),
+    ("emission", &["emission*"]),
+    ("product", &["product", "products", "produit*"]),
+    ("user", &["user", "users", "utilisateur*"]),
+    ("job", &["job", "jobs", "emploi*", "poste*"]),
+];
+
+fn concept(word: &str) -> Option<&'static str> {
+    static INDEX: OnceLock<(
+        HashMap<&'static str, &'static str>,
+        Vec<(&'static str, &'static str)>,
+    )> = OnceLock::new();
+    let (exact, prefixes) = INDEX.get_or_init(|| {
+        let mut exact = HashMap::new();
+        let mut prefixes = Vec::new();
+        for &(name, patterns) in CONCEPTS {
+            for &p in patterns {
+                match p.strip_suffix('*') {
+                    Some(prefix) => prefixes.push((prefix, name)),
+                    None => {
+                        exact.insert(p, name);
+                    }
+                }
+            }
+        }
+        (exact, prefixes)
+    });
+    if let Some(c) = exact.get(word) {
+        return Some(c);
+    }
+    prefixes
+        .iter()
+        .find(|(p, _)| word.starts_with(p))
+        .map(|&(_, c)| c)
+}
+
+const IRREGULAR: &[(&str, &str)] = &[
+    ("sold", "sell"),
+    ("bought", "buy"),
+    ("kept", "keep"),
+    ("paid", "pay"),
+    ("made", "make"),
+    ("told", "tell"),
+    ("laid", "lay"),
+    ("left", "leave"),
+    ("held", "hold"),
+    ("spent", "spend"),
+    ("lost", "lose"),
+    ("began", "begin"),
+    ("begun", "begin"),
+    ("took", "take"),
+    ("taken", "take"),
+    ("gave", "give"),
+    ("given", "give"),
+    ("built", "build"),
+    ("sent", "send"),
+    ("brought", "bring"),
+    ("shared", "share"),
+    ("data", "data"),
+    ("personal", "person"),
+    ("personnel", "person"),
+    ("personnelle", "person"),
+    ("personnelles", "person"),
+    ("personnels", "person"),
+];
+
+const SUFFIXES: &[&str] = &[
+    "eraient", "issons", "issent", "issez", "erions", "erons", "eront", "ements", "ement",
+    "ations", "ation", "aient", "ings", "ions", "rons", "ront", "erez", "erai", "eras", "ing",
+    "ies", "ied", "ons", "ent", "ees", "era", "edly", "ed", "ee", "es", "er", "ir", "re", "ly",
+    "e", "s",
+];
+
+/// A crude stem, shared by English and French, so that "vendons", "vendrons" and "vendre"
+/// meet, as do "sells" and "selling". Good enough to tell two statements speak of one thing.
+pub fn stem(word: &str) -> String {
+    if let Some(&(_, s)) = IRREGULAR.iter().find(|(w, _)| *w == word) {
+        return s.to_string();
+    }
+    if let Some(c) = concept(word) {
+        return c.to_string();
+    }
+    // Twice, so that "customers" and "customer" both end at "custom".
+    let mut w = word;
+    for _ in 0..2 {
+        match SUFFIXES
+            .iter()
+            .find_map(|s| w.strip_suffix(s).filter(|rest| rest.chars().count() >= 4))
+        {
+            Some(rest) => w = rest,
+            None => break,
+        }
+    }
+    w.to_string()
+}
+
+/// Whether a folded word carries no subject of its own ("the", "nous", "pas").
+pub fn is_stopword(word: &str) -> bool {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+        .contains(word)
+}
+
+/// Whether a folded word could say what a statement is about: not a stop word, not a number,
+/// three letters or more.
+pub fn is_content(word: &str) -> bool {
+    word.len() >= 3
+        && !word
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && !is_stopword(word)
+}
+
+/// The words a statement is about: folded, stemmed, without stop words or numbers.
+pub fn content_terms(a: &Analysis) -> Vec<String> {
+    let mut v: Vec<String> = a
+        .words
+        .iter()
+        .filter(|w| !w.number && is_content(&w.key))
+        .map(|w| stem(&w.key))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The word each negation denies first, stemmed: the verb of "ne vendons pas", "do not sell".
+pub fn negated_heads(a: &Analysis) -> Vec<String> {
+    let mut v: Vec<String> = a
+        .of(Category::Negation)
+        .filter_map(|m| m.scope.first())
+        .map(|&i| stem(&a.words[i].key))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The stems of every word a negation in the text reaches.
+pub fn negated_stems(a: &Analysis) -> Vec<String> {
+    let mut v: Vec<String> = a
+        .of(Category::Negation)
+        .flat_map(|m| m.scope.iter())
+        .map(|&i| stem(&a.words[i].key))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<&str> {
+        tokenize(s).iter().map(|t| t.text(s)).collect()
+    }
+
+    fn phrases(s: &str, c: Category) -> Vec<String> {
+        let a = analyze(s);
+        a.of(c).map(|m| a.phrase(s, m).to_string()).collect()
+    }
+
+    #[test]
+    fn tokens_rebuild_the_text() {
+        for s in [
+            "Nous ne vendons pas et ne vendrons pas de données clients",
+            "bien que nous n’utilisions que les noms",
+            "  «supprimer temporairement»\n l'étendue — 1,000.5 euros!",
+            "We don't sell; we won't. Royaume-Uni, peut-être…",
+            "",
+        ] {
+            assert_eq!(texts(s).concat(), s);
+        }
+    }
+
+    #[test]
+    fn french_elisions_split_and_english_contractions_stay() {
+        assert_eq!(
+            texts("n’utilisions l'étendue qu'il d’argent"),
+            [
+                "n’",
+                "utilisions",
+                " ",
+                "l'",
+                "étendue",
+                " ",
+                "qu'",
+                "il",
+                " ",
+                "d’",
+                "argent"
+            ]
+        );
+        assert_eq!(texts("don't aujourd'hui"), ["don't", " ", "aujourd'hui"]);
+        assert_eq!(texts("customers' data"), ["customers", "'", " ", "data"]);
+    }
+
+    #[test]
+    fn numbers_punctuation_and_spaces() {
+        assert_eq!(
+            texts("1,000 and 3.5%, 2024-11."),
+            [
+                "1,000", " ", "and", " ", "3.5", "%", ",", " ", "2024", "-", "11", "."
+            ]
+        );
+        let kinds: Vec<TokenKind> = tokenize("a 1 .").iter().map(|t| t.kind).collect();
+        use TokenKind::*;
+        assert_eq!(kinds, [Word, Space, Number, Space, Punct]);
+    }
+
+    #[test]
+    fn english_negations() {
+        assert_eq!(
+            phrases("We do not sell data", Category::Negation),
+            ["do not sell"]
+        );
+        assert_eq!(
+            phrases("We don't sell data", Category::Negation),
+            ["don't sell"]
+        );
+        assert_eq!(
+            phrases("We have never sold it, without consent", Category::Negation),
+            ["have never sold", "without consent"]
+        );
+        assert!(phrases("We sell data", Category::Negation).is_empty());
+        assert_eq!(phrases("We won't", Category::Negation), ["won't"]);
+        assert_eq!(phrases("We won't", Category::Hedge), ["won't"]);
+    }
+
+    #[test]
+    fn french_negations_and_restrictions() {
+        assert_eq!(
+            phrases(
+                "Nous ne vendons pas et ne vendrons pas de données clients",
+                Category::Negation
+            ),
+            ["ne vendons pas", "ne vendrons pas"]
+        );
+        assert_eq!(
+            phrases("nous n’utilisions que les noms", Category::Restriction),
+            ["n’utilisions que les noms"]
+        );
+        assert!(phrases("nous n’utilisions que les noms", Category::Negation).is_empty());
+        assert_eq!(phrases("sans frais", Category::Negation), ["sans frais"]);
+        assert_eq!(
+            phrases("il n'y a plus rien", Category::Negation),
+            ["n'y a plus rien"]
+        );
+        assert_eq!(
+            phrases("utilisé uniquement pour", Category::Restriction),
+            ["uniquement pour"]
+        );
+        assert!(phrases("non seulement les noms", Category::Restriction).is_empty());
+        assert!(phrases("We sell not only names", Category::Restriction).is_empty());
+    }
+
+    #[test]
+    fn negated_words_in_both_languages() {
+        let a = analyze("Nous ne vendons pas et ne vendrons pas de données clients");
+        let n = negated_stems(&a);
+        assert!(
+            n.contains(&stem("vendons")) && n.contains(&stem("donnees")),
+            "{n:?}"
+        );
+        let a = analyze("We do not sell customer data, but we share it");
+        let n = negated_stems(&a);
+        assert!(
+            n.contains(&"sell".to_string()) && !n.contains(&"share".to_string()),
+            "{n:?}"
+        );
+    }
+
+    #[test]
+    fn hedges_and_time_words() {
+        assert_eq!(
+            phrases("supprimer temporairement", Category::Time),
+            ["temporairement"]
+        );
+        assert_eq!(
+            phrases("closed permanently", Category::Time),
+            ["permanently"]
+        );
+        assert_eq!(
+            analyze("utiliser à vie").classes(Category::Time),
+            ["permanent"]
+        );
+        assert_eq!(analyze("for life").classes(Category::Time), ["permanent"]);
+        // "à jamais" is forever, not a negation.
+        let a = analyze("conservées à jamais");
+        assert_eq!(a.classes(Category::Time), ["permanent"]);
+        assert!(!a.has(Category::Negation));
+        assert_eq!(analyze("we may sell").classes(Category::Hedge), ["may"]);
+        assert_eq!(
+            analyze("elle pourrait vendre").classes(Category::Hedge),
+            ["may"]
+        );
+        assert_eq!(
+            analyze("ne vendrons pas").classes(Category::Hedge),
+            ["will"]
+        );
+        assert_eq!(analyze("we will sell").classes(Category::Hedge), ["will"]);
+    }
+
+    #[test]
+    fn quantities_and_numbers() {
+        assert_eq!(
+            analyze("all of our stores").classes(Category::Quantity),
+            ["all"]
+        );
+        assert_eq!(
+            analyze("certains magasins").classes(Category::Quantity),
+            ["some"]
+        );
+        assert_eq!(
+            analyze("une partie de ses données").classes(Category::Quantity),
+            ["some"]
+        );
+        assert_eq!(
+            analyze("tous les magasins").classes(Category::Quantity),
+            ["all"]
+        );
+        assert!(
+            analyze("pas du tout")
+                .classes(Category::Quantity)
+                .is_empty()
+        );
+        assert_eq!(analyze("1,000 jobs and 1000 more").numbers(), ["1000"]);
+        assert_eq!(
+            phrases("minimum 100 euros", Category::Number),
+            ["100 euros"]
+        );
+    }
+
+    #[test]
+    fn stems_meet_across_forms() {
+        assert_eq!(stem("vendons"), stem("vendrons"));
+        assert_eq!(stem("vendons"), stem("vendre"));
+        assert_eq!(stem("sells"), stem("selling"));
+        assert_eq!(stem("sold"), "sell");
+        assert_eq!(stem("donnees"), stem("donnee"));
+        assert_eq!(stem("tarifs"), stem("prices"));
+        assert_eq!(stem("hausse"), stem("augmenterons"));
+    }
+
+    #[test]
+    fn opposed_words() {
+        let a = analyze("We will keep the plant open");
+        let b = analyze("Nous fermons l'usine");
+        let c = analyze("We will not close the plant");
+        let sides = |x: &Analysis| -> Vec<(usize, bool)> {
+            x.opposed().iter().map(|o| (o.pair, o.side)).collect()
+        };
+        assert!(sides(&a).contains(&(1, false)));
+        assert!(sides(&b).contains(&(1, true)));
+        assert!(sides(&c).contains(&(1, false)), "not closing is keeping");
+        assert!(
+            analyze("only temporarily")
+                .markers
+                .iter()
+                .all(|m| m.category == Category::Time)
+        );
+    }
+}

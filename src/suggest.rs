@@ -1,0 +1,578 @@
+//! Candidate contradictions: pairs of statements of one organization, earlier and later, that
+//! speak of the same thing and differ in what they claim about it.
+//!
+//! Diffing every pair is out of reach on a large corpus, so statements are indexed by the
+//! words they are about (folded, stemmed, from `text` and `translation`, which also meets
+//! French and English), and only pairs sharing rare enough words are scored. A pair's score
+//! is how alike the two are (cosine of their words weighted by rarity within the
+//! organization) times the weight of what changed between them: a negation flipped on a word
+//! they share weighs most, a hedge that appears on one side least, so that "we do not sell"
+//! then "we have never sold and never will" ranks below a real contradiction.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::diff::words::{self, Analysis, TokenKind, analyze, tokenize};
+use crate::diff::{Change, ChangeKind, changes, comparable};
+use crate::fold::fold;
+use crate::model::{Incident, Statement, StatementRef};
+use crate::query::Filter;
+use crate::store::Corpus;
+
+/// A candidate contradiction for a person to judge.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// Earlier, later.
+    pub between: [StatementRef; 2],
+    pub score: f64,
+    /// What changed, in plain words.
+    pub reasons: Vec<String>,
+    /// The words both statements are about.
+    pub shared_terms: Vec<String>,
+}
+
+/// A pair is scored only when it is at least this alike.
+const MIN_SIMILARITY: f64 = 0.15;
+/// What changed must weigh at least this much: a hedge appearing on one side alone does not.
+const MIN_EVIDENCE: f64 = 0.5;
+/// Words more common than this within one organization are left out of the index (they still
+/// count in the similarity): pairing on them would be quadratic and tell little.
+const MAX_POSTINGS: usize = 200;
+
+/// One statement's words, interned.
+struct Profile {
+    /// Sorted, unique term ids.
+    terms: Vec<u32>,
+}
+
+/// Interned stems, with the first word seen for each, to show people.
+#[derive(Default)]
+struct Terms {
+    ids: HashMap<String, u32>,
+    shown: Vec<String>,
+}
+
+impl Terms {
+    fn id(&mut self, stem: String, surface: &str) -> u32 {
+        if let Some(&id) = self.ids.get(&stem) {
+            return id;
+        }
+        let id = self.shown.len() as u32;
+        self.shown.push(surface.to_string());
+        self.ids.insert(stem, id);
+        id
+    }
+}
+
+fn push_terms(text: &str, terms: &mut Terms, out: &mut Vec<u32>) {
+    for t in tokenize(text) {
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        let key = fold(t.text(text));
+        if words::is_content(&key) {
+            out.push(terms.id(words::stem(&key), &key));
+        }
+    }
+}
+
+fn profile(st: &Statement, terms: &mut Terms) -> Profile {
+    let mut v = Vec::new();
+    push_terms(&st.text, terms, &mut v);
+    if let Some(t) = &st.translation {
+        push_terms(t, terms, &mut v);
+    }
+    v.sort_unstable();
+    v.dedup();
+    Profile { terms: v }
+}
+
+/// The terms two sorted id lists share.
+fn shared(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// How much a change counts as evidence of a contradiction.
+fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) -> f64 {
+    let both = !c.a.is_empty() && !c.b.is_empty();
+    match c.kind {
+        ChangeKind::NegationLost | ChangeKind::NegationGained
+            if crate::diff::agree_through_negation(a, b) =>
+        {
+            0.1
+        }
+        ChangeKind::NegationLost | ChangeKind::NegationGained => {
+            // A negation that bears on a word both statements use is the strongest sign.
+            let denier = if c.kind == ChangeKind::NegationLost {
+                a
+            } else {
+                b
+            };
+            if words::negated_heads(denier)
+                .iter()
+                .any(|s| shared_stems.contains(s.as_str()))
+            {
+                1.0
+            } else if words::negated_stems(denier)
+                .iter()
+                .any(|s| shared_stems.contains(s.as_str()))
+            {
+                0.6
+            } else {
+                0.3
+            }
+        }
+        ChangeKind::Opposed => 0.8,
+        ChangeKind::RestrictionAdded | ChangeKind::RestrictionDropped => 0.6,
+        ChangeKind::Time if both => 0.7,
+        ChangeKind::Time => 0.25,
+        ChangeKind::Quantity if both => 0.5,
+        ChangeKind::Quantity => 0.2,
+        ChangeKind::Number => 0.4,
+        ChangeKind::Hedge if both => 0.45,
+        ChangeKind::Hedge => 0.15,
+    }
+}
+
+/// Statements in the order a pair names them: by date, then incident, then file order.
+type Key<'a> = (crate::model::Date, &'a str, usize);
+
+struct Member<'a> {
+    incident: &'a Incident,
+    statement: &'a Statement,
+    key: Key<'a>,
+    matches: bool,
+}
+
+impl Member<'_> {
+    fn reference(&self) -> StatementRef {
+        StatementRef::new(&self.incident.id, &self.statement.id)
+    }
+}
+
+/// What a pair of texts yields, in one direction.
+struct Found {
+    score: f64,
+    reasons: Vec<String>,
+    shared_terms: Vec<String>,
+}
+
+/// One text's analyses, made once however many pairs it is in: of its `text`, and of its
+/// `translation` when it has one.
+struct Read {
+    text: Analysis,
+    translation: Option<Analysis>,
+}
+
+impl Read {
+    fn new(st: &Statement) -> Read {
+        Read {
+            text: analyze(&st.text),
+            translation: st.translation.as_deref().map(analyze),
+        }
+    }
+
+    /// The analysis of the text [`comparable`] chose for this statement.
+    fn of(&self, st: &Statement, chosen: &str) -> &Analysis {
+        match &self.translation {
+            Some(t) if std::ptr::eq(chosen, st.translation.as_deref().unwrap_or_default()) => t,
+            _ => &self.text,
+        }
+    }
+}
+
+/// Scores one pair of texts (`a` earlier): the suggestion, when what changed weighs enough.
+fn score_pair(
+    (a, read_a): (&Statement, &Read),
+    (b, read_b): (&Statement, &Read),
+    shared_stems: &HashSet<&str>,
+    shown: &[String],
+    similarity: f64,
+) -> Option<Found> {
+    let (_, ta, tb) = comparable(a, b);
+    let (aa, ab) = (read_a.of(a, ta), read_b.of(b, tb));
+    let found = changes(ta, aa, tb, ab);
+    if found.is_empty() {
+        return None;
+    }
+    let mut weighted: Vec<(f64, &Change)> = found
+        .iter()
+        .map(|c| (weight(c, shared_stems, aa, ab), c))
+        .collect();
+    weighted.sort_by(|x, y| y.0.total_cmp(&x.0));
+    // The strongest change counts fully, the others less and less.
+    let evidence: f64 = weighted
+        .iter()
+        .enumerate()
+        .map(|(i, (w, _))| w / (1 + i) as f64)
+        .sum();
+    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.6) {
+        return None;
+    }
+    let score = similarity.sqrt() * (1.0 - (-1.5 * evidence).exp());
+    Some(Found {
+        score: (score * 1000.0).round() / 1000.0,
+        reasons: weighted.iter().map(|(_, c)| c.describe()).collect(),
+        shared_terms: shown.to_vec(),
+    })
+}
+
+/// A scored pair of distinct texts of one organization, in both directions; every pair of
+/// statements saying those two texts takes its score.
+struct Scored {
+    group: usize,
+    /// Indexes into the group's distinct texts.
+    u: usize,
+    v: usize,
+    forward: Option<Found>,
+    backward: Option<Found>,
+    best: f64,
+}
+
+/// Candidate contradictions, best first, at most `limit`. A pair is considered when either
+/// statement matches the filter; pairs that carry any verdict are never suggested.
+pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion> {
+    let judged: HashSet<(&StatementRef, &StatementRef)> = corpus
+        .contradictions()
+        .flat_map(|(_, c)| {
+            [
+                (&c.between[0], &c.between[1]),
+                (&c.between[1], &c.between[0]),
+            ]
+        })
+        .collect();
+
+    let mut by_org: HashMap<String, Vec<Member>> = HashMap::new();
+    for inc in &corpus.incidents {
+        for (i, st) in inc.statements.iter().enumerate() {
+            by_org
+                .entry(fold(st.organization.trim()))
+                .or_default()
+                .push(Member {
+                    incident: inc,
+                    statement: st,
+                    key: (st.date, inc.id.as_str(), i),
+                    matches: filter.matches(inc, st),
+                });
+        }
+    }
+    let mut groups: Vec<(String, Vec<Member>)> = by_org
+        .into_iter()
+        .filter(|(_, m)| m.len() > 1 && m.iter().any(|m| m.matches))
+        .collect();
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // Statements saying the very same words are scored once, as one text.
+    let mut texts: Vec<Vec<Vec<usize>>> = Vec::with_capacity(groups.len());
+    let mut scored: Vec<Scored> = Vec::new();
+    for (g, (_, members)) in groups.iter_mut().enumerate() {
+        members.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut seen: HashMap<(&str, Option<&str>, Option<&str>), usize> = HashMap::new();
+        let mut same: Vec<Vec<usize>> = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let st = m.statement;
+            let key = (
+                st.text.as_str(),
+                st.translation.as_deref(),
+                st.lang.as_deref(),
+            );
+            let k = *seen.entry(key).or_insert_with(|| {
+                same.push(Vec::new());
+                same.len() - 1
+            });
+            same[k].push(i);
+        }
+        let representatives: Vec<&Statement> =
+            same.iter().map(|s| members[s[0]].statement).collect();
+        scored.extend(score_group(g, &representatives));
+        texts.push(same);
+    }
+    scored.sort_by(|a, b| {
+        b.best
+            .total_cmp(&a.best)
+            .then_with(|| (a.group, a.u, a.v).cmp(&(b.group, b.u, b.v)))
+    });
+
+    let mut out: Vec<Suggestion> = Vec::new();
+    let order = |out: &mut Vec<Suggestion>| {
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.between.cmp(&b.between))
+        });
+        out.truncate(limit);
+    };
+    for sc in &scored {
+        if out.len() >= limit && out.last().is_some_and(|last| sc.best < last.score) {
+            break;
+        }
+        let members = &groups[sc.group].1;
+        let same = &texts[sc.group];
+        for &x in &same[sc.u] {
+            for &y in &same[sc.v] {
+                let (mx, my) = (&members[x], &members[y]);
+                if !mx.matches && !my.matches {
+                    continue;
+                }
+                let (first, second, found) = if mx.key <= my.key {
+                    (mx, my, &sc.forward)
+                } else {
+                    (my, mx, &sc.backward)
+                };
+                let Some(found) = found else {
+                    continue;
+                };
+                let between = [first.reference(), second.reference()];
+                if judged.contains(&(&between[0], &between[1])) {
+                    continue;
+                }
+                out.push(Suggestion {
+                    between,
+                    score: found.score,
+                    reasons: found.reasons.clone(),
+                    shared_terms: found.shared_terms.clone(),
+                });
+            }
+        }
+        if out.len() >= limit {
+            order(&mut out);
+        }
+    }
+    order(&mut out);
+    out
+}
+
+/// Scores the pairs of distinct texts of one organization that share words.
+fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
+    let mut terms = Terms::default();
+    let profiles: Vec<Profile> = texts.iter().map(|st| profile(st, &mut terms)).collect();
+    let mut stems: Vec<&str> = vec![""; terms.shown.len()];
+    for (stem, &id) in &terms.ids {
+        stems[id as usize] = stem;
+    }
+    let n = texts.len();
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); terms.shown.len()];
+    for (i, p) in profiles.iter().enumerate() {
+        for &t in &p.terms {
+            postings[t as usize].push(i as u32);
+        }
+    }
+    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
+    let mut out = Vec::new();
+    let mut acc: HashSet<u32> = HashSet::new();
+    for i in 0..n {
+        acc.clear();
+        for &t in &profiles[i].terms {
+            let list = &postings[t as usize];
+            if list.len() <= MAX_POSTINGS {
+                acc.extend(list.iter().filter(|&&j| j as usize > i));
+            }
+        }
+        let mut candidates: Vec<u32> = acc.iter().copied().collect();
+        candidates.sort_unstable();
+        for j in candidates {
+            let j = j as usize;
+            let common = shared(&profiles[i].terms, &profiles[j].terms);
+            let similarity = common.len() as f64
+                / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
+            if similarity < MIN_SIMILARITY {
+                continue;
+            }
+            for k in [i, j] {
+                if reads[k].is_none() {
+                    reads[k] = Some(Read::new(texts[k]));
+                }
+            }
+            let (Some(ri), Some(rj)) = (&reads[i], &reads[j]) else {
+                continue;
+            };
+            let shared_stems: HashSet<&str> = common.iter().map(|&t| stems[t as usize]).collect();
+            let mut shown: Vec<String> = common
+                .iter()
+                .map(|&t| terms.shown[t as usize].clone())
+                .collect();
+            shown.sort();
+            shown.dedup();
+            let (a, b) = ((texts[i], ri), (texts[j], rj));
+            let forward = score_pair(a, b, &shared_stems, &shown, similarity);
+            let backward = score_pair(b, a, &shared_stems, &shown, similarity);
+            let best = forward
+                .iter()
+                .chain(&backward)
+                .map(|f| f.score)
+                .fold(f64::NEG_INFINITY, f64::max);
+            if forward.is_some() || backward.is_some() {
+                out.push(Scored {
+                    group,
+                    u: i,
+                    v: j,
+                    forward,
+                    backward,
+                    best,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// How alike two statements are, 0 to 1: the cosine of the words they are about (from text
+/// and translation, stemmed), unweighted. For a timeline, where there is no corpus to weigh
+/// words against.
+pub fn similarity(a: &Statement, b: &Statement) -> f64 {
+    let mut terms = Terms::default();
+    let (pa, pb) = (profile(a, &mut terms), profile(b, &mut terms));
+    let common = shared(&pa.terms, &pb.terms).len() as f64;
+    let denom = ((pa.terms.len() * pb.terms.len()) as f64).sqrt();
+    if denom == 0.0 { 0.0 } else { common / denom }
+}
+
+/// Whether the polarity flipped from `a` to `b`: one denies what the other states without
+/// denying it ("ne vendons pas" and "vendre à vie"), judged on the word each negation denies
+/// first, so that a shared "clients" elsewhere in the sentence does not count.
+pub fn flips(a: &Statement, b: &Statement) -> bool {
+    let (_, ta, tb) = comparable(a, b);
+    let (aa, ab) = (analyze(ta), analyze(tb));
+    let denied_in = |x: &Analysis, y: &Analysis| {
+        let (nx, ny) = (words::negated_heads(x), words::negated_stems(y));
+        let said: HashSet<String> = words::content_terms(y).into_iter().collect();
+        nx.iter()
+            .any(|s| s.len() >= 4 && said.contains(s) && !ny.contains(s))
+    };
+    denied_in(&aa, &ab) || denied_in(&ab, &aa)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Date, Kind};
+
+    fn st(id: &str, date: &str, text: &str) -> Statement {
+        Statement {
+            id: id.into(),
+            date: Date::parse(date).unwrap(),
+            speaker: "Spokesperson".into(),
+            organization: "Acme Widgets".into(),
+            role: None,
+            kind: Kind::Quote,
+            channel: None,
+            source: None,
+            url: Some("https://example.com".into()),
+            lang: Some("en".into()),
+            text: text.into(),
+            translation: None,
+            tags: vec![],
+            note: None,
+            line: 1,
+        }
+    }
+
+    fn corpus(statements: Vec<Statement>) -> Corpus {
+        Corpus {
+            incidents: vec![Incident {
+                id: "acme".into(),
+                path: "acme.toml".into(),
+                fingerprint: 0,
+                title: "t".into(),
+                company: "Acme Widgets".into(),
+                summary: None,
+                tags: vec![],
+                sources: vec![],
+                statements,
+                contradictions: vec![],
+            }],
+            ..Corpus::default()
+        }
+    }
+
+    #[test]
+    fn contradiction_outranks_reaffirmation() {
+        let c = corpus(vec![
+            st(
+                "claim",
+                "2020-01-01",
+                "We do not sell customer data to advertisers.",
+            ),
+            st(
+                "again",
+                "2021-01-01",
+                "We have never sold customer data to advertisers and never will.",
+            ),
+            st(
+                "sold",
+                "2022-01-01",
+                "We sell customer data to advertisers as part of our partner programme.",
+            ),
+            st(
+                "weather",
+                "2022-02-01",
+                "Our new warehouse opens in the spring.",
+            ),
+        ]);
+        let s = suggest(&c, &Filter::default(), 10);
+        let pairs: Vec<(String, String)> = s
+            .iter()
+            .map(|s| {
+                (
+                    s.between[0].statement.clone(),
+                    s.between[1].statement.clone(),
+                )
+            })
+            .collect();
+        assert!(pairs.contains(&("claim".into(), "sold".into())), "{s:#?}");
+        assert_eq!(pairs[0].1, "sold", "{s:#?}");
+        assert!(s[0].reasons[0].starts_with("negation lost"), "{s:#?}");
+        assert!(s[0].shared_terms.contains(&"customer".to_string()));
+        let reaffirm = pairs
+            .iter()
+            .position(|p| p == &("claim".into(), "again".into()));
+        assert!(reaffirm.is_none_or(|r| r > 0));
+        assert!(!pairs.iter().any(|(a, b)| a == "weather" || b == "weather"));
+    }
+
+    #[test]
+    fn judged_pairs_are_never_suggested() {
+        let mut c = corpus(vec![
+            st("claim", "2020-01-01", "We do not sell customer data."),
+            st("sold", "2022-01-01", "We sell customer data."),
+        ]);
+        assert_eq!(suggest(&c, &Filter::default(), 10).len(), 1);
+        c.incidents[0]
+            .contradictions
+            .push(crate::model::Contradiction {
+                between: [
+                    StatementRef::new("acme", "sold"),
+                    StatementRef::new("acme", "claim"),
+                ],
+                verdict: crate::model::Verdict::Unrelated,
+                claim: None,
+                note: None,
+                tagged_by: None,
+                tagged_at: None,
+                line: 1,
+            });
+        assert!(suggest(&c, &Filter::default(), 10).is_empty());
+    }
+
+    #[test]
+    fn similarity_and_flips() {
+        let a = st("a", "2020", "We do not sell customer data.");
+        let b = st("b", "2021", "We sell customer data.");
+        assert!(similarity(&a, &b) > 0.9);
+        assert!(flips(&a, &b));
+        assert!(!flips(&a, &a));
+    }
+}
