@@ -86,7 +86,7 @@ impl<'a> Selection<'a> {
             } else {
                 inc.statements
                     .iter()
-                    .filter(|s| filter.matches(inc, s))
+                    .filter(|s| filter.matches_statement(inc, s))
                     .collect()
             };
             if !statements.is_empty() {
