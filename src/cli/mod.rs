@@ -4,6 +4,7 @@
 pub mod add;
 pub mod check;
 pub mod diff;
+pub mod export;
 pub mod list;
 pub mod new;
 pub mod search;
@@ -45,6 +46,8 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Export to json, jsonl, csv, markdown, claimreview or sqlite
+    Export(Box<export::Args>),
     /// Search statements as you would type: accent- and typo-tolerant, with filters
     Search(search::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
@@ -97,6 +100,8 @@ pub enum Error {
     Io(#[from] io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Write(#[from] crate::write::WriteError),
 }
@@ -210,6 +215,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        Some(Command::Export(args)) => export::run(args, &cx, &mut out)?,
         Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
         Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
         Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
