@@ -10,6 +10,8 @@
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
+//!   ClaimReview or SQLite.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
@@ -21,6 +23,7 @@
 pub mod check;
 pub mod cli;
 pub mod diff;
+pub mod export;
 pub mod fold;
 pub mod generate;
 pub mod model;

@@ -18,6 +18,10 @@
 //! with at most a third of its letters dropped, or when the two are one edit apart (two for
 //! words of nine letters or more), which catches swapped and wrong letters that a
 //! subsequence matcher cannot.
+//!
+//! This file owns the public types, the index and the scan; `matching` folds fields and says
+//! how a term is found, `typo` forgives typos, `highlight` maps matches back to the original
+//! text.
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
@@ -34,6 +38,14 @@ use crate::fold::fold_char;
 use crate::model::{Incident, Statement};
 use crate::query::Filter;
 use crate::store::Corpus;
+
+mod highlight;
+mod matching;
+mod typo;
+
+use highlight::*;
+use matching::*;
+use typo::*;
 
 /// A field a query is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -171,30 +183,29 @@ fn base(rank: MatchRank) -> i64 {
     BASE[rank as usize]
 }
 
-/// One statement's folded fields.
+/// One statement.
 #[derive(Debug)]
 struct Entry {
     incident: u32,
     statement: u32,
-    /// The folded fields in [`Field::ALL`] order, separated by [`SEP`].
-    hay: Box<str>,
-    /// Which pairs of adjacent bytes `hay` holds, hashed: a term with a pair the entry lacks
-    /// cannot be in it, which rules out most entries without reading their text.
-    pairs: Pairs,
-    /// Position in newest-first order.
-    newest: u32,
 }
 
-/// A 512-bit set of hashed byte pairs.
+/// How many hashed byte pairs an index tells apart.
+const PAIR_HASHES: usize = 512;
+
+fn pair_hash(a: u8, b: u8) -> usize {
+    ((u32::from(a) << 8 | u32::from(b)).wrapping_mul(0x9E37_79B1) >> 23) as usize
+}
+
+/// A set of hashed byte pairs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Pairs([u64; 8]);
+struct Pairs([u64; PAIR_HASHES / 64]);
 
 impl Pairs {
     fn of(s: &str) -> Pairs {
         let mut p = Pairs::default();
         for w in s.as_bytes().windows(2) {
-            let h =
-                ((u32::from(w[0]) << 8 | u32::from(w[1])).wrapping_mul(0x9E37_79B1) >> 23) as usize;
+            let h = pair_hash(w[0], w[1]);
             p.0[h / 64] |= 1 << (h % 64);
         }
         p
@@ -207,160 +218,215 @@ impl Pairs {
         self
     }
 
-    fn contains(&self, other: &Pairs) -> bool {
-        self.0.iter().zip(&other.0).all(|(a, b)| a & b == *b)
+    fn hashes(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..PAIR_HASHES).filter(|&h| self.0[h / 64] & (1 << (h % 64)) != 0)
     }
 }
 
 /// Every statement's fields folded once, for searching many times.
+///
+/// Statements are kept newest first, so that scanning in order meets ties in the order they
+/// rank and can stop once enough hits of the best possible score are found.
+///
+/// An index belongs to the corpus it was built from: pass that same corpus to every search,
+/// and build a new index when the corpus is reloaded.
 #[derive(Debug)]
 pub struct SearchIndex {
+    /// Newest first; ties in corpus order (incident id, then file order).
     entries: Vec<Entry>,
-    /// Entry index of each incident's first statement.
+    /// Every entry's folded fields, in [`Field::ALL`] order, separated by [`SEP`], one entry
+    /// after the other: one block, so a scan reads memory in order.
+    text: String,
+    /// Where each entry's folded text ends in `text`; it starts where the previous one ends.
+    ends: Vec<u32>,
+    /// For each hashed pair of adjacent bytes, the entries whose folded text holds it. A term
+    /// cannot be in an entry that lacks one of its pairs, so a few of these sets, intersected,
+    /// rule out most entries without reading their text. Built by [`SearchIndex::prepare`]:
+    /// a single search reads every entry faster than it could build them.
+    pairs: OnceLock<Vec<Bits>>,
+    /// Corpus order (each incident's statements after the previous incident's) to entry.
+    position: Vec<u32>,
+    /// Where each incident's statements start in corpus order.
     starts: Vec<u32>,
-    /// Entry indexes, newest first.
-    by_date: Vec<u32>,
     /// Built the first time a query needs typos looked for.
     vocabulary: OnceLock<Vocabulary>,
 }
 
-/// Every distinct folded word, and which statements hold it.
-#[derive(Debug)]
-struct Vocabulary {
-    words: Vec<Box<str>>,
-    lens: Vec<u8>,
-    masks: Vec<u64>,
-    postings: Vec<Vec<u32>>,
+/// Folded text for some entries.
+#[derive(Default)]
+struct Part {
+    text: String,
+    ends: Vec<u32>,
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-/// Folds `s` onto `out` with runs of whitespace made one space, so a phrase matches across
-/// line breaks and double spaces. With `origin`, records for each output byte the byte offset
-/// in `s` of the character it came from.
-fn fold_field(s: &str, out: &mut String, mut origin: Option<&mut Vec<u32>>) {
-    for (i, c) in s.char_indices() {
-        let before = out.len();
-        if c.is_whitespace() {
-            if out.ends_with(' ') {
-                continue;
-            }
-            out.push(' ');
-        } else {
-            fold_char(c, out);
+/// Appends a statement's folded fields, in [`Field::ALL`] order, separated by [`SEP`].
+/// `incident` is the incident's title and company already folded, when they are.
+fn fold_statement(
+    inc: &Incident,
+    st: &Statement,
+    incident: Option<(&str, &str)>,
+    out: &mut String,
+) {
+    for (k, field) in Field::ALL.iter().enumerate() {
+        if k > 0 {
+            out.push(SEP);
         }
-        if let Some(o) = origin.as_deref_mut() {
-            o.extend(std::iter::repeat_n(i as u32, out.len() - before));
+        match (field, incident) {
+            (Field::Title, Some((title, _))) => out.push_str(title),
+            (Field::Company, Some((_, company))) => out.push_str(company),
+            _ => fold_field(&field.text(inc, st), out, None),
         }
     }
 }
 
-fn folded(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    fold_field(s, &mut out, None);
-    out
+fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[String]) -> Part {
+    let mut part = Part::default();
+    for e in entries {
+        let inc = &corpus.incidents[e.incident as usize];
+        let st = &inc.statements[e.statement as usize];
+        let i = e.incident as usize;
+        fold_statement(inc, st, Some((&titles[i], &companies[i])), &mut part.text);
+        part.ends.push(part.text.len() as u32);
+    }
+    part
 }
 
-/// Which letters a word holds, as bits: a word cannot be within `k` edits of another that
-/// lacks more than `k` of its letters.
-fn letter_mask(w: &str) -> u64 {
-    w.chars().fold(0, |m, c| {
-        let bit = match c {
-            'a'..='z' => c as u32 - 'a' as u32,
-            '0'..='9' => 26 + c as u32 - '0' as u32,
-            _ => 36 + (c as u32 % 28),
-        };
-        m | 1 << bit
-    })
-}
-
-/// The entries of some incidents, the first being `corpus.incidents[first]`.
-fn entries_of(incidents: &[Incident], first: usize) -> Vec<Entry> {
-    let mut entries = Vec::new();
-    let mut hay = String::new();
-    let (mut title, mut company) = (String::new(), String::new());
-    for (i, inc) in incidents.iter().enumerate() {
-        // An incident's fields are the same for each of its statements: fold them once.
-        title.clear();
-        fold_field(&inc.title, &mut title, None);
-        company.clear();
-        fold_field(&inc.company, &mut company, None);
-        for (j, st) in inc.statements.iter().enumerate() {
-            hay.clear();
-            for (k, field) in Field::ALL.iter().enumerate() {
-                if k > 0 {
-                    hay.push(SEP);
-                }
-                match field {
-                    Field::Title => hay.push_str(&title),
-                    Field::Company => hay.push_str(&company),
-                    _ => fold_field(&field.text(inc, st), &mut hay, None),
-                }
-            }
+/// Every statement, newest first, ties in corpus order (incident id, then file order); for
+/// each statement in corpus order its place in that order; and where each incident's
+/// statements start in corpus order.
+fn newest_first(corpus: &Corpus) -> (Vec<Entry>, Vec<u32>, Vec<u32>) {
+    let mut starts = Vec::with_capacity(corpus.incidents.len());
+    let mut entries = Vec::with_capacity(corpus.statement_count());
+    for (i, inc) in corpus.incidents.iter().enumerate() {
+        starts.push(entries.len() as u32);
+        for j in 0..inc.statements.len() {
             entries.push(Entry {
-                incident: (first + i) as u32,
+                incident: i as u32,
                 statement: j as u32,
-                pairs: Pairs::of(&hay),
-                hay: hay.as_str().into(),
-                newest: 0,
             });
         }
     }
-    entries
+    let date =
+        |e: &Entry| corpus.incidents[e.incident as usize].statements[e.statement as usize].date;
+    // Stable, so ties stay in corpus order.
+    let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+    order.sort_by_cached_key(|&e| Reverse(date(&entries[e as usize])));
+    let mut position = vec![0u32; entries.len()];
+    for (pos, &e) in order.iter().enumerate() {
+        position[e as usize] = pos as u32;
+    }
+    let entries = order
+        .iter()
+        .map(|&e| Entry {
+            incident: entries[e as usize].incident,
+            statement: entries[e as usize].statement,
+        })
+        .collect();
+    (entries, position, starts)
 }
 
 impl SearchIndex {
     pub fn new(corpus: &Corpus) -> SearchIndex {
-        let mut starts = Vec::with_capacity(corpus.incidents.len());
-        let mut n = 0u32;
-        for inc in &corpus.incidents {
-            starts.push(n);
-            n += inc.statements.len() as u32;
-        }
+        let (entries, position, starts) = newest_first(corpus);
+        // An incident's fields are the same for each of its statements: fold them once.
+        let titles: Vec<String> = corpus.incidents.iter().map(|i| folded(&i.title)).collect();
+        let companies: Vec<String> = corpus
+            .incidents
+            .iter()
+            .map(|i| folded(&i.company))
+            .collect();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8);
-        let chunk = corpus.incidents.len().div_ceil(threads).max(1);
-        let entries: Vec<Entry> = if threads <= 1 || corpus.incidents.len() < 256 {
-            entries_of(&corpus.incidents, 0)
+        let parts: Vec<Part> = if threads <= 1 || entries.len() < 4096 {
+            vec![part_of(corpus, &entries, &titles, &companies)]
         } else {
+            let chunk = entries.len().div_ceil(threads);
+            let (titles, companies) = (&titles, &companies);
             std::thread::scope(|scope| {
-                let handles: Vec<_> = corpus
-                    .incidents
+                let handles: Vec<_> = entries
                     .chunks(chunk)
-                    .enumerate()
-                    .map(|(k, part)| scope.spawn(move || entries_of(part, k * chunk)))
+                    .map(|part| scope.spawn(move || part_of(corpus, part, titles, companies)))
                     .collect();
                 handles
                     .into_iter()
-                    .flat_map(|h| h.join().expect("an indexing thread panicked"))
+                    .map(|h| h.join().expect("an indexing thread panicked"))
                     .collect()
             })
         };
-        let mut entries = entries;
-        let mut by_date: Vec<u32> = (0..entries.len() as u32).collect();
-        let date = |e: &Entry| {
-            &corpus.incidents[e.incident as usize].statements[e.statement as usize].date
-        };
-        // Newest first; ties in corpus order, which is incident id then file order.
-        by_date.sort_by(|&a, &b| date(&entries[b as usize]).cmp(date(&entries[a as usize])));
-        for (pos, &e) in by_date.iter().enumerate() {
-            entries[e as usize].newest = pos as u32;
+        let mut text = String::with_capacity(parts.iter().map(|p| p.text.len()).sum());
+        let mut ends = Vec::with_capacity(entries.len());
+        for part in parts {
+            let offset = text.len() as u32;
+            text.push_str(&part.text);
+            ends.extend(part.ends.iter().map(|e| e + offset));
         }
         SearchIndex {
             entries,
+            text,
+            ends,
+            pairs: OnceLock::new(),
+            position,
             starts,
-            by_date,
             vocabulary: OnceLock::new(),
         }
     }
 
-    /// Builds now what the first query with a typo would otherwise build: the corpus's
-    /// vocabulary. An interface may call it on a background thread after loading.
-    pub fn prepare_typos(&self) {
+    /// Builds what makes a search fast enough for every keystroke: which statements hold
+    /// each byte pair, and the corpus's vocabulary, which tells a search when nothing left
+    /// can rank higher (and which the first query with a typo would build anyway). A single
+    /// search does without. An interface may call it on a background thread after loading.
+    pub fn prepare(&self) {
+        self.pairs.get_or_init(|| self.build_pairs());
         self.vocabulary();
+    }
+
+    /// For each hashed byte pair, the entries whose folded text holds it; built on every
+    /// core, each thread filling whole words of the sets for its own entries.
+    fn build_pairs(&self) -> Vec<Bits> {
+        let n = self.entries.len();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let chunk = (n.div_ceil(threads).div_ceil(64) * 64).max(64);
+        let fill = |start: usize| {
+            let end = (start + chunk).min(n);
+            let mut sets = vec![Bits::new(end - start); PAIR_HASHES];
+            for e in start..end {
+                for w in self.hay(e).as_bytes().windows(2) {
+                    sets[pair_hash(w[0], w[1])].set(e - start);
+                }
+            }
+            sets
+        };
+        let parts: Vec<Vec<Bits>> = if threads <= 1 || n <= chunk {
+            (0..n).step_by(chunk).map(fill).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..n)
+                    .step_by(chunk)
+                    .map(|start| scope.spawn(move || fill(start)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("an indexing thread panicked"))
+                    .collect()
+            })
+        };
+        let mut sets = vec![Bits::new(n); PAIR_HASHES];
+        for (k, part) in parts.into_iter().enumerate() {
+            let first = k * chunk / 64;
+            for (set, local) in sets.iter_mut().zip(part) {
+                set.0[first..first + local.0.len()].copy_from_slice(&local.0);
+            }
+        }
+        sets
+    }
+
+    /// Entry `e`'s folded text.
+    fn hay(&self, e: usize) -> &str {
+        let start = if e == 0 { 0 } else { self.ends[e - 1] as usize };
+        &self.text[start..self.ends[e] as usize]
     }
 
     /// How many statements the index holds.
@@ -395,15 +461,36 @@ impl SearchIndex {
             let start = self.starts.get(i).copied().unwrap_or(0) as usize;
             for (j, st) in inc.statements.iter().enumerate() {
                 if filter.matches_statement(inc, st) {
-                    bits.set(start + j);
+                    bits.set(self.position[start + j] as usize);
                 }
             }
         }
         Some(bits)
     }
 
+    /// The entries that may hold every term: those allowed that have each of the terms'
+    /// byte pairs. `None` when that is every entry.
+    fn candidates(&self, q: &Query, allowed: Option<&Bits>) -> Option<Bits> {
+        let pairs = q
+            .terms
+            .iter()
+            .fold(Pairs::default(), |p, t| p.union(Pairs::of(&t.text)));
+        let sets = self.pairs.get();
+        let mut hashes = pairs.hashes().filter(|_| sets.is_some());
+        let mut bits = match (allowed, sets.zip(hashes.next())) {
+            (None, None) => return None,
+            (Some(a), _) => a.clone(),
+            (None, Some((sets, h))) => sets[h].clone(),
+        };
+        for h in hashes {
+            bits.and(&sets.expect("only when built")[h]);
+        }
+        Some(bits)
+    }
+
     /// Ranks the entries of `narrowed` (or every allowed entry) against `q`. Returns the hits
-    /// and the entries where every term was found exactly, for the next keystroke to narrow.
+    /// and, when every candidate was looked at, the entries where every term was found
+    /// exactly, for the next keystroke to narrow.
     fn run(
         &self,
         corpus: &Corpus,
@@ -411,71 +498,67 @@ impl SearchIndex {
         allowed: Option<&Bits>,
         narrowed: Option<&[u32]>,
         limit: usize,
-    ) -> (Vec<Hit>, Vec<u32>) {
+    ) -> (Vec<Hit>, Option<Vec<u32>>) {
         if limit == 0 {
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), None);
         }
         if q.terms.is_empty() {
-            let hits = self
-                .by_date
-                .iter()
-                .filter(|&&e| allowed.is_none_or(|a| a.get(e as usize)))
-                .take(limit)
-                .map(|&e| self.hit(corpus, e, MatchRank::Words, 0, q, &[]))
-                .collect();
-            return (hits, Vec::new());
-        }
-        let finders: Vec<memmem::Finder> = q
-            .terms
-            .iter()
-            .map(|t| memmem::Finder::new(t.text.as_bytes()))
-            .collect();
-        let phrase = q.phrase.as_deref().map(memmem::Finder::new);
-        let pairs = q
-            .terms
-            .iter()
-            .fold(Pairs::default(), |p, t| p.union(Pairs::of(&t.text)));
-        let mut matched = Vec::new();
-        let mut scored: Vec<(Reverse<i64>, u32, u32)> = Vec::new();
-        let mut levels = Vec::with_capacity(q.terms.len());
-        let mut consider = |e: u32| {
-            let entry = &self.entries[e as usize];
-            if !entry.pairs.contains(&pairs) {
-                return;
-            }
-            levels.clear();
-            for f in &finders {
-                let level = term_level(&entry.hay, f);
-                if level == Level::None {
-                    return;
-                }
-                levels.push(level);
-            }
-            matched.push(e);
-            let score = exact_score(&entry.hay, &levels, phrase.as_ref());
-            scored.push((Reverse(score), entry.newest, e));
-        };
-        match narrowed {
-            Some(list) => list.iter().for_each(|&e| consider(e)),
-            None => (0..self.entries.len() as u32)
+            let hits = (0..self.entries.len() as u32)
                 .filter(|&e| allowed.is_none_or(|a| a.get(e as usize)))
-                .for_each(consider),
+                .take(limit)
+                .map(|e| self.hit(corpus, e, MatchRank::Words, 0, q, &[]))
+                .collect();
+            return (hits, None);
         }
-        if scored.len() < limit {
-            self.typos(q, allowed, &matched, &mut scored);
+        // Entries come newest first, so once `limit` of them reach the best score the query
+        // can get, no later one can rank above them.
+        let mut scan = Scan::new(q, self.best_score(q), limit);
+        let candidates = self.candidates(q, allowed);
+        let all = 0..self.entries.len() as u32;
+        let order: Box<dyn Iterator<Item = u32>> = match (narrowed, &candidates) {
+            (Some(list), Some(c)) => Box::new(list.iter().copied().filter(|&e| c.get(e as usize))),
+            (Some(list), None) => Box::new(list.iter().copied()),
+            (None, Some(c)) => Box::new(c.ones().map(|e| e as u32)),
+            (None, None) => Box::new(all),
+        };
+        for e in order {
+            if !scan.add(e, self.hay(e as usize)) {
+                break;
+            }
         }
-        let top = top(scored, limit);
-        let hits = top
+        if scan.scored.len() < limit {
+            self.typos(q, allowed, &scan.matched, &mut scan.scored);
+        }
+        let hits = top(std::mem::take(&mut scan.scored), limit)
             .into_iter()
-            .map(|(Reverse(score), _, e)| {
-                let levels: Vec<Level> = finders
-                    .iter()
-                    .map(|f| term_level(&self.entries[e as usize].hay, f))
-                    .collect();
+            .map(|(Reverse(score), e)| {
+                let levels = scan.levels(self.hay(e as usize));
                 self.hit(corpus, e, rank_of(score), score, q, &levels)
             })
             .collect();
-        (hits, matched)
+        (hits, (!scan.stopped).then_some(scan.matched))
+    }
+
+    /// The best score any statement could get for `q`: knowing the corpus's words (once the
+    /// vocabulary is built), a term that is no word of the corpus can never be found whole.
+    fn best_score(&self, q: &Query) -> i64 {
+        let Some(vocabulary) = self.vocabulary.get() else {
+            return best_score_unknown(q);
+        };
+        let levels: Vec<Level> = q
+            .terms
+            .iter()
+            .map(|t| vocabulary.best_level(&t.text))
+            .collect();
+        // Inside the phrase every term but the last is followed by a space, so is whole.
+        if let Some((last, before)) = levels.split_last()
+            && q.phrase.is_some()
+            && before.iter().all(|&l| l == Level::Whole)
+            && *last >= Level::Prefix
+        {
+            return base(MatchRank::Phrase) + if *last == Level::Whole { 2 } else { 1 };
+        }
+        levels_score(&levels)
     }
 
     /// Adds to `scored` the allowed entries, not already there, where every term is found
@@ -485,7 +568,7 @@ impl SearchIndex {
         q: &Query,
         allowed: Option<&Bits>,
         exact: &[u32],
-        scored: &mut Vec<(Reverse<i64>, u32, u32)>,
+        scored: &mut Vec<(Reverse<i64>, u32)>,
     ) {
         if !q.terms.iter().any(|t| t.fuzzable) {
             return;
@@ -527,12 +610,12 @@ impl SearchIndex {
                 }
                 total += i64::from(best[e]);
             }
-            let hay = &self.entries[e].hay;
+            let hay = self.hay(e);
             if others.iter().any(|f| f.find(hay.as_bytes()).is_none()) {
                 continue;
             }
             let score = base(MatchRank::Fuzzy) + total;
-            scored.push((Reverse(score), self.entries[e].newest, e as u32));
+            scored.push((Reverse(score), e as u32));
         }
     }
 
@@ -541,8 +624,8 @@ impl SearchIndex {
             let mut ids: HashMap<&str, u32> = HashMap::new();
             let mut words: Vec<Box<str>> = Vec::new();
             let mut postings: Vec<Vec<u32>> = Vec::new();
-            for (e, entry) in self.entries.iter().enumerate() {
-                for w in entry.hay.split(|c: char| !is_word_char(c)) {
+            for e in 0..self.entries.len() {
+                for w in self.hay(e).split(|c: char| !is_word_char(c)) {
                     if w.is_empty() || w.len() > 255 {
                         continue;
                     }
@@ -557,7 +640,10 @@ impl SearchIndex {
                     }
                 }
             }
+            let mut sorted: Vec<u32> = (0..words.len() as u32).collect();
+            sorted.sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
             Vocabulary {
+                sorted,
                 lens: words
                     .iter()
                     .map(|w| w.chars().count().min(255) as u8)
@@ -579,173 +665,161 @@ impl SearchIndex {
         levels: &[Level],
     ) -> Hit {
         let entry = &self.entries[e as usize];
-        let (i, j) = (entry.incident as usize, entry.statement as usize);
-        let inc = &corpus.incidents[i];
-        let matches = if q.terms.is_empty() {
-            Vec::new()
-        } else {
-            highlights(inc, &inc.statements[j], q, rank, levels)
-        };
-        Hit {
-            incident: i,
-            statement: j,
-            score,
-            rank,
-            matches,
-        }
+        make_hit(corpus, entry, rank, score, q, levels)
     }
 }
 
-impl Vocabulary {
-    /// The words a fuzzable term may stand for, with how well each matches (higher is better,
-    /// never 0).
-    fn matching(&self, term: &str) -> Vec<(u32, u16)> {
-        let matcher = SkimMatcherV2::default().ignore_case();
-        let t_len = term.chars().count();
-        let edits = max_edits(t_len);
-        let dropped = (t_len / 3).max(1);
-        let t_mask = letter_mask(term);
-        let mut out = Vec::new();
-        for (w, word) in self.words.iter().enumerate() {
-            let w_len = usize::from(self.lens[w]);
-            let q = word_quality(
-                term,
-                t_len,
-                word,
-                w_len,
-                (t_mask & !self.masks[w]).count_ones() as usize,
-                edits,
-                dropped,
-                &matcher,
-            );
-            if q > 0 {
-                out.push((w as u32, q));
+fn make_hit(
+    corpus: &Corpus,
+    entry: &Entry,
+    rank: MatchRank,
+    score: i64,
+    q: &Query,
+    levels: &[Level],
+) -> Hit {
+    let (i, j) = (entry.incident as usize, entry.statement as usize);
+    let inc = &corpus.incidents[i];
+    let matches = if q.terms.is_empty() {
+        Vec::new()
+    } else {
+        highlights(inc, &inc.statements[j], q, rank, levels)
+    };
+    Hit {
+        incident: i,
+        statement: j,
+        score,
+        rank,
+        matches,
+    }
+}
+
+/// Scores entries one at a time, newest first, against a query, and says when no entry
+/// left could rank among the best `limit`.
+struct Scan<'q> {
+    finders: Vec<memmem::Finder<'q>>,
+    phrase: Option<memmem::Finder<'q>>,
+    /// The best score the query can get.
+    best: i64,
+    limit: usize,
+    at_best: usize,
+    levels: Vec<Level>,
+    /// Entries where every term was found.
+    matched: Vec<u32>,
+    scored: Vec<(Reverse<i64>, u32)>,
+    /// Whether the scan stopped before the last entry.
+    stopped: bool,
+}
+
+impl<'q> Scan<'q> {
+    fn new(q: &'q Query, best: i64, limit: usize) -> Scan<'q> {
+        Scan {
+            finders: q
+                .terms
+                .iter()
+                .map(|t| memmem::Finder::new(t.text.as_bytes()))
+                .collect(),
+            phrase: q.phrase.as_deref().map(memmem::Finder::new),
+            best,
+            limit,
+            at_best: 0,
+            levels: Vec::with_capacity(q.terms.len()),
+            matched: Vec::new(),
+            scored: Vec::new(),
+            stopped: false,
+        }
+    }
+
+    /// Scores entry `e`, whose folded text is `hay`; false when the scan may stop.
+    fn add(&mut self, e: u32, hay: &str) -> bool {
+        self.levels.clear();
+        for f in &self.finders {
+            let level = term_level(hay, f);
+            if level == Level::None {
+                return true;
             }
+            self.levels.push(level);
         }
-        out
-    }
-}
-
-/// How many edits a query word of this many letters may be from a corpus word.
-fn max_edits(len: usize) -> usize {
-    match len {
-        0..=3 => 0,
-        4..=8 => 1,
-        _ => 2,
-    }
-}
-
-/// How well a corpus word stands for a query word that was not found as typed; 0 when it
-/// does not. `missing` is how many of the term's letters the word lacks.
-#[allow(clippy::too_many_arguments)]
-fn word_quality(
-    term: &str,
-    t_len: usize,
-    word: &str,
-    w_len: usize,
-    missing: usize,
-    edits: usize,
-    dropped: usize,
-    matcher: &SkimMatcherV2,
-) -> u16 {
-    if let Some(p) = word.find(term) {
-        return if p == 0 { 900 } else { 800 };
-    }
-    if edits == 0 {
-        return 0;
-    }
-    // The reporter skipped letters: the term is a subsequence of the word (or of its start).
-    if missing == 0
-        && w_len > t_len
-        && let Some(s) = matcher.fuzzy_match(word, term)
-    {
-        let skipped = w_len - t_len;
-        if skipped <= dropped {
-            return 400 + s.clamp(0, 299) as u16 - 50 * skipped as u16;
+        self.matched.push(e);
+        let score = exact_score(hay, &self.levels, self.phrase.as_ref());
+        self.scored.push((Reverse(score), e));
+        if score >= self.best {
+            self.at_best += 1;
+            self.stopped = self.at_best >= self.limit;
         }
+        !self.stopped
     }
-    if missing > edits {
-        return 0;
-    }
-    if w_len.abs_diff(t_len) <= edits {
-        let d = strsim::osa_distance(term, word);
-        if d <= edits {
-            return 300 - 100 * d as u16;
-        }
-    }
-    // As-you-type with a typo: the start of a longer word, one or two edits away.
-    if w_len > t_len {
-        let start: String = word.chars().take(t_len).collect();
-        let d = strsim::osa_distance(term, &start);
-        if d <= edits {
-            return 150 - 50 * d as u16;
-        }
-    }
-    0
-}
 
-/// How a term was found in a statement's folded text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Level {
-    None,
-    Infix,
-    Prefix,
-    Whole,
-}
-
-fn boundary_before(hay: &str, at: usize) -> bool {
-    !hay[..at].chars().next_back().is_some_and(is_word_char)
-}
-
-fn boundary_after(hay: &str, at: usize) -> bool {
-    !hay[at..].chars().next().is_some_and(is_word_char)
-}
-
-fn level_at(hay: &str, at: usize, len: usize) -> Level {
-    match (boundary_before(hay, at), boundary_after(hay, at + len)) {
-        (true, true) => Level::Whole,
-        (true, false) => Level::Prefix,
-        _ => Level::Infix,
+    /// How each term was found in `hay`.
+    fn levels(&self, hay: &str) -> Vec<Level> {
+        self.finders.iter().map(|f| term_level(hay, f)).collect()
     }
 }
 
-/// The best way a term occurs in `hay`.
-fn term_level(hay: &str, finder: &memmem::Finder) -> Level {
-    let len = finder.needle().len();
-    let mut best = Level::None;
-    for at in finder.find_iter(hay.as_bytes()) {
-        best = best.max(level_at(hay, at, len));
-        if best == Level::Whole {
+/// The best score for `q` when nothing is known of the corpus's words.
+fn best_score_unknown(q: &Query) -> i64 {
+    match q.phrase {
+        Some(_) => base(MatchRank::Phrase) + 2,
+        None => base(MatchRank::Words),
+    }
+}
+
+/// Searches once, for a command that runs one search and exits: statements are read newest
+/// first and folded as they are read, and reading stops as soon as no statement left could
+/// rank among the best `limit`, so a common query never folds the whole corpus. Ranks as
+/// [`SearchIndex::search`] does; when fewer than `limit` statements match exactly (so typos
+/// must be looked for), what it folded becomes the index that looks for them.
+pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) -> Vec<Hit> {
+    let q = Query::parse(query);
+    if limit == 0 {
+        return Vec::new();
+    }
+    let (order, position, starts) = newest_first(corpus);
+    let passes = |e: &Entry| {
+        let inc = &corpus.incidents[e.incident as usize];
+        filter.is_empty() || filter.matches(inc, &inc.statements[e.statement as usize])
+    };
+    if q.terms.is_empty() {
+        return order
+            .iter()
+            .filter(|e| passes(e))
+            .take(limit)
+            .map(|e| make_hit(corpus, e, MatchRank::Words, 0, &q, &[]))
+            .collect();
+    }
+    let mut scan = Scan::new(&q, best_score_unknown(&q), limit);
+    // Every statement read so far, folded, laid out as an index lays it out.
+    let mut text = String::new();
+    let mut ends: Vec<u32> = Vec::new();
+    for (k, e) in order.iter().enumerate() {
+        let start = text.len();
+        let inc = &corpus.incidents[e.incident as usize];
+        fold_statement(inc, &inc.statements[e.statement as usize], None, &mut text);
+        ends.push(text.len() as u32);
+        if passes(e) && !scan.add(k as u32, &text[start..]) {
             break;
         }
     }
-    best
-}
-
-fn exact_score(hay: &str, levels: &[Level], phrase: Option<&memmem::Finder>) -> i64 {
-    if let Some(f) = phrase {
-        let len = f.needle().len();
-        let mut best = 0;
-        for at in f.find_iter(hay.as_bytes()) {
-            if boundary_before(hay, at) {
-                best = best.max(if boundary_after(hay, at + len) { 2 } else { 1 });
-                if best == 2 {
-                    break;
-                }
-            }
-        }
-        if best > 0 {
-            return base(MatchRank::Phrase) + best;
-        }
+    let index = SearchIndex {
+        entries: order,
+        text,
+        ends,
+        pairs: OnceLock::new(),
+        position,
+        starts,
+        vocabulary: OnceLock::new(),
+    };
+    if scan.scored.len() < limit {
+        // Every statement was read, so the index is whole.
+        let allowed = index.allowed(corpus, filter);
+        index.typos(&q, allowed.as_ref(), &scan.matched, &mut scan.scored);
     }
-    let worst = levels.iter().copied().min().unwrap_or(Level::Whole);
-    let whole = levels.iter().filter(|&&l| l == Level::Whole).count() as i64;
-    let prefix = levels.iter().filter(|&&l| l >= Level::Prefix).count() as i64;
-    match worst {
-        Level::Whole => base(MatchRank::Words),
-        Level::Prefix => base(MatchRank::Prefix) + whole,
-        _ => base(MatchRank::Fuzzy) + INFIX + whole + prefix,
-    }
+    top(std::mem::take(&mut scan.scored), limit)
+        .into_iter()
+        .map(|(Reverse(score), e)| {
+            let levels = scan.levels(index.hay(e as usize));
+            index.hit(corpus, e, rank_of(score), score, &q, &levels)
+        })
+        .collect()
 }
 
 fn rank_of(score: i64) -> MatchRank {
@@ -761,172 +835,13 @@ fn rank_of(score: i64) -> MatchRank {
 }
 
 /// The best `limit` of `scored`, in order.
-fn top(mut scored: Vec<(Reverse<i64>, u32, u32)>, limit: usize) -> Vec<(Reverse<i64>, u32, u32)> {
+fn top(mut scored: Vec<(Reverse<i64>, u32)>, limit: usize) -> Vec<(Reverse<i64>, u32)> {
     if scored.len() > limit {
         scored.select_nth_unstable(limit - 1);
         scored.truncate(limit);
     }
     scored.sort_unstable();
     scored
-}
-
-/// Where the query matched in each field of a hit, in original byte offsets.
-fn highlights(
-    inc: &Incident,
-    st: &Statement,
-    q: &Query,
-    rank: MatchRank,
-    levels: &[Level],
-) -> Vec<FieldMatch> {
-    let matcher = SkimMatcherV2::default().ignore_case();
-    let mut out = Vec::new();
-    let mut text = String::new();
-    let mut origin = Vec::new();
-    for field in Field::ALL {
-        let original = field.text(inc, st);
-        if original.is_empty() {
-            continue;
-        }
-        text.clear();
-        origin.clear();
-        fold_field(&original, &mut text, Some(&mut origin));
-        let mut folded_ranges: Vec<Range<usize>> = Vec::new();
-        if rank == MatchRank::Phrase
-            && let Some(p) = &q.phrase
-        {
-            for (at, _) in text.match_indices(p.as_str()) {
-                if boundary_before(&text, at) {
-                    folded_ranges.push(at..at + p.len());
-                }
-            }
-        }
-        for (t, term) in q.terms.iter().enumerate() {
-            let level = levels.get(t).copied().unwrap_or(Level::None);
-            if level == Level::None {
-                if term.fuzzable {
-                    typo_ranges(&text, term, &matcher, &mut folded_ranges);
-                }
-                continue;
-            }
-            for (at, _) in text.match_indices(term.text.as_str()) {
-                if level_at(&text, at, term.text.len()) >= level {
-                    folded_ranges.push(at..at + term.text.len());
-                }
-            }
-        }
-        if folded_ranges.is_empty() {
-            continue;
-        }
-        let mut ranges: Vec<Range<usize>> = folded_ranges
-            .into_iter()
-            .map(|r| {
-                let start = origin[r.start] as usize;
-                let last = origin[r.end - 1] as usize;
-                let end = last + original[last..].chars().next().map_or(0, char::len_utf8);
-                start..end
-            })
-            .collect();
-        ranges.sort_by_key(|r| (r.start, r.end));
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-        for r in ranges {
-            match merged.last_mut() {
-                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-                _ => merged.push(r),
-            }
-        }
-        out.push(FieldMatch {
-            field,
-            ranges: merged,
-        });
-    }
-    out
-}
-
-/// The words of a folded field that stand for a term only through a typo.
-fn typo_ranges(text: &str, term: &Term, matcher: &SkimMatcherV2, out: &mut Vec<Range<usize>>) {
-    let t_len = term.text.chars().count();
-    let edits = max_edits(t_len);
-    let dropped = (t_len / 3).max(1);
-    let t_mask = letter_mask(&term.text);
-    let mut at = 0;
-    for w in text.split(|c: char| !is_word_char(c)) {
-        let start = at;
-        at += w.len()
-            + text[start + w.len()..]
-                .chars()
-                .next()
-                .map_or(0, char::len_utf8);
-        if w.is_empty() {
-            continue;
-        }
-        let missing = (t_mask & !letter_mask(w)).count_ones() as usize;
-        let w_len = w.chars().count();
-        if word_quality(
-            &term.text, t_len, w, w_len, missing, edits, dropped, matcher,
-        ) > 0
-        {
-            out.push(start..start + w.len());
-        }
-    }
-}
-
-/// A query folded and split into what must be found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Query {
-    terms: Vec<Term>,
-    /// The whole query as one run of words, when it has more than one.
-    phrase: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Term {
-    /// Folded.
-    text: String,
-    /// A single word long enough to forgive typos in, not quoted.
-    fuzzable: bool,
-}
-
-impl Query {
-    fn parse(query: &str) -> Query {
-        let text = folded(query);
-        let mut terms = Vec::new();
-        for (i, part) in text.split('"').enumerate() {
-            let quoted = i % 2 == 1;
-            let trim = |s: &str| s.trim_matches(|c: char| !is_word_char(c)).to_string();
-            if quoted {
-                let phrase = trim(part);
-                if !phrase.is_empty() {
-                    terms.push(Term {
-                        text: phrase,
-                        fuzzable: false,
-                    });
-                }
-            } else {
-                for word in part.split(' ').map(trim).filter(|w| !w.is_empty()) {
-                    let fuzzable =
-                        word.chars().all(is_word_char) && max_edits(word.chars().count()) > 0;
-                    terms.push(Term {
-                        text: word,
-                        fuzzable,
-                    });
-                }
-            }
-        }
-        let words: Vec<&str> = terms.iter().map(|t| t.text.as_str()).collect();
-        let phrase = words.join(" ");
-        let phrase = (phrase.contains(' ')).then_some(phrase);
-        Query { terms, phrase }
-    }
-
-    /// Whether every entry matching `self` exactly also matched `earlier` exactly, so this
-    /// query may search only what the earlier one found.
-    fn narrows(&self, earlier: &Query) -> bool {
-        !earlier.terms.is_empty()
-            && earlier
-                .terms
-                .iter()
-                .all(|old| self.terms.iter().any(|new| new.text.contains(&old.text)))
-    }
 }
 
 /// A set of entry indexes.
@@ -943,11 +858,33 @@ impl Bits {
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
+    fn and(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
+    }
+    /// The members, in increasing order.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &word)| {
+            let mut w = word;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    k * 64 + bit
+                })
+            })
+        })
+    }
 }
 
 /// Searches as the reporter types: when the query grows (each earlier word still inside a
 /// word of the new query) and the filter is unchanged, only the statements the previous query
 /// found are searched again.
+///
+/// [`Searcher::new`] calls [`SearchIndex::prepare`] (a few hundred milliseconds on 100k
+/// statements, once per index); call that on a background thread after loading to have it
+/// ready before the first keystroke.
 #[derive(Debug)]
 pub struct Searcher<'a> {
     index: &'a SearchIndex,
@@ -957,6 +894,7 @@ pub struct Searcher<'a> {
 
 impl<'a> Searcher<'a> {
     pub fn new(index: &'a SearchIndex) -> Self {
+        index.prepare();
         Searcher {
             index,
             filter: None,
@@ -983,7 +921,7 @@ impl<'a> Searcher<'a> {
             _ => None,
         };
         let (hits, found) = self.index.run(corpus, &q, allowed, narrowed, limit);
-        self.last = (!q.terms.is_empty() && limit > 0).then_some((q, found));
+        self.last = found.map(|found| (q, found));
         hits
     }
 }
@@ -993,66 +931,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn queries_split_into_words_and_phrases() {
-        let q = Query::parse("Données  \"ne VENDONS pas\" clients,");
-        let texts: Vec<&str> = q.terms.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(texts, ["donnees", "ne vendons pas", "clients"]);
-        assert!(!q.terms[1].fuzzable);
-        assert_eq!(q.phrase.as_deref(), Some("donnees ne vendons pas clients"));
-        assert_eq!(Query::parse("« ne vendons »").terms[0].text, "ne vendons");
-        assert_eq!(Query::parse("  ").terms, []);
-        assert_eq!(Query::parse("vendons").phrase, None);
-    }
-
-    #[test]
-    fn a_growing_query_narrows() {
-        let a = Query::parse("donn");
-        let b = Query::parse("donnees cl");
-        assert!(b.narrows(&a));
-        assert!(!a.narrows(&b));
-        assert!(!Query::parse("don").narrows(&a));
-        assert!(!b.narrows(&Query::parse("")));
-    }
-
-    #[test]
-    fn levels_follow_word_boundaries() {
-        let f = |t: &str| memmem::Finder::new(t.as_bytes()).into_owned();
-        assert_eq!(term_level("l'echec total", &f("echec")), Level::Whole);
-        assert_eq!(term_level("echecs", &f("echec")), Level::Prefix);
-        assert_eq!(term_level("mechecs echec", &f("echec")), Level::Whole);
-        assert_eq!(term_level("mechecs", &f("echec")), Level::Infix);
-        assert_eq!(term_level("rien", &f("echec")), Level::None);
-    }
-
-    #[test]
-    fn typos_are_forgiven_within_limits() {
-        let m = SkimMatcherV2::default().ignore_case();
-        let q = |t: &str, w: &str| {
-            let missing = (letter_mask(t) & !letter_mask(w)).count_ones() as usize;
-            let (tl, wl) = (t.chars().count(), w.chars().count());
-            word_quality(t, tl, w, wl, missing, max_edits(tl), (tl / 3).max(1), &m)
-        };
-        assert!(q("locaton", "location") > 0, "a dropped letter");
-        assert!(q("lcation", "location") > 0);
-        assert!(q("clinets", "clients") > 0, "swapped letters");
-        assert!(q("vendpns", "vendons") > 0, "a wrong key");
-        assert!(q("privaxy", "privacy") > 0);
-        assert_eq!(q("cat", "car"), 0, "short words must match as typed");
-        assert_eq!(q("location", "vacation"), 0);
-        assert_eq!(q("donnees", "ordonnance"), 0);
-        assert!(
-            q("locaton", "location") > q("vendpns", "vendons"),
-            "skim scores first"
-        );
-    }
-
-    #[test]
-    fn folded_fields_keep_a_way_back() {
-        let mut out = String::new();
-        let mut origin = Vec::new();
-        fold_field("Œuvre  des\ndonnées", &mut out, Some(&mut origin));
-        assert_eq!(out, "oeuvre des donnees");
-        assert_eq!(out.len(), origin.len());
-        assert_eq!(origin[out.find("donnees").unwrap()], 12);
+    fn bit_sets_list_their_members_in_order() {
+        let mut a = Bits::new(200);
+        for i in [0, 63, 64, 130, 199] {
+            a.set(i);
+        }
+        assert_eq!(a.ones().collect::<Vec<_>>(), [0, 63, 64, 130, 199]);
+        let mut b = Bits::new(200);
+        b.set(64);
+        b.set(199);
+        b.set(5);
+        a.and(&b);
+        assert_eq!(a.ones().collect::<Vec<_>>(), [64, 199]);
+        assert!(a.get(199) && !a.get(0));
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use onrecord::query::{Filter, parse_query};
-use onrecord::search::{Field, MatchRank, SearchIndex, Searcher};
+use onrecord::search::{Field, MatchRank, SearchIndex, Searcher, search_once};
 use onrecord::store;
 use serde_json::Value;
 
@@ -430,4 +430,58 @@ fn ranges_fall_on_character_boundaries_of_the_original() {
     let r = hit.ranges(Field::Text)[0].clone();
     assert_eq!(&Field::Text.text(inc, st)[r], "réseau");
     assert_eq!(hit.rank, MatchRank::Words);
+}
+
+/// Searches stop scanning once nothing left can rank higher, a prepared index reads
+/// byte-pair sets, and a one-off search folds as it goes: none may change the ranking a full
+/// scan gives, whatever the limit.
+#[test]
+fn preparing_the_index_never_changes_the_results() {
+    let corpus = store::load(Path::new(DIR)).unwrap();
+    let plain = SearchIndex::new(&corpus);
+    let prepared = SearchIndex::new(&corpus);
+    prepared.prepare();
+    for q in [
+        "d",
+        "vend",
+        "ne vendons pas",
+        "ne vendons p",
+        "donnees clients",
+        "clients",
+        "acme",
+        "widgets",
+        "network",
+        "n",
+        "locaton",
+        "\"sell customer\" data",
+        "globex network",
+    ] {
+        let filter = Filter::default();
+        // With a limit above the corpus size no search can stop early: the full ranking.
+        let all = plain.search(&corpus, q, &filter, 1000);
+        for limit in [1, 2, 3, 50] {
+            let want = &all[..limit.min(all.len())];
+            assert_eq!(
+                prepared.search(&corpus, q, &filter, limit),
+                want,
+                "{q:?} {limit}"
+            );
+            assert_eq!(
+                plain.search(&corpus, q, &filter, limit),
+                want,
+                "{q:?} {limit}"
+            );
+            assert_eq!(
+                search_once(&corpus, q, &filter, limit),
+                want,
+                "{q:?} {limit}"
+            );
+        }
+        let (acme, _) = parse_query("company:acme").unwrap();
+        assert_eq!(
+            search_once(&corpus, q, &acme, 2),
+            prepared.search(&corpus, q, &acme, 2),
+            "{q:?} company:acme"
+        );
+    }
 }

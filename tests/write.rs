@@ -155,6 +155,7 @@ fn tag_then_untag_gives_back_the_original_bytes() {
 #[test]
 fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
     let dir = fixture();
+    let before = fs::read_to_string(dir.path().join(ACME)).unwrap();
     let corpus = store::load(dir.path()).unwrap();
     let req = TagRequest {
         a: r("acme-recall#recall-notice"),
@@ -181,6 +182,8 @@ fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
     let text = fs::read_to_string(dir.path().join(ACME)).unwrap();
     assert!(text.contains("# Verdicts, kept by hand until the tool writes them.\n[[contradictions]]\nbetween = [\"safe-claim\", \"recall-notice\"]   # earlier first\nverdict = \"unrelated\"\n"), "{text}");
     assert!(text.ends_with("# end of file: nothing below\n"));
+    let header = before.find("[[contradictions]]").unwrap();
+    assert_eq!(text[..header], before[..header]);
 
     // A date-time later than a month-only date in the other file: the later file holds it.
     let corpus = store::load(dir.path()).unwrap();
@@ -366,6 +369,29 @@ fn bad_input_changes_nothing() {
                 "contradicts",
             ],
             "no incident `nowhere`",
+        ),
+        (
+            &[
+                "tag",
+                "acme-recal#ceo-interview",
+                "acme-recall#safe-claim",
+                "--verdict",
+                "contradicts",
+            ],
+            "did you mean `acme-recall`",
+        ),
+        (
+            &[
+                "add",
+                "globex-pledg",
+                "--speaker",
+                "S",
+                "--date",
+                "2024-02-01",
+                "--text",
+                "t",
+            ],
+            "did you mean `globex-pledge`",
         ),
         (
             &[
@@ -640,6 +666,18 @@ fn crlf_and_bom_files_keep_their_bytes_and_line_endings() {
     let inc = corpus.incident("globex-audit").unwrap();
     assert_eq!(inc.statements[1].text, "We failed.\nTwice.");
     assert_eq!(inc.contradictions[0].note.as_deref(), Some("multi\nline"));
+    let tagged = fs::read_to_string(&path).unwrap();
+    onrecord(dir.path())
+        .args(["untag", "globex-audit#a", "globex-audit#globex-2024-02-01"])
+        .assert()
+        .success();
+    let untagged = fs::read_to_string(&path).unwrap();
+    assert!(untagged.starts_with(&original) && tagged.starts_with(&untagged));
+    assert_eq!(
+        untagged.matches('\n').count(),
+        untagged.matches("\r\n").count()
+    );
+    assert_checks(dir.path());
 }
 
 #[test]
@@ -869,8 +907,10 @@ fn a_killed_writer_never_leaves_a_broken_file() {
                 .starts_with("# made for a test\n")
         );
     }
+    // Each write removes what killed writers left, so at most the last one's remains.
     let leftovers = fs::read_dir(dir.path()).unwrap().count() - 1;
-    eprintln!("{finished} of 40 writers finished; {leftovers} temporary files left behind");
+    eprintln!("{finished} of 40 writers finished; {leftovers} temporary file left behind");
+    assert!(leftovers <= 1, "{leftovers} temporary files left behind");
 }
 
 fn text_strategy() -> impl Strategy<Value = String> {
@@ -965,5 +1005,146 @@ proptest! {
         }
         let written = fs::read_to_string(dir.path().join("acme-text.toml")).unwrap();
         prop_assert!(written.starts_with(&base));
+    }
+}
+
+#[test]
+fn a_verdict_kept_in_a_third_file_is_found() {
+    let dir = fixture();
+    let third = dir.path().join("globex-review.toml");
+    fs::write(
+        &third,
+        "title = \"A review\"\ncompany = \"Globex Corp\"\n\n[[statements]]\nid = \"review\"\ndate = 2024-07-01\nspeaker = \"Globex\"\nurl = \"https://example.org\"\ntext = \"Reviewed.\"\n\n# Kept here on purpose.\n[[contradictions]]\nbetween = ['acme-recall#ceo-interview', 'globex-pledge#pledge']\nverdict = \"unrelated\"\n",
+    )
+    .unwrap();
+    // A broken file that names neither statement is not even read.
+    fs::write(dir.path().join("broken.toml"), "title = \n").unwrap();
+    assert_eq!(store::load(dir.path()).unwrap().failed.len(), 1);
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "globex-pledge#pledge",
+            "acme-recall#ceo-interview",
+            "--verdict",
+            "contradicts",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "globex-review.toml: pass --replace",
+        ));
+    onrecord(dir.path())
+        .args(["untag", "globex-pledge#pledge", "acme-recall#ceo-interview"])
+        .assert()
+        .success()
+        .stderr("");
+    let text = fs::read_to_string(&third).unwrap();
+    assert!(
+        text.ends_with("text = \"Reviewed.\"\n\n# Kept here on purpose.\n"),
+        "{text}"
+    );
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "globex-pledge#pledge",
+            "acme-recall#ceo-interview",
+            "--verdict",
+            "contradicts",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn inline_lists_are_written_to_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme-inline.toml");
+    let original = "title = \"Inline\"\ncompany = \"Acme Widgets\"\nstatements = [\n  { id = \"a\", date = 2024-01-01, speaker = \"Acme\", url = \"https://example.org\", text = \"A.\" },\n  { id = \"b\", date = 2024-02-01, speaker = \"Acme\", url = \"https://example.org\", text = \"B.\" },\n]\ncontradictions = [{ between = [\"a\", \"b\"], verdict = \"consistent\" }]  # by hand\n";
+    fs::write(&path, original).unwrap();
+    assert_checks(dir.path());
+    onrecord(dir.path())
+        .args([
+            "add",
+            "acme-inline",
+            "--speaker",
+            "Acme",
+            "--date",
+            "2024-03-01",
+        ])
+        .args([
+            "--text",
+            "C,\n\"quoted\".",
+            "--url",
+            "https://example.org/c",
+        ])
+        .assert()
+        .success();
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "acme-inline#acme-2024-03-01",
+            "acme-inline#a",
+            "--verdict",
+            "walks-back",
+        ])
+        .assert()
+        .success();
+    onrecord(dir.path())
+        .args(["untag", "acme-inline#b", "acme-inline#a"])
+        .assert()
+        .success();
+    let corpus = assert_checks(dir.path());
+    let inc = corpus.incident("acme-inline").unwrap();
+    assert_eq!(inc.statements[2].text, "C,\n\"quoted\".");
+    assert_eq!(inc.contradictions.len(), 1);
+    assert_eq!(inc.contradictions[0].verdict, Verdict::WalksBack);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with(
+            "title = \"Inline\"\ncompany = \"Acme Widgets\"\nstatements = [\n  { id = \"a\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains("]  # by hand\n"), "{text}");
+    assert!(
+        text.contains("text = \"B.\" },\n  { id = \"acme-2024-03-01\""),
+        "{text}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_note_and_claim_read_back_and_untag_gives_the_file_back(
+        note in text_strategy(),
+        claim in text_strategy(),
+        crlf in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut base = "title = \"T\"\ncompany = \"Acme Widgets\"\n\n[[statements]]\nid = \"a\"\ndate = 2024-01-01\nspeaker = \"Acme\"\nurl = \"https://example.org\"\ntext = \"x\"\n\n[[statements]]\nid = \"b\"\ndate = 2024-02-01\nspeaker = \"Acme\"\nurl = \"https://example.org\"\ntext = \"y\"\n# the end\n".to_string();
+        if crlf {
+            base = base.replace('\n', "\r\n");
+        }
+        let path = dir.path().join("acme-notes.toml");
+        fs::write(&path, &base).unwrap();
+        let corpus = store::load(dir.path()).unwrap();
+        let req = TagRequest {
+            a: r("acme-notes#b"),
+            b: r("acme-notes#a"),
+            verdict: Verdict::PartlyContradicts,
+            claim: Some(claim.clone()),
+            note: Some(note.clone()),
+            by: "Ann \"the checker\" O'Brien".into(),
+            replace: false,
+        };
+        write::tag(&corpus, &req, None).unwrap();
+        let corpus = assert_checks(dir.path());
+        let c = &corpus.incident("acme-notes").unwrap().contradictions[0];
+        prop_assert_eq!(c.note.as_deref(), Some(note.as_str()));
+        prop_assert_eq!(c.claim.as_deref(), Some(claim.as_str()));
+        prop_assert_eq!(c.tagged_by.as_deref(), Some("Ann \"the checker\" O'Brien"));
+        write::untag(&corpus, &req.a, &req.b, None).unwrap();
+        prop_assert_eq!(fs::read_to_string(&path).unwrap(), base);
     }
 }

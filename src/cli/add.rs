@@ -112,7 +112,8 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         tags: args.tags.clone(),
         note: args.note.clone(),
     };
-    let corpus = cx.load()?;
+    let corpus = write::load_for(cx.dir(), &[&args.incident], &[]).map_err(usage)?;
+    super::report_failures(&corpus, &mut io::stderr().lock());
     let outcome = write::add_statement(&corpus, &args.incident, &st, None).map_err(usage)?;
     let id = outcome.id.unwrap_or_default();
     writeln!(out, "{}#{id}", args.incident)?;

@@ -4,6 +4,7 @@
 pub mod add;
 pub mod check;
 pub mod diff;
+pub mod export;
 pub mod list;
 pub mod new;
 pub mod search;
@@ -45,6 +46,8 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Export to json, jsonl, csv, markdown, claimreview or sqlite
+    Export(Box<export::Args>),
     /// Search statements as you would type: accent- and typo-tolerant, with filters
     Search(search::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
@@ -99,6 +102,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Tui(#[from] crate::tui::TuiError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Write(#[from] crate::write::WriteError),
 }
@@ -212,6 +217,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        Some(Command::Export(args)) => export::run(args, &cx, &mut out)?,
         None if io::stdout().is_terminal() && io::stdin().is_terminal() => {
             crate::tui::run(&cx.dir)?;
             Status::Ok

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Context, Error, Paint, Status, write_json, write_jsonl};
 use crate::model::{Date, Kind};
 use crate::query::{FilterArgs, parse_query};
-use crate::search::{Field, Hit, MatchRank, SearchIndex};
+use crate::search::{Field, Hit, MatchRank, search_once};
 use crate::store::Corpus;
 use crate::text::{csv_cell, one_line};
 
@@ -102,8 +102,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     let (tokens, words) = parse_query(&args.query.join(" ")).map_err(usage)?;
     filter.extend(tokens);
     let corpus = cx.load()?;
-    let index = SearchIndex::new(&corpus);
-    let hits = index.search(&corpus, &words, &filter, args.limit);
+    let hits = search_once(&corpus, &words, &filter, args.limit);
     let views: Vec<HitView> = hits.iter().map(|h| HitView::new(&corpus, h)).collect();
     match args.format {
         Format::Json => write_json(out, &views)?,

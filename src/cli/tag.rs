@@ -28,7 +28,7 @@ pub struct Args {
     /// Who decides [default: $ONRECORD_USER, else git's user.name, else $USER]
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
-    /// Replace the verdict the pair already has instead of refusing
+    /// Replace the verdict the pair already has (with this claim and note) instead of refusing
     #[arg(long)]
     pub replace: bool,
 }
@@ -55,7 +55,8 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     let b = parse_ref(&args.b)?;
     let verdict = parse_verdict(&args.verdict)?;
     let by = args.by.clone().unwrap_or_else(write::default_tagger);
-    let corpus = cx.load()?;
+    let corpus = write::load_for(cx.dir(), &[&a.incident, &b.incident], &[&a, &b])?;
+    super::report_failures(&corpus, &mut std::io::stderr().lock());
     let req = TagRequest {
         a,
         b,

@@ -20,7 +20,8 @@ pub struct Args {
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
     let a = parse_ref(&args.a)?;
     let b = parse_ref(&args.b)?;
-    let corpus = cx.load()?;
+    let corpus = write::load_for(cx.dir(), &[&a.incident, &b.incident], &[&a, &b])?;
+    super::report_failures(&corpus, &mut std::io::stderr().lock());
     let outcome = write::untag(&corpus, &a, &b, None)?;
     writeln!(
         out,

@@ -73,7 +73,7 @@ fn serve(mut corpus: Arc<Corpus>, inbox: &Receiver<Request>, outbox: &Sender<Ans
     loop {
         let mut waiting = None;
         let index = SearchIndex::new(&corpus);
-        index.prepare_typos();
+        index.prepare();
         let mut searcher = Searcher::new(&index);
         // Answer queries against this index until a new corpus comes.
         corpus = loop {

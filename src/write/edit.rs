@@ -137,16 +137,60 @@ pub fn append(text: &str, block: &str, style: &Style) -> String {
     out
 }
 
-/// Parses `text` for editing, refusing a file that `toml_edit` would not write back byte for
-/// byte.
-pub fn document(text: &str) -> Result<DocumentMut, String> {
-    let doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| e.message().trim().to_string())?;
-    if doc.to_string() != text {
-        return Err("the file's formatting would not survive an edit".into());
+/// Whether `key` may be defined in `text` as something other than `[[key]]` tables (such as
+/// `key = []`), in which case appending `[[key]]` would not be valid TOML. A line of a
+/// multi-line string can look like one too; that only costs the slower path.
+pub fn may_be_inline(text: &str, key: &str) -> bool {
+    let quoted = [format!("\"{key}\""), format!("'{key}'")];
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        [key, &quoted[0], &quoted[1]].iter().any(|k| {
+            line.strip_prefix(*k)
+                .map(str::trim_start)
+                .is_some_and(|rest| rest.starts_with('=') || rest.starts_with('.'))
+        })
+    })
+}
+
+/// A file's text as a `toml_edit` document, to change and render back.
+pub struct Editable {
+    pub doc: DocumentMut,
+    /// `toml_edit` writes every line ending as `\n`: a CRLF file is edited with `\n` and
+    /// given its `\r\n` back, which is exact when it has no bare `\n`.
+    crlf: bool,
+}
+
+impl Editable {
+    /// Parses `text` for editing, refusing a file that would not be written back byte for
+    /// byte.
+    pub fn parse(text: &str) -> Result<Editable, String> {
+        let crlf =
+            Style::of(text).crlf && text.matches('\n').count() == text.matches("\r\n").count();
+        let lf;
+        let source = if crlf {
+            lf = text.replace("\r\n", "\n");
+            &lf
+        } else {
+            text
+        };
+        let doc: DocumentMut = source
+            .parse()
+            .map_err(|e: toml_edit::TomlError| e.message().trim().to_string())?;
+        let editable = Editable { doc, crlf };
+        if editable.render() != text {
+            return Err("the file's formatting would not survive an edit".into());
+        }
+        Ok(editable)
     }
-    Ok(doc)
+
+    pub fn render(&self) -> String {
+        let text = self.doc.to_string();
+        if self.crlf {
+            text.replace('\n', "\r\n")
+        } else {
+            text
+        }
+    }
 }
 
 /// Adds an entry where `key` is not an array of tables that text can be appended to: an
@@ -186,7 +230,22 @@ pub fn push_into_inline_array(doc: &mut DocumentMut, key: &str, entry: &Table) -
         Item::Value(Value::Array(array)) => {
             let mut inline = entry.clone().into_inline_table();
             inline.fmt();
-            array.push(inline);
+            // One entry a line when the list is written that way.
+            let prefix = array
+                .iter()
+                .last()
+                .and_then(|v| v.decor().prefix())
+                .and_then(|p| p.as_str())
+                .filter(|p| p.contains('\n'))
+                .map(str::to_string);
+            match prefix {
+                Some(prefix) => {
+                    let mut value = Value::InlineTable(inline);
+                    value.decor_mut().set_prefix(prefix);
+                    array.push_formatted(value);
+                }
+                None => array.push(inline),
+            }
             true
         }
         _ => false,
@@ -407,11 +466,24 @@ mod tests {
     }
 
     #[test]
+    fn inline_definitions_are_noticed() {
+        assert!(may_be_inline("a = 1\n  statements = []\n", "statements"));
+        assert!(may_be_inline("\"statements\" =[\n]", "statements"));
+        assert!(may_be_inline("'statements'.x = 1", "statements"));
+        assert!(!may_be_inline(
+            "[[statements]]\nid = \"statements\"\n",
+            "statements"
+        ));
+        assert!(!may_be_inline("statements_old = 1\n", "statements"));
+    }
+
+    #[test]
     fn removing_keeps_comments_above_the_entry() {
         let text = "a = 1\n\n# Verdicts\n[[contradictions]]\nbetween = [\"x\", \"y\"]\n\n[[contradictions]]\nbetween = [\"x\", \"z\"]\n";
-        let mut doc = document(text).unwrap();
+        let mut e = Editable::parse(text).unwrap();
+        let doc = &mut e.doc;
         let n = remove_pair(
-            &mut doc,
+            doc,
             "i",
             &StatementRef::new("i", "y"),
             &StatementRef::new("i", "x"),
@@ -426,13 +498,30 @@ mod tests {
     #[test]
     fn an_empty_inline_array_gives_way_to_tables() {
         let text = "title = \"t\"\n\n# Said on the record\nstatements = []  # c\n";
-        let mut doc = document(text).unwrap();
+        let mut e = Editable::parse(text).unwrap();
+        let doc = &mut e.doc;
         let mut t = Table::new();
         t.insert("id", Item::Value("x".into()));
-        assert!(push_into_inline_array(&mut doc, "statements", &t));
+        assert!(push_into_inline_array(doc, "statements", &t));
         assert_eq!(
             doc.to_string(),
             "title = \"t\"\n\n# Said on the record\n[[statements]]\nid = \"x\"\n"
         );
+    }
+
+    #[test]
+    fn crlf_files_are_edited_and_keep_their_line_endings() {
+        let text = "a = 1\r\n\r\n[[contradictions]]\r\nbetween = [\"x\", \"y\"]\r\n";
+        let mut e = Editable::parse(text).unwrap();
+        assert_eq!(e.render(), text);
+        remove_pair(
+            &mut e.doc,
+            "i",
+            &StatementRef::new("i", "y"),
+            &StatementRef::new("i", "x"),
+        );
+        assert_eq!(e.render(), "a = 1\r\n");
+        // A bare line feed among CRLF lines cannot be given back exactly.
+        assert!(Editable::parse("a = 1\r\nb = 2\n").is_err());
     }
 }

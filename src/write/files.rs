@@ -69,10 +69,32 @@ impl Locked {
     /// Replaces the file's content atomically, keeping its permissions; the lock is held
     /// until `self` is dropped, after the rename.
     pub fn replace(&self, bytes: &[u8]) -> io::Result<()> {
+        self.remove_leftovers();
         let permissions = self.file.metadata()?.permissions();
         write_new_then(&self.path, bytes, Some(permissions), |tmp, target| {
             fs::rename(tmp, target)
         })
+    }
+}
+
+impl Locked {
+    /// Removes temporary files left beside this file by writers that were killed: they are
+    /// made only under the lock, so while it is held none belongs to a live writer.
+    fn remove_leftovers(&self) {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
+            return;
+        };
+        let prefix = format!(".{}.", name.to_string_lossy());
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            if file_name.starts_with(&prefix) && file_name.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
     }
 }
 
@@ -170,6 +192,22 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.toml")]);
+    }
+
+    #[test]
+    fn a_write_removes_what_killed_writers_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        fs::write(&path, "one").unwrap();
+        fs::write(dir.path().join(".a.toml.999-0.tmp"), "half").unwrap();
+        fs::write(dir.path().join(".b.toml.999-0.tmp"), "other file's").unwrap();
+        Locked::acquire(&path).unwrap().replace(b"two").unwrap();
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".b.toml.999-0.tmp", "a.toml"]);
     }
 
     #[test]

@@ -1,0 +1,176 @@
+//! `onrecord export --format F [--out PATH] [filters]`: the corpus, or what the filters
+//! select, in a format for other tools (see `crate::export`).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::{Context, Error, Status};
+use crate::export::{self, ClaimReviewOptions, ExportError, Summary};
+use crate::query::{Filter, FilterArgs};
+use crate::store::Corpus;
+use crate::text::one_line;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The output format
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Write to this file instead of standard output, replacing it all at once
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// CSV: begin with a byte-order mark, so that Excel reads the file as UTF-8
+    #[arg(long)]
+    pub excel: bool,
+    /// ClaimReview: the organization that publishes the reviews
+    #[arg(long, value_name = "NAME")]
+    pub publisher: Option<String>,
+    /// ClaimReview: the publishing organization's web address
+    #[arg(long, value_name = "URL")]
+    pub publisher_url: Option<String>,
+    /// ClaimReview: where reviews are published; each review's url is this, `/`, incident id
+    #[arg(long, value_name = "URL")]
+    pub review_url_base: Option<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Every incident in full: `{"format": 1, "incidents": [...]}`
+    Json,
+    /// One statement a line, with its incident's fields
+    Jsonl,
+    /// One statement a row, formulas neutralised
+    Csv,
+    /// Timelines and verdicts, ready to paste into a draft
+    Markdown,
+    /// schema.org ClaimReview JSON-LD, one per contradiction found
+    Claimreview,
+    /// A database for sqlite3 and Datasette, with full-text search (needs --out)
+    Sqlite,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Claimreview => "claimreview",
+            Format::Sqlite => "sqlite",
+        }
+    }
+}
+
+fn usage(args: &Args) -> Result<(), Error> {
+    let only = |flag: &str, format: &str| {
+        Err(Error::Usage(format!(
+            "{flag} applies to --format {format} only, not --format {}",
+            args.format.name()
+        )))
+    };
+    if args.excel && args.format != Format::Csv {
+        return only("--excel", "csv");
+    }
+    if args.format != Format::Claimreview {
+        for (flag, given) in [
+            ("--publisher", args.publisher.is_some()),
+            ("--publisher-url", args.publisher_url.is_some()),
+            ("--review-url-base", args.review_url_base.is_some()),
+        ] {
+            if given {
+                return only(flag, "claimreview");
+            }
+        }
+    }
+    if args.format == Format::Sqlite && args.out.is_none() {
+        return Err(Error::Usage(
+            "--format sqlite writes a database file: add --out PATH (like --out corpus.db)".into(),
+        ));
+    }
+    if args.format == Format::Claimreview && args.publisher.is_none() {
+        return Err(Error::Usage(
+            "--format claimreview needs the organization that publishes the reviews: add \
+             --publisher NAME (and --publisher-url URL, --review-url-base URL)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
+    usage(args)?;
+    let filter = args
+        .filter
+        .to_filter()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let corpus = cx.load()?;
+    let summary = match &args.out {
+        None => write(args, &corpus, &filter, out),
+        Some(path) if args.format == Format::Sqlite => export::write_sqlite(path, &corpus, &filter),
+        Some(path) => export::write_atomically(path, |w| write(args, &corpus, &filter, w)),
+    }
+    .map_err(export_error)?;
+    if let Some(path) = &args.out {
+        report(&mut io::stderr().lock(), path, &summary)?;
+    }
+    // The process ends next; handing a corpus of 100k statements back to the allocator one
+    // string at a time would only delay the exit.
+    std::mem::forget(corpus);
+    let found = match args.format {
+        Format::Claimreview => summary.verdicts,
+        _ => summary.statements,
+    };
+    Ok(if found == 0 {
+        Status::Findings
+    } else {
+        Status::Ok
+    })
+}
+
+fn write(
+    args: &Args,
+    corpus: &Corpus,
+    filter: &Filter,
+    w: &mut impl Write,
+) -> Result<Summary, ExportError> {
+    match args.format {
+        Format::Json => export::write_json(w, corpus, filter),
+        Format::Jsonl => export::write_jsonl(w, corpus, filter),
+        Format::Csv => export::write_csv(w, corpus, filter, args.excel),
+        Format::Markdown => export::write_markdown(w, corpus, filter),
+        Format::Claimreview => {
+            let options = ClaimReviewOptions {
+                publisher: args.publisher.clone().unwrap_or_default(),
+                publisher_url: args.publisher_url.clone(),
+                review_url_base: args.review_url_base.clone(),
+            };
+            export::write_claimreview(w, corpus, filter, &options)
+        }
+        Format::Sqlite => unreachable!("usage() requires --out for sqlite"),
+    }
+}
+
+fn export_error(e: ExportError) -> Error {
+    match e {
+        // Kept as I/O so that a closed pipe still ends the program quietly.
+        ExportError::Io(e) => Error::Io(e),
+        other => Error::Export(other),
+    }
+}
+
+fn report(w: &mut impl Write, path: &Path, s: &Summary) -> io::Result<()> {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    writeln!(
+        w,
+        "onrecord: wrote {}: {} from {}, {}",
+        one_line(&path.display().to_string()),
+        plural(s.statements, "statement", "statements"),
+        plural(s.incidents, "incident", "incidents"),
+        plural(s.verdicts, "verdict", "verdicts"),
+    )
+}

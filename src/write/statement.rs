@@ -1,0 +1,429 @@
+//! Statements and incidents: validating what a person typed, appending a statement, and
+//! creating a new incident file.
+
+use std::io;
+use std::path::Path;
+
+use toml_edit::{Array, Item, Table, Value};
+
+use super::{
+    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, given,
+    invalid, unwritable,
+};
+use crate::check::suggestion;
+use crate::model::{Date, Incident, Kind, Statement, is_slug};
+use crate::parse::parse_incident;
+use crate::store::{self, Corpus};
+
+/// A statement to append to an incident, as typed by a person: validated before writing.
+#[derive(Debug, Clone, Default)]
+pub struct NewStatement {
+    /// A slug; derived from the speaker and the date when left out.
+    pub id: Option<String>,
+    /// `2024-11-09`, `2024-11`, `2024` or an RFC 3339 date-time.
+    pub date: String,
+    pub speaker: String,
+    pub text: String,
+    pub kind: Option<Kind>,
+    pub lang: Option<String>,
+    pub translation: Option<String>,
+    pub channel: Option<String>,
+    /// The id of one of the incident's `[[sources]]`.
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub role: Option<String>,
+    pub organization: Option<String>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// What is wrong with a statement before it is added to `incident`, as (field, message)
+/// pairs; empty when it can be written. Fields are named as the command line's options.
+pub fn validate_statement(
+    corpus: &Corpus,
+    incident: &str,
+    st: &NewStatement,
+) -> Vec<(String, String)> {
+    match find_incident(corpus, incident) {
+        Ok(inc) => statement_problems(Some(inc), st),
+        Err(e) => {
+            let mut problems = vec![("incident".to_string(), e.to_string())];
+            problems.extend(statement_problems(None, st));
+            problems
+        }
+    }
+}
+
+const DATE_HINT: &str = "write a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or 2024-11 or 2024 when only the month or year is known";
+pub(super) const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
+
+fn is_language_tag(lang: &str) -> bool {
+    let mut parts = lang.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
+    if let Some(id) = given(&st.id) {
+        if !is_slug(id) {
+            bad(
+                "id",
+                format!("\"{}\" is not a slug ({SLUG_HINT})", id.escape_debug()),
+            );
+        } else if let Some(inc) = inc
+            && inc.statement(id).is_some()
+        {
+            bad(
+                "id",
+                format!("`{id}` is already a statement of `{}`", inc.id),
+            );
+        }
+    }
+    if st.date.trim().is_empty() {
+        bad("date", format!("the date is missing: {DATE_HINT}"));
+    } else if Date::parse(&st.date).is_none() {
+        bad(
+            "date",
+            format!("\"{}\" is not a date: {DATE_HINT}", st.date.escape_debug()),
+        );
+    }
+    if st.speaker.trim().is_empty() {
+        bad(
+            "speaker",
+            "say who spoke: a person, or a role when unnamed".into(),
+        );
+    }
+    if st.text.trim().is_empty() {
+        bad("text", "the statement's text is missing".into());
+    }
+    if let Some(lang) = given(&st.lang)
+        && !is_language_tag(lang)
+    {
+        bad(
+            "lang",
+            format!(
+                "\"{}\" is not a language tag such as fr or en-GB",
+                lang.escape_debug()
+            ),
+        );
+    }
+    if given(&st.translation).is_some() && given(&st.lang).is_none() {
+        bad(
+            "lang",
+            "a translation needs the language of the text (--lang fr)".into(),
+        );
+    }
+    if let Some(source) = given(&st.source) {
+        match inc {
+            Some(inc) if inc.source(source).is_none() => {
+                let hint = suggestion(source, inc.sources.iter().map(|s| s.id.as_str()));
+                let known = if inc.sources.is_empty() {
+                    " (it has none; give --url instead)".to_string()
+                } else {
+                    hint
+                };
+                bad(
+                    "source",
+                    format!(
+                        "`{}` names no [[sources]] entry of `{}`{known}",
+                        source.escape_debug(),
+                        inc.id
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    for tag in &st.tags {
+        if !is_slug(tag) {
+            bad(
+                "tag",
+                format!("\"{}\" is not a slug ({SLUG_HINT})", tag.escape_debug()),
+            );
+        }
+    }
+    problems
+}
+
+/// A statement id that `incident` does not use yet: the speaker and the date, as a slug.
+fn derive_id(inc: &Incident, st: &NewStatement, date: &Date) -> String {
+    let mut speaker = String::new();
+    for c in crate::fold::fold(&st.speaker).chars() {
+        if c.is_ascii_alphanumeric() {
+            speaker.push(c.to_ascii_lowercase());
+        } else if !speaker.is_empty() && !speaker.ends_with('-') {
+            speaker.push('-');
+        }
+    }
+    let mut speaker = speaker.trim_end_matches('-').to_string();
+    if speaker.len() > 40 {
+        speaker.truncate(40);
+        speaker = speaker.trim_end_matches('-').to_string();
+    }
+    if speaker.is_empty() {
+        speaker.push_str("statement");
+    }
+    let day = match date {
+        Date::DateTime(dt) => dt.date_naive().format("%Y-%m-%d").to_string(),
+        d => d.iso(),
+    };
+    let base = format!("{speaker}-{day}");
+    let mut id = base.clone();
+    let mut n = 2;
+    while inc.statement(&id).is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Appends a statement to an incident's file, after validating it like `check` would.
+/// Returns the new statement's id.
+pub fn add_statement(
+    corpus: &Corpus,
+    incident: &str,
+    st: &NewStatement,
+    expected: Option<u64>,
+) -> Result<WriteOutcome, WriteError> {
+    if !is_slug(incident) {
+        return Err(invalid(
+            "incident",
+            format!(
+                "\"{}\" is not an incident id ({SLUG_HINT})",
+                incident.escape_debug()
+            ),
+        ));
+    }
+    let inc = find_incident(corpus, incident)?;
+    let problems = statement_problems(Some(inc), st);
+    if !problems.is_empty() {
+        return Err(WriteError::Invalid(problems));
+    }
+    let date = Date::parse(&st.date).ok_or_else(|| invalid("date", DATE_HINT))?;
+    let id = std::cell::RefCell::new(String::new());
+    let path = edit_file(
+        inc,
+        expected,
+        |_, fresh, style| {
+            // Checked again against the file as it is now, under the lock.
+            let problems = statement_problems(Some(fresh), st);
+            if !problems.is_empty() {
+                return Err(WriteError::Invalid(problems));
+            }
+            let new_id = match given(&st.id) {
+                Some(id) => id.to_string(),
+                None => derive_id(fresh, st, &date),
+            };
+            let entry =
+                statement_table(&new_id, &date, st, style).map_err(|e| unwritable(fresh, e))?;
+            *id.borrow_mut() = new_id;
+            Ok(Change::Append("statements", entry))
+        },
+        |inc| {
+            inc.statements
+                .iter()
+                .any(|s| s.id == *id.borrow() && reads_back_as(s, st, &date))
+        },
+    )?;
+    Ok(WriteOutcome {
+        path,
+        id: Some(id.into_inner()),
+    })
+}
+
+fn reads_back_as(s: &Statement, st: &NewStatement, date: &Date) -> bool {
+    let opt = |a: &Option<String>, b: &Option<String>| a.as_deref() == given(b);
+    s.date == *date
+        && s.date.iso() == date.iso()
+        && s.speaker == st.speaker
+        && s.text == st.text
+        && st.kind.is_none_or(|k| k == s.kind)
+        && opt(&s.lang, &st.lang)
+        && opt(&s.translation, &st.translation)
+        && opt(&s.channel, &st.channel)
+        && opt(&s.source, &st.source)
+        && opt(&s.url, &st.url)
+        && opt(&s.role, &st.role)
+        && given(&st.organization).is_none_or(|o| o == s.organization)
+        && s.tags == st.tags
+        && opt(&s.note, &st.note)
+}
+
+fn statement_table(
+    id: &str,
+    date: &Date,
+    st: &NewStatement,
+    style: &Style,
+) -> Result<Table, String> {
+    let ml = style.multiline();
+    let mut t = Table::new();
+    let mut put = |key: &str, v: Value| {
+        t.insert(key, Item::Value(v));
+    };
+    put("id", id.into());
+    put("date", edit::date_value(date)?);
+    put("speaker", edit::string_value(&st.speaker, false)?);
+    let optional = [("organization", &st.organization), ("role", &st.role)];
+    for (key, v) in optional {
+        if let Some(v) = given(v) {
+            put(key, edit::string_value(v, false)?);
+        }
+    }
+    if let Some(kind) = st.kind {
+        put("kind", kind.as_str().into());
+    }
+    for (key, v) in [
+        ("channel", &st.channel),
+        ("source", &st.source),
+        ("url", &st.url),
+        ("lang", &st.lang),
+    ] {
+        if let Some(v) = given(v) {
+            put(key, edit::string_value(v, false)?);
+        }
+    }
+    put("text", edit::string_value(&st.text, ml)?);
+    if let Some(v) = given(&st.translation) {
+        put("translation", edit::string_value(v, ml)?);
+    }
+    if !st.tags.is_empty() {
+        put(
+            "tags",
+            Value::Array(st.tags.iter().map(String::as_str).collect()),
+        );
+    }
+    if let Some(v) = given(&st.note) {
+        put("note", edit::string_value(v, ml)?);
+    }
+    Ok(t)
+}
+
+/// Creates a new incident file `<dir>/<id>.toml`, refusing to overwrite one, or to add an id
+/// the corpus already has anywhere under `dir`.
+pub fn new_incident(
+    dir: &Path,
+    id: &str,
+    company: &str,
+    title: &str,
+    tags: &[String],
+) -> Result<WriteOutcome, WriteError> {
+    let mut problems = Vec::new();
+    if !is_slug(id) {
+        problems.push((
+            "incident".to_string(),
+            format!(
+                "\"{}\" is not an incident id ({SLUG_HINT})",
+                id.escape_debug()
+            ),
+        ));
+    }
+    if company.trim().is_empty() {
+        problems.push((
+            "company".into(),
+            "say whose words the incident tracks".into(),
+        ));
+    }
+    if title.trim().is_empty() {
+        problems.push(("title".into(), "the title is missing".into()));
+    }
+    for tag in tags {
+        if !is_slug(tag) {
+            problems.push((
+                "tag".into(),
+                format!("\"{}\" is not a slug ({SLUG_HINT})", tag.escape_debug()),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(WriteError::Invalid(problems));
+    }
+    let existing = store::incident_files(dir)?
+        .into_iter()
+        .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(id));
+    if let Some(path) = existing {
+        return Err(WriteError::Exists(path));
+    }
+    let path = dir.join(format!("{id}.toml"));
+    let text = new_incident_text(company, title, tags)
+        .map_err(|e| WriteError::Unwritable(path.clone(), e))?;
+    if let (None, diagnostics) = parse_incident(&path, id, &text) {
+        let first = diagnostics.into_iter().find(|d| d.is_error());
+        return Err(WriteError::Unwritable(
+            path,
+            first.map_or_else(|| "the file would not load".into(), |d| d.message),
+        ));
+    }
+    files::create_new(&path, text.as_bytes()).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Exists(path.clone())
+        } else {
+            WriteError::Io(path.clone(), "create the file", e)
+        }
+    })?;
+    Ok(WriteOutcome { path, id: None })
+}
+
+fn new_incident_text(company: &str, title: &str, tags: &[String]) -> Result<String, String> {
+    let mut text = String::new();
+    text.push_str(&format!("title = {}\n", edit::string_value(title, false)?));
+    text.push_str(&format!(
+        "company = {}\n",
+        edit::string_value(company, false)?
+    ));
+    if !tags.is_empty() {
+        let tags: Array = tags.iter().map(String::as_str).collect();
+        text.push_str(&format!("tags = {tags}\n"));
+    }
+    text.push_str(
+        "\nstatements = []  # `onrecord add` replaces this line with [[statements]] tables\n",
+    );
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_are_unique_slugs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acme.toml");
+        let text = "title = \"T\"\ncompany = \"Acme\"\n\n[[statements]]\nid = \"cafe-owner-2024-11-09\"\ndate = 2024-11-09\nspeaker = \"x\"\ntext = \"y\"\nurl = \"https://example.org\"\n";
+        let (p, _) = parse_incident(&path, "acme", text);
+        let inc = p.unwrap().incident;
+        let st = NewStatement {
+            speaker: "Café  Owner!".into(),
+            ..Default::default()
+        };
+        let d = Date::parse("2024-11-09").unwrap();
+        assert_eq!(derive_id(&inc, &st, &d), "cafe-owner-2024-11-09-2");
+        let st = NewStatement {
+            speaker: "陳".into(),
+            ..Default::default()
+        };
+        let d = Date::parse("2024-11-09T10:00:00+01:00").unwrap();
+        let id = derive_id(&inc, &st, &d);
+        assert_eq!(id, "statement-2024-11-09");
+        assert!(is_slug(&id));
+        let st = NewStatement {
+            speaker: "a".repeat(200),
+            ..Default::default()
+        };
+        assert!(is_slug(&derive_id(&inc, &st, &d)));
+    }
+
+    #[test]
+    fn new_incident_text_passes_check() {
+        let text =
+            new_incident_text("Acme \"Widgets\"", "A\u{202E} title", &["x-y".into()]).unwrap();
+        let (p, d) = parse_incident(Path::new("a.toml"), "a", &text);
+        assert!(d.is_empty(), "{d:?}");
+        let inc = p.unwrap().incident;
+        assert_eq!(inc.company, "Acme \"Widgets\"");
+        assert_eq!(inc.title, "A\u{202E} title");
+    }
+}

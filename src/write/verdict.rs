@@ -1,0 +1,262 @@
+//! Verdicts: recording what a person decided about two statements, and removing it.
+
+use toml_edit::{Array, Item, Table, Value};
+
+use super::{
+    Change, TagRequest, Tagged, WriteError, WriteOutcome, check_ref, edit, edit_file,
+    find_incident, find_statement, given, invalid, now_utc, unwritable,
+};
+use crate::model::{Incident, StatementRef};
+use crate::store::Corpus;
+
+/// The two statements in the order `between` stores them: earlier, then later (for equal
+/// dates, the second given is the later).
+pub fn ordered_pair(
+    corpus: &Corpus,
+    a: &StatementRef,
+    b: &StatementRef,
+) -> Result<(StatementRef, StatementRef), WriteError> {
+    let (_, sa) = find_statement(corpus, a)?;
+    let (_, sb) = find_statement(corpus, b)?;
+    Ok(if sa.date <= sb.date {
+        (a.clone(), b.clone())
+    } else {
+        (b.clone(), a.clone())
+    })
+}
+
+/// The incident whose file a verdict on the pair is written to: the one that already holds
+/// one, else the later statement's.
+pub fn tag_target<'c>(
+    corpus: &'c Corpus,
+    a: &StatementRef,
+    b: &StatementRef,
+) -> Result<&'c Incident, WriteError> {
+    if let Some((inc, _)) = corpus.contradictions().find(|(_, c)| c.involves_pair(a, b)) {
+        return Ok(inc);
+    }
+    let (_, later) = ordered_pair(corpus, a, b)?;
+    find_incident(corpus, &later.incident)
+}
+
+/// A reference as written inside `incident`'s file: bare for its own statements.
+fn written_ref(r: &StatementRef, incident: &str) -> String {
+    if r.incident == incident {
+        r.statement.clone()
+    } else {
+        r.to_string()
+    }
+}
+
+/// Records a verdict about two statements, in the file of the later one (or where the pair
+/// already has one, with `replace`). `expected` is the fingerprint of that file as the caller
+/// read it (see [`tag_target`]); when it no longer matches, nothing is written.
+pub fn tag(
+    corpus: &Corpus,
+    req: &TagRequest,
+    expected: Option<u64>,
+) -> Result<WriteOutcome, WriteError> {
+    check_ref(&req.a)?;
+    check_ref(&req.b)?;
+    if req.a == req.b {
+        return Err(WriteError::SameStatement(req.a.clone()));
+    }
+    let (earlier, later) = ordered_pair(corpus, &req.a, &req.b)?;
+    let by = req.by.trim();
+    if by.is_empty() {
+        return Err(invalid(
+            "by",
+            "say who decides this verdict (--by, ONRECORD_USER or git's user.name)",
+        ));
+    }
+    if let Some((inc, c)) = corpus
+        .contradictions()
+        .find(|(_, c)| c.involves_pair(&req.a, &req.b))
+        && !req.replace
+    {
+        return Err(WriteError::AlreadyTagged(Box::new(Tagged {
+            a: earlier,
+            b: later,
+            verdict: c.verdict,
+            path: inc.path.clone(),
+        })));
+    }
+    let target = tag_target(corpus, &req.a, &req.b)?;
+    let claim = given(&req.claim);
+    let note = given(&req.note);
+    let tagged_at = now_utc();
+
+    let path = edit_file(
+        target,
+        expected,
+        |text, fresh, style| {
+            for r in [&earlier, &later] {
+                if r.incident == fresh.id && fresh.statement(&r.statement).is_none() {
+                    return Err(WriteError::NoSuchStatement(r.clone(), String::new()));
+                }
+            }
+            let existing = fresh
+                .contradictions
+                .iter()
+                .find(|c| c.involves_pair(&earlier, &later));
+            match existing {
+                Some(c) if !req.replace => Err(WriteError::AlreadyTagged(Box::new(Tagged {
+                    a: earlier.clone(),
+                    b: later.clone(),
+                    verdict: c.verdict,
+                    path: fresh.path.clone(),
+                }))),
+                Some(_) => {
+                    let mut editable =
+                        edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
+                    let entry = find_entry(&mut editable.doc, &fresh.id, &earlier, &later)
+                        .ok_or_else(|| unwritable(fresh, "the verdict to replace is inline"))?;
+                    let set = |t: &mut Table, key: &str, v: Option<&str>| -> Result<(), String> {
+                        match v {
+                            Some(v) => {
+                                edit::set_value(t, key, edit::string_value(v, style.multiline())?)
+                            }
+                            None => {
+                                t.remove(key);
+                            }
+                        }
+                        Ok(())
+                    };
+                    let mut apply = || -> Result<(), String> {
+                        set(entry, "verdict", Some(req.verdict.as_str()))?;
+                        set(entry, "claim", claim)?;
+                        set(entry, "note", note)?;
+                        set(entry, "tagged_by", Some(by))?;
+                        edit::set_value(entry, "tagged_at", edit::datetime_value(&tagged_at)?);
+                        Ok(())
+                    };
+                    apply().map_err(|e| unwritable(fresh, e))?;
+                    Ok(Change::Text(editable.render()))
+                }
+                None => {
+                    let between = [
+                        written_ref(&earlier, &fresh.id),
+                        written_ref(&later, &fresh.id),
+                    ];
+                    let entry = Entry {
+                        verdict: req.verdict.as_str(),
+                        claim,
+                        note,
+                        by,
+                        at: &tagged_at,
+                    };
+                    let table = entry
+                        .table(between, style.multiline())
+                        .map_err(|e| unwritable(fresh, e))?;
+                    Ok(Change::Append("contradictions", table))
+                }
+            }
+        },
+        |inc| {
+            inc.contradictions.iter().any(|c| {
+                c.involves_pair(&earlier, &later)
+                    && c.verdict == req.verdict
+                    && c.claim.as_deref() == claim
+                    && c.note.as_deref() == note
+                    && c.tagged_by.as_deref() == Some(by)
+            })
+        },
+    )?;
+    Ok(WriteOutcome { path, id: None })
+}
+
+/// The values of a new `[[contradictions]]` entry.
+struct Entry<'a> {
+    verdict: &'a str,
+    claim: Option<&'a str>,
+    note: Option<&'a str>,
+    by: &'a str,
+    at: &'a str,
+}
+
+impl Entry<'_> {
+    /// Keys in FORMAT.md's order.
+    fn table(&self, between: [String; 2], multiline: bool) -> Result<Table, String> {
+        let mut t = Table::new();
+        let mut put = |key: &str, v: Value| {
+            t.insert(key, Item::Value(v));
+        };
+        put("between", Value::Array(Array::from_iter(between)));
+        put("verdict", self.verdict.into());
+        if let Some(claim) = self.claim {
+            put("claim", edit::string_value(claim, multiline)?);
+        }
+        if let Some(note) = self.note {
+            put("note", edit::string_value(note, multiline)?);
+        }
+        put("tagged_by", edit::string_value(self.by, false)?);
+        put("tagged_at", edit::datetime_value(self.at)?);
+        Ok(t)
+    }
+}
+
+fn find_entry<'d>(
+    doc: &'d mut toml_edit::DocumentMut,
+    incident: &str,
+    a: &StatementRef,
+    b: &StatementRef,
+) -> Option<&'d mut Table> {
+    doc.get_mut("contradictions")?
+        .as_array_of_tables_mut()?
+        .iter_mut()
+        .find(|t| edit::names_pair(t.get("between").and_then(Item::as_value), incident, a, b))
+}
+
+/// Removes the verdict about two statements, from every file that holds one. `expected` is
+/// the fingerprint of the first such file (see [`tag_target`]); any other file is compared
+/// with the corpus's own reading of it.
+pub fn untag(
+    corpus: &Corpus,
+    a: &StatementRef,
+    b: &StatementRef,
+    expected: Option<u64>,
+) -> Result<WriteOutcome, WriteError> {
+    check_ref(a)?;
+    check_ref(b)?;
+    if a == b {
+        return Err(WriteError::SameStatement(a.clone()));
+    }
+    let mut holders: Vec<&Incident> = Vec::new();
+    for (inc, _) in corpus
+        .contradictions()
+        .filter(|(_, c)| c.involves_pair(a, b))
+    {
+        if !holders.iter().any(|h| h.id == inc.id) {
+            holders.push(inc);
+        }
+    }
+    if holders.is_empty() {
+        return Err(WriteError::NotTagged(a.clone(), b.clone()));
+    }
+    let mut first = None;
+    for (i, inc) in holders.iter().enumerate() {
+        let expected = match (i, expected) {
+            (0, e) => e,
+            (_, Some(_)) => Some(inc.fingerprint),
+            (_, None) => None,
+        };
+        let path = edit_file(
+            inc,
+            expected,
+            |text, fresh, _| {
+                if !fresh.contradictions.iter().any(|c| c.involves_pair(a, b)) {
+                    return Err(WriteError::NotTagged(a.clone(), b.clone()));
+                }
+                let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
+                edit::remove_pair(&mut editable.doc, &fresh.id, a, b);
+                Ok(Change::Text(editable.render()))
+            },
+            |inc| !inc.contradictions.iter().any(|c| c.involves_pair(a, b)),
+        )?;
+        first.get_or_insert(path);
+    }
+    Ok(WriteOutcome {
+        path: first.unwrap_or_default(),
+        id: None,
+    })
+}
