@@ -3,9 +3,11 @@
 //!
 //! `cargo bench --bench tui` generates 100k statements into a temporary folder;
 //! `cargo bench --bench tui -- DIR` measures an existing corpus instead. Frames are drawn on
-//! ratatui's in-memory backend at 120×40, so the figure is the program's own work.
+//! ratatui's in-memory backend at 120×40, so the figure is the program's own work; one real
+//! start of the release binary in tmux times the first frame as a user sees it.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use onrecord::tui::worker::Worker;
@@ -66,6 +68,69 @@ fn main() {
         }
     };
     run(&dir);
+}
+
+fn tmux(socket: &str, args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .args(["-L", socket])
+        .args(args)
+        .output()
+        .expect("tmux runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Times the real program in tmux at 120×40: from the command to the first frame on screen,
+/// and to the frame that shows the loaded corpus. Includes tmux's own polling.
+fn real_start(dir: &Path, incidents: usize) {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("real start in tmux: skipped, tmux is not installed");
+        return;
+    }
+    let socket = format!("onrecord-bench-{}", std::process::id());
+    tmux(
+        &socket,
+        &[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "sh",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let command = format!(
+        "env XDG_CONFIG_HOME=/nonexistent {} --dir {}",
+        env!("CARGO_BIN_EXE_onrecord"),
+        dir.display()
+    );
+    let start = Instant::now();
+    tmux(&socket, &["respawn-pane", "-k", &command]);
+    let loaded = format!("{incidents} incidents");
+    let (mut first, mut full) = (None, None);
+    while start.elapsed() < Duration::from_secs(60) && full.is_none() {
+        let screen = tmux(&socket, &["capture-pane", "-p"]);
+        if first.is_none() && screen.contains("Incidents") {
+            first = Some(start.elapsed());
+        }
+        if screen.contains(&loaded) {
+            full = Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    tmux(&socket, &["kill-server"]);
+    match (first, full) {
+        (Some(a), Some(b)) => println!(
+            "real start in tmux (release binary): first frame {:.0} ms, loaded corpus on screen \
+             {:.0} ms after the command",
+            ms(a),
+            ms(b)
+        ),
+        _ => println!("real start in tmux: the screen never showed the corpus"),
+    }
 }
 
 fn run(dir: &Path) {
