@@ -163,6 +163,7 @@ fn run(dir: &Path) {
         "corpus: {incidents} incidents, {statements} statements ({})",
         dir.display()
     );
+    real_start(dir, incidents);
     println!(
         "first frame (loading…): {:.1} ms after start; first full frame: {:.1} ms (load {:.1} ms, \
          index {:.1} ms, draw {:.2} ms)",
