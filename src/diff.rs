@@ -258,13 +258,14 @@ fn counterpart(
     m: &words::Marker,
     b: &Analysis,
     b_text: &str,
+    b_stems: &HashMap<&str, usize>,
 ) -> Option<(String, String)> {
     for &i in &m.scope {
-        let s = words::stem(&a.words[i].key);
+        let s = a.stems[i].as_str();
         if s.len() < 4 {
             continue;
         }
-        let Some(j) = b.words.iter().position(|w| words::stem(&w.key) == s) else {
+        let Some(&j) = b_stems.get(s) else {
             continue;
         };
         let first = if j > 0 && !b.words[j].clause_start { j - 1 } else { j };
@@ -287,8 +288,13 @@ fn with_counterpart(
     b: &Analysis,
     b_text: &str,
 ) -> (String, String) {
+    // Where each stem first appears in `b`, so that long texts are not scanned per marker.
+    let mut b_stems: HashMap<&str, usize> = HashMap::with_capacity(b.stems.len());
+    for (j, s) in b.stems.iter().enumerate() {
+        b_stems.entry(s.as_str()).or_insert(j);
+    }
     a.of(c)
-        .find_map(|m| counterpart(a, a_text, m, b, b_text))
+        .find_map(|m| counterpart(a, a_text, m, b, b_text, &b_stems))
         .or_else(|| {
             a.of(c)
                 .next()
@@ -297,15 +303,27 @@ fn with_counterpart(
         .unwrap_or_default()
 }
 
+/// The distinct phrases of a category, the first few of them: a long document may hold
+/// thousands.
 fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
+    const SHOWN: usize = 5;
     let mut v: Vec<&str> = Vec::new();
+    let mut more = false;
     for m in a.of(c) {
         let p = a.phrase(text, m);
         if !v.contains(&p) {
+            if v.len() == SHOWN {
+                more = true;
+                break;
+            }
             v.push(p);
         }
     }
-    v.join(", ")
+    let mut s = v.join(", ");
+    if more {
+        s.push_str(", …");
+    }
+    s
 }
 
 /// The changes that matter between two analysed texts, `a` the earlier.
@@ -376,7 +394,7 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
         let Some(y) = ob.iter().find(|o| {
             o.pair == x.pair
                 && o.side != x.side
-                && words::stem(&a.words[x.word].key) != words::stem(&b.words[o.word].key)
+                && a.stems[x.word] != b.stems[o.word]
         }) else {
             continue;
         };

@@ -155,6 +155,8 @@ pub struct Analysis {
     pub markers: Vec<Marker>,
     /// The words of opposed pairs, found once: [`Analysis::opposed`].
     pub opposed: Vec<Opposed>,
+    /// Each word's [`stem`], by word index.
+    pub stems: Vec<String>,
 }
 
 const CLAUSE_WORDS: &[&str] = &["but", "mais", "and", "et", "or", "ou", "while", "tandis"];
@@ -416,10 +418,12 @@ pub fn analyze(text: &str) -> Analysis {
         }
     }
     let markers = find_markers(&words);
+    let stems = words.iter().map(|w| stem(&w.key)).collect();
     let mut a = Analysis {
         words,
         markers,
         opposed: Vec::new(),
+        stems,
     };
     a.opposed = a.find_opposed();
     a
@@ -893,8 +897,9 @@ pub fn content_terms(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .words
         .iter()
-        .filter(|w| !w.number && is_content(&w.key))
-        .map(|w| stem(&w.key))
+        .zip(&a.stems)
+        .filter(|(w, _)| !w.number && is_content(&w.key))
+        .map(|(_, s)| s.clone())
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -906,7 +911,7 @@ pub fn negated_heads(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .of(Category::Negation)
         .filter_map(|m| m.scope.first())
-        .map(|&i| stem(&a.words[i].key))
+        .map(|&i| a.stems[i].clone())
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -918,7 +923,7 @@ pub fn negated_stems(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .of(Category::Negation)
         .flat_map(|m| m.scope.iter())
-        .map(|&i| stem(&a.words[i].key))
+        .map(|&i| a.stems[i].clone())
         .collect();
     v.sort_unstable();
     v.dedup();
