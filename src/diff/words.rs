@@ -327,14 +327,29 @@ pub const OPPOSED: &[(&str, &[&str], &str, &[&str])] = &[
     ("profit", &["profit*", "benefice*", "gain*"], "loss", &["loss*", "lost", "perte*", "deficit*"]),
 ];
 
-type Entry = (&'static str, &'static str, Category);
+/// A lexicon phrase split into its words, with its class and category.
+struct Entry {
+    parts: Vec<&'static str>,
+    class: &'static str,
+    category: Category,
+}
 
 /// The lexicon by first word, so that reading a text costs a lookup a word, not a scan of
 /// every phrase: 100,000 statements are read for every `suggest`.
 struct LexiconIndex {
     exact: HashMap<&'static str, Vec<Entry>>,
-    /// Phrases whose first word is a prefix pattern (`pause*`), tried at every word.
+    /// Phrases whose first word is a prefix pattern (`pause*`).
     prefixed: Vec<Entry>,
+}
+
+impl LexiconIndex {
+    /// The phrases whose first word matches this one.
+    fn starting_with(&self, word: &str) -> Vec<&Entry> {
+        let exact = self.exact.get(word).into_iter().flatten();
+        exact
+            .chain(self.prefixed.iter().filter(|e| matches_pattern(word, e.parts[0])))
+            .collect()
+    }
 }
 
 fn lexicon_index() -> &'static LexiconIndex {
@@ -344,16 +359,34 @@ fn lexicon_index() -> &'static LexiconIndex {
         let mut prefixed = Vec::new();
         for &(class, category, phrases) in LEXICON {
             for &p in phrases {
-                let first = p.split(' ').next().unwrap_or(p);
+                let parts: Vec<&'static str> = p.split(' ').collect();
+                let first = parts[0];
+                let e = Entry {
+                    parts,
+                    class,
+                    category,
+                };
                 if first.ends_with('*') {
-                    prefixed.push((p, class, category));
+                    prefixed.push(e);
                 } else {
-                    exact.entry(first).or_default().push((p, class, category));
+                    exact.entry(first).or_default().push(e);
                 }
             }
         }
         LexiconIndex { exact, prefixed }
     })
+}
+
+/// Whether `words[at..]` continues with `rest` after a first word already matched: the
+/// phrase's length in words.
+fn rest_at(words: &[Word], at: usize, rest: &[&str]) -> Option<usize> {
+    for (k, part) in rest.iter().enumerate() {
+        let w = words.get(at + 1 + k)?;
+        if w.clause_start || !matches_pattern(&w.key, part) {
+            return None;
+        }
+    }
+    Some(1 + rest.len())
 }
 
 /// Whether a folded word matches a pattern (`*` at the end: any word starting so).
@@ -418,7 +451,13 @@ pub fn analyze(text: &str) -> Analysis {
         }
     }
     let markers = find_markers(&words);
-    let stems = words.iter().map(|w| stem(&w.key)).collect();
+    let stems = {
+        let mut memo: HashMap<&str, String> = HashMap::new();
+        words
+            .iter()
+            .map(|w| memo.entry(&w.key).or_insert_with(|| stem(&w.key)).clone())
+            .collect()
+    };
     let mut a = Analysis {
         words,
         markers,
@@ -521,33 +560,40 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
             }
         }
     }
-    // Phrases of the lexicon, longest first at each place.
+    // Phrases of the lexicon, longest first at each place. The phrases a word may start are
+    // found once per distinct word.
+    let index = lexicon_index();
+    let mut memo: HashMap<&str, Vec<&Entry>> = HashMap::new();
     for i in 0..words.len() {
         if used[i] {
             continue;
         }
+        let key = words[i].key.as_str();
+        let entries = memo.entry(key).or_insert_with(|| index.starting_with(key));
         let mut best: Option<(usize, &'static str, Category)> = None;
-        let index = lexicon_index();
-        let exact = index.exact.get(words[i].key.as_str()).into_iter().flatten();
-        for &(p, class, category) in exact.chain(index.prefixed.iter()) {
-            if let Some(n) = phrase_at(words, i, p)
+        for e in entries.iter() {
+            if let Some(n) = rest_at(words, i, &e.parts[1..])
                 && best.is_none_or(|(m, ..)| n > m)
             {
-                best = Some((n, class, category));
+                best = Some((n, e.class, e.category));
             }
         }
         let Some((n, class, category)) = best else {
             continue;
         };
-        let key = words[i].key.as_str();
         let prev = i.checked_sub(1).map(|p| words[p].key.as_str());
         // "not only" and "non seulement" add, they do not restrict; "only temporarily" is a
         // time word, not a restriction.
+        let time_follows = || {
+            words.get(i + 1).is_some_and(|w| {
+                !w.clause_start
+                    && index.starting_with(&w.key).iter().any(|e| {
+                        e.category == Category::Time && rest_at(words, i + 1, &e.parts[1..]).is_some()
+                    })
+            })
+        };
         if category == Category::Restriction
-            && (matches!(prev, Some("not" | "non"))
-                || index.exact.get(words.get(i + 1).map_or("", |w| w.key.as_str())).is_some_and(
-                    |e| e.iter().any(|&(p, _, c)| c == Category::Time && phrase_at(words, i + 1, p).is_some()),
-                ))
+            && (matches!(prev, Some("not" | "non")) || time_follows())
         {
             continue;
         }
@@ -712,20 +758,41 @@ impl Analysis {
             .of(Category::Negation)
             .flat_map(|m| m.scope.iter().copied())
             .collect();
+        // The patterns whose first word a word matches, found once per distinct word: a long
+        // document repeats the same few thousand words.
+        let mut memo: HashMap<&str, Vec<(usize, bool, &'static str)>> = HashMap::new();
         let mut v = Vec::new();
         for i in 0..self.words.len() {
-            for (p, (_, left, _, right)) in OPPOSED.iter().enumerate() {
-                for (side, patterns) in [(false, left), (true, right)] {
-                    if patterns.iter().any(|pat| phrase_at(&self.words, i, pat).is_some()) {
-                        let negated = negated.contains(&i);
-                        v.push(Opposed {
-                            pair: p,
-                            side: side != negated,
-                            word: i,
-                            negated,
-                        });
+            let key = self.words[i].key.as_str();
+            let candidates = memo.entry(key).or_insert_with(|| {
+                let mut c = Vec::new();
+                for (p, (_, left, _, right)) in OPPOSED.iter().enumerate() {
+                    for (side, patterns) in [(false, left), (true, right)] {
+                        for &pat in patterns.iter() {
+                            let first = pat.split(' ').next().unwrap_or(pat);
+                            if matches_pattern(key, first) {
+                                c.push((p, side, pat));
+                            }
+                        }
                     }
                 }
+                c
+            });
+            let mut found: Vec<(usize, bool)> = Vec::new();
+            for &(p, side, pat) in candidates.iter() {
+                if found.contains(&(p, side))
+                    || (pat.contains(' ') && phrase_at(&self.words, i, pat).is_none())
+                {
+                    continue;
+                }
+                found.push((p, side));
+                let negated = negated.contains(&i);
+                v.push(Opposed {
+                    pair: p,
+                    side: side != negated,
+                    word: i,
+                    negated,
+                });
             }
         }
         v
