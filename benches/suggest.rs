@@ -74,22 +74,41 @@ fn whole_process(dir: &Path) {
     );
 }
 
-/// About `bytes` of made-up French and English prose, different for each seed.
+/// About `bytes` of made-up prose, different for each seed: a few thousand invented words,
+/// with the words that change a claim (negations, hedges, quantities, numbers) about as
+/// frequent as in a long policy document, and a full stop every seventeen words.
 fn prose(bytes: usize, seed: u64) -> String {
-    const WORDS: &[&str] = &[
-        "nous", "ne", "vendons", "pas", "les", "données", "clients", "we", "do", "not", "sell",
-        "customer", "data", "temporairement", "permanently", "all", "some", "seulement", "only",
-        "100", "euros", "l’étendue", "n’utilisions", "que", "photos", "profil", "programme",
-        "jamais", "never", "may", "will", "supprimé", "closed", "open", "stores", "magasins",
+    const SYLLABLES: &[&str] = &[
+        "da", "ne", "ri", "so", "lu", "ka", "mé", "to", "vi", "ré", "pa", "li", "mo", "sé", "ta",
+    ];
+    const MARKERS: &[&str] = &[
+        "ne", "pas", "not", "never", "jamais", "may", "will", "all", "some", "only",
+        "seulement", "temporairement", "permanently", "100", "euros", "n’utilisions", "l’étendue",
     ];
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut out = String::with_capacity(bytes + 32);
-    let mut n = 0u64;
-    while out.len() < bytes {
+    let mut next = move || {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        out.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
+        x
+    };
+    let vocabulary: Vec<String> = (0..3000)
+        .map(|_| {
+            let n = 2 + next() % 3;
+            (0..n)
+                .map(|_| SYLLABLES[(next() % SYLLABLES.len() as u64) as usize])
+                .collect()
+        })
+        .collect();
+    let mut out = String::with_capacity(bytes + 32);
+    let mut n = 0u64;
+    while out.len() < bytes {
+        let r = next();
+        if r % 25 == 0 {
+            out.push_str(MARKERS[((r >> 8) % MARKERS.len() as u64) as usize]);
+        } else {
+            out.push_str(&vocabulary[((r >> 8) % vocabulary.len() as u64) as usize]);
+        }
         n += 1;
         out.push_str(if n % 17 == 0 { ". " } else { " " });
     }

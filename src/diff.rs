@@ -15,7 +15,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 use crate::model::Statement;
-use words::{Analysis, Category, Token, TokenKind, analyze, tokenize};
+use words::{Analysis, Category, Token, TokenKind, WordMap, analyze_tokens, tokenize};
 
 /// How long the word diff may search for the smallest diff before settling for a coarser one.
 pub const DEADLINE: Duration = Duration::from_millis(60);
@@ -141,11 +141,113 @@ pub fn diff_statements(a: &Statement, b: &Statement) -> StatementDiff {
     }
 }
 
+/// Texts longer than this (together) are read on two threads.
+const PARALLEL_BYTES: usize = 64 * 1024;
+
 /// Word diff of two texts and the changes that matter between them.
 pub fn diff_texts(a: &str, b: &str) -> (Vec<Op>, Vec<Change>) {
-    let ops = word_diff(a, b, Instant::now() + DEADLINE);
-    let changes = changes(a, &analyze(a), b, &analyze(b));
+    let (ta, tb) = (tokenize(a), tokenize(b));
+    let (ops, read_a, read_b) = if a.len() + b.len() > PARALLEL_BYTES {
+        std::thread::scope(|s| {
+            let other = s.spawn(|| analyze_tokens(b, &tb));
+            let ops = word_diff_tokens(a, &ta, b, &tb, DEADLINE, SENTENCE_DIFF_TOKENS);
+            let read_a = analyze_tokens(a, &ta);
+            let read_b = other.join().unwrap_or_else(|_| analyze_tokens(b, &tb));
+            (ops, read_a, read_b)
+        })
+    } else {
+        (
+            word_diff_tokens(a, &ta, b, &tb, DEADLINE, SENTENCE_DIFF_TOKENS),
+            analyze_tokens(a, &ta),
+            analyze_tokens(b, &tb),
+        )
+    };
+    let changes = changes(a, &read_a, b, &read_b);
     (ops, changes)
+}
+
+/// Above this many tokens, sentences are aligned first and words only within the sentences
+/// that changed: a word diff of a long revised document would otherwise run out of time and
+/// show one block removed and one added.
+const SENTENCE_DIFF_TOKENS: usize = 20_000;
+
+/// Token ranges, one a sentence: each ends after `.`, `!`, `?`, `;` or a line break.
+fn sentences(text: &str, toks: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        let s = t.text(text);
+        let ends = match t.kind {
+            TokenKind::Punct => matches!(s, "." | "!" | "?" | ";" | "…"),
+            TokenKind::Space => s.contains('\n'),
+            _ => false,
+        };
+        if ends {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        out.push(start..toks.len());
+    }
+    out
+}
+
+/// Aligns sentences, then diffs the words of the sentences that differ.
+fn sentence_first(
+    a: &str,
+    ta: &[Token],
+    ka: &[u32],
+    b: &str,
+    tb: &[Token],
+    kb: &[u32],
+    deadline: Instant,
+) -> Vec<similar::DiffOp> {
+    let (sa, sb) = (sentences(a, ta), sentences(b, tb));
+    let mut ids: HashMap<&[u32], u32> = HashMap::new();
+    let mut ia = Vec::with_capacity(sa.len());
+    for r in &sa {
+        let n = ids.len() as u32;
+        ia.push(*ids.entry(&ka[r.clone()]).or_insert(n));
+    }
+    let mut ib = Vec::with_capacity(sb.len());
+    for r in &sb {
+        let n = ids.len() as u32;
+        ib.push(*ids.entry(&kb[r.clone()]).or_insert(n));
+    }
+    let mut raw = Vec::new();
+    for op in capture_diff_slices_deadline(Algorithm::Patience, &ia, &ib, Some(deadline)) {
+        let (tag, ra, rb) = op.as_tag_tuple();
+        let first = |s: &[std::ops::Range<usize>], r: &std::ops::Range<usize>, len: usize| {
+            s.get(r.start).map_or(len, |x| x.start)
+        };
+        let last = |s: &[std::ops::Range<usize>], r: &std::ops::Range<usize>, len: usize| {
+            if r.is_empty() {
+                first(s, r, len)
+            } else {
+                s[r.end - 1].end
+            }
+        };
+        let (a0, a1) = (first(&sa, &ra, ka.len()), last(&sa, &ra, ka.len()));
+        let (b0, b1) = (first(&sb, &rb, kb.len()), last(&sb, &rb, kb.len()));
+        if tag == DiffTag::Equal {
+            raw.push(similar::DiffOp::Equal {
+                old_index: a0,
+                new_index: b0,
+                len: a1 - a0,
+            });
+        } else {
+            raw.extend(similar::capture_diff_deadline(
+                Algorithm::Myers,
+                ka,
+                a0..a1,
+                kb,
+                b0..b1,
+                Some(deadline),
+            ));
+        }
+    }
+    raw
 }
 
 fn slice<'a>(s: &'a str, toks: &[Token], r: std::ops::Range<usize>) -> &'a str {
@@ -161,11 +263,21 @@ enum Hunk {
     Change(String, String),
 }
 
-/// The word diff alone, giving up on a minimal diff at `deadline`.
-pub fn word_diff(a: &str, b: &str, deadline: Instant) -> Vec<Op> {
-    let (ta, tb) = (tokenize(a), tokenize(b));
+/// The word diff alone, giving up on a minimal diff once the alignment has taken `budget`.
+pub fn word_diff(a: &str, b: &str, budget: Duration) -> Vec<Op> {
+    word_diff_tokens(a, &tokenize(a), b, &tokenize(b), budget, SENTENCE_DIFF_TOKENS)
+}
+
+fn word_diff_tokens(
+    a: &str,
+    ta: &[Token],
+    b: &str,
+    tb: &[Token],
+    budget: Duration,
+    sentence_diff_tokens: usize,
+) -> Vec<Op> {
     // Tokens become numbers, equal when their folded forms are; any run of space is one space.
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: WordMap<String, u32> = WordMap::default();
     let mut buf = String::new();
     let mut intern = |s: &str, t: &Token| -> u32 {
         buf.clear();
@@ -185,7 +297,12 @@ pub fn word_diff(a: &str, b: &str, deadline: Instant) -> Vec<Op> {
     };
     let ka: Vec<u32> = ta.iter().map(|t| intern(a, t)).collect();
     let kb: Vec<u32> = tb.iter().map(|t| intern(b, t)).collect();
-    let raw = capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, Some(deadline));
+    let deadline = Instant::now() + budget;
+    let raw = if ka.len() + kb.len() > sentence_diff_tokens {
+        sentence_first(a, ta, &ka, b, tb, &kb, deadline)
+    } else {
+        capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, Some(deadline))
+    };
 
     let mut hunks: Vec<Hunk> = Vec::new();
     for op in raw {
@@ -258,7 +375,7 @@ fn counterpart(
     m: &words::Marker,
     b: &Analysis,
     b_text: &str,
-    b_stems: &HashMap<&str, usize>,
+    b_stems: &WordMap<&str, usize>,
 ) -> Option<(String, String)> {
     for &i in &m.scope {
         let s = a.stems[i].as_str();
@@ -289,7 +406,7 @@ fn with_counterpart(
     b_text: &str,
 ) -> (String, String) {
     // Where each stem first appears in `b`, so that long texts are not scanned per marker.
-    let mut b_stems: HashMap<&str, usize> = HashMap::with_capacity(b.stems.len());
+    let mut b_stems: WordMap<&str, usize> = WordMap::default();
     for (j, s) in b.stems.iter().enumerate() {
         b_stems.entry(s.as_str()).or_insert(j);
     }
@@ -510,10 +627,25 @@ mod tests {
     }
 
     #[test]
+    fn long_revisions_diff_sentence_by_sentence() {
+        let a: String = (0..30).map(|i| format!("Sentence {i} says alpha{i}. ")).collect();
+        let b = a.replace("alpha15.", "beta15.").replace("Sentence 20 ", "");
+        let (ta, tb) = (tokenize(&a), tokenize(&b));
+        let ops = word_diff_tokens(&a, &ta, &b, &tb, Duration::from_secs(3600), 10);
+        let changed: Vec<&Op> = ops.iter().filter(|o| o.op != OpKind::Equal).collect();
+        assert_eq!(changed.len(), 3, "{changed:?}");
+        assert_eq!(changed[0].text, "alpha15");
+        assert_eq!(changed[1].text, "beta15");
+        assert_eq!(changed[2].text, "Sentence 20 ");
+        let rebuilt: String = ops.iter().filter(|o| o.op != OpKind::Delete).map(|o| o.text.as_str()).collect();
+        assert_eq!(rebuilt, b);
+    }
+
+    #[test]
     fn unrelated_long_texts_finish_under_the_deadline() {
         let a: String = (0..20_000).map(|i| format!("alpha{i} ")).collect();
         let b: String = (0..20_000).map(|i| format!("beta{i} ")).collect();
-        let ops = word_diff(&a, &b, Instant::now() + DEADLINE);
+        let ops = word_diff(&a, &b, DEADLINE);
         let deleted: String = ops
             .iter()
             .filter(|o| o.op != OpKind::Insert)
