@@ -49,7 +49,10 @@ fn in_process(dir: &Path) {
 fn whole_process(dir: &Path) {
     let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/onrecord");
     if !exe.exists() {
-        println!("whole process: skipped, build {} first (cargo build --release)", exe.display());
+        println!(
+            "whole process: skipped, build {} first (cargo build --release)",
+            exe.display()
+        );
         return;
     }
     let run = || {
@@ -61,7 +64,10 @@ fn whole_process(dir: &Path) {
             .stderr(Stdio::null())
             .status()
             .expect("onrecord runs");
-        assert!(status.code() == Some(0), "onrecord suggest failed: {status}");
+        assert!(
+            status.code() == Some(0),
+            "onrecord suggest failed: {status}"
+        );
     };
     run(); // warm the page cache
     let (best, median, ()) = best_of(5, run);
@@ -82,8 +88,23 @@ fn prose(bytes: usize, seed: u64) -> String {
         "da", "ne", "ri", "so", "lu", "ka", "mé", "to", "vi", "ré", "pa", "li", "mo", "sé", "ta",
     ];
     const MARKERS: &[&str] = &[
-        "ne", "pas", "not", "never", "jamais", "may", "will", "all", "some", "only",
-        "seulement", "temporairement", "permanently", "100", "euros", "n’utilisions", "l’étendue",
+        "ne",
+        "pas",
+        "not",
+        "never",
+        "jamais",
+        "may",
+        "will",
+        "all",
+        "some",
+        "only",
+        "seulement",
+        "temporairement",
+        "permanently",
+        "100",
+        "euros",
+        "n’utilisions",
+        "l’étendue",
     ];
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move || {
@@ -104,13 +125,13 @@ fn prose(bytes: usize, seed: u64) -> String {
     let mut n = 0u64;
     while out.len() < bytes {
         let r = next();
-        if r % 25 == 0 {
+        if r.is_multiple_of(25) {
             out.push_str(MARKERS[((r >> 8) % MARKERS.len() as u64) as usize]);
         } else {
             out.push_str(&vocabulary[((r >> 8) % vocabulary.len() as u64) as usize]);
         }
         n += 1;
-        out.push_str(if n % 17 == 0 { ". " } else { " " });
+        out.push_str(if n.is_multiple_of(17) { ". " } else { " " });
     }
     out
 }
@@ -119,7 +140,7 @@ fn prose(bytes: usize, seed: u64) -> String {
 fn revised(text: &str, every: usize) -> String {
     text.split(' ')
         .enumerate()
-        .map(|(i, w)| if i % every == 0 { "jamais" } else { w })
+        .map(|(i, w)| if i.is_multiple_of(every) { "jamais" } else { w })
         .collect::<Vec<_>>()
         .join(" ")
 }

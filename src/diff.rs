@@ -193,7 +193,9 @@ fn sentences(text: &str, toks: &[Token]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Aligns sentences, then diffs the words of the sentences that differ.
+/// Aligns sentences, then diffs the words of the sentences that differ, each step within
+/// `budget`.
+#[allow(clippy::too_many_arguments)]
 fn sentence_first(
     a: &str,
     ta: &[Token],
@@ -202,9 +204,11 @@ fn sentence_first(
     tb: &[Token],
     kb: &[u32],
     deadline: Instant,
+    budget: Duration,
 ) -> Vec<similar::DiffOp> {
     let (sa, sb) = (sentences(a, ta), sentences(b, tb));
-    let mut ids: HashMap<&[u32], u32> = HashMap::new();
+    let mut ids: HashMap<&[u32], u32, std::hash::BuildHasherDefault<words::Fnv>> =
+        HashMap::default();
     let mut ia = Vec::with_capacity(sa.len());
     for r in &sa {
         let n = ids.len() as u32;
@@ -216,7 +220,10 @@ fn sentence_first(
         ib.push(*ids.entry(&kb[r.clone()]).or_insert(n));
     }
     let mut raw = Vec::new();
-    for op in capture_diff_slices_deadline(Algorithm::Patience, &ia, &ib, Some(deadline)) {
+    let aligned = capture_diff_slices_deadline(Algorithm::Patience, &ia, &ib, Some(deadline));
+    // The words of the sentences that differ get a budget of their own.
+    let deadline = Instant::now() + budget;
+    for op in aligned {
         let (tag, ra, rb) = op.as_tag_tuple();
         let first = |s: &[std::ops::Range<usize>], r: &std::ops::Range<usize>, len: usize| {
             s.get(r.start).map_or(len, |x| x.start)
@@ -265,26 +272,35 @@ enum Hunk {
 
 /// The word diff alone, giving up on a minimal diff once the alignment has taken `budget`.
 pub fn word_diff(a: &str, b: &str, budget: Duration) -> Vec<Op> {
-    word_diff_tokens(a, &tokenize(a), b, &tokenize(b), budget, SENTENCE_DIFF_TOKENS)
+    word_diff_tokens(
+        a,
+        &tokenize(a),
+        b,
+        &tokenize(b),
+        budget,
+        SENTENCE_DIFF_TOKENS,
+    )
 }
 
-fn word_diff_tokens(
-    a: &str,
+fn word_diff_tokens<'t>(
+    a: &'t str,
     ta: &[Token],
-    b: &str,
+    b: &'t str,
     tb: &[Token],
     budget: Duration,
     sentence_diff_tokens: usize,
 ) -> Vec<Op> {
     // Tokens become numbers, equal when their folded forms are; any run of space is one space.
     let mut ids: WordMap<String, u32> = WordMap::default();
+    // The same written token folds the same way: look it up as written first.
+    let mut written: WordMap<&'t str, u32> = WordMap::default();
     let mut buf = String::new();
-    let mut intern = |s: &str, t: &Token| -> u32 {
+    let mut intern = |raw: &'_ str, space: bool| -> u32 {
         buf.clear();
-        if t.kind == TokenKind::Space {
+        if space {
             buf.push(' ');
         } else {
-            for c in t.text(s).chars() {
+            for c in raw.chars() {
                 crate::fold::fold_char(c, &mut buf);
             }
         }
@@ -295,11 +311,22 @@ fn word_diff_tokens(
         ids.insert(buf.clone(), id);
         id
     };
-    let ka: Vec<u32> = ta.iter().map(|t| intern(a, t)).collect();
-    let kb: Vec<u32> = tb.iter().map(|t| intern(b, t)).collect();
+    let mut keys = |s: &'t str, toks: &[Token], written: &mut WordMap<&'t str, u32>| -> Vec<u32> {
+        toks.iter()
+            .map(|t| {
+                let raw = t.text(s);
+                if t.kind == TokenKind::Space {
+                    return intern(raw, true);
+                }
+                *written.entry(raw).or_insert_with(|| intern(raw, false))
+            })
+            .collect()
+    };
+    let ka = keys(a, ta, &mut written);
+    let kb = keys(b, tb, &mut written);
     let deadline = Instant::now() + budget;
     let raw = if ka.len() + kb.len() > sentence_diff_tokens {
-        sentence_first(a, ta, &ka, b, tb, &kb, deadline)
+        sentence_first(a, ta, &ka, b, tb, &kb, deadline, budget)
     } else {
         capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, Some(deadline))
     };
@@ -307,7 +334,7 @@ fn word_diff_tokens(
     let mut hunks: Vec<Hunk> = Vec::new();
     for op in raw {
         let (tag, ra, rb) = op.as_tag_tuple();
-        let (da, db) = (slice(a, &ta, ra), slice(b, &tb, rb));
+        let (da, db) = (slice(a, ta, ra), slice(b, tb, rb));
         match (tag, hunks.last_mut()) {
             (DiffTag::Equal, Some(Hunk::Equal(e))) => e.push_str(db),
             (DiffTag::Equal, _) => hunks.push(Hunk::Equal(db.to_string())),
@@ -385,7 +412,11 @@ fn counterpart(
         let Some(&j) = b_stems.get(s) else {
             continue;
         };
-        let first = if j > 0 && !b.words[j].clause_start { j - 1 } else { j };
+        let first = if j > 0 && !b.words[j].clause_start {
+            j - 1
+        } else {
+            j
+        };
         let mine = if i > m.last {
             a.span(a_text, m.first, i)
         } else {
@@ -503,16 +534,16 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     let (oa, ob) = (a.opposed(), b.opposed());
     let mut seen = Vec::new();
     for x in oa {
-        let stands = |v: &[words::Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
-        if seen.contains(&x.pair) || stands(&oa, !x.side) || stands(&ob, x.side) {
+        let stands =
+            |v: &[words::Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
+        if seen.contains(&x.pair) || stands(oa, !x.side) || stands(ob, x.side) {
             continue;
         }
         // The same word, denied on one side only, is a negation change, reported as such.
-        let Some(y) = ob.iter().find(|o| {
-            o.pair == x.pair
-                && o.side != x.side
-                && a.stems[x.word] != b.stems[o.word]
-        }) else {
+        let Some(y) = ob
+            .iter()
+            .find(|o| o.pair == x.pair && o.side != x.side && a.stems[x.word] != b.stems[o.word])
+        else {
             continue;
         };
         seen.push(x.pair);
@@ -556,7 +587,10 @@ mod tests {
 
     #[test]
     fn word_diff_marks_what_changed() {
-        let (ops, _) = diff_texts("We do not sell customer data.", "We may sell customer data.");
+        let (ops, _) = diff_texts(
+            "We do not sell customer data.",
+            "We may sell customer data.",
+        );
         assert_eq!(render(&ops), "We [-do not-]{+may+} sell customer data.");
     }
 
@@ -584,7 +618,10 @@ mod tests {
         let (ops, changes) = diff_texts("a minimum of 100 euros", "a minimum of 1,000 euros");
         assert_eq!(render(&ops), "a minimum of [-100-]{+1,000+} euros");
         assert_eq!(changes[0].kind, ChangeKind::Number);
-        assert_eq!(changes[0].describe(), "number changed: '100 euros' → '1,000 euros'");
+        assert_eq!(
+            changes[0].describe(),
+            "number changed: '100 euros' → '1,000 euros'"
+        );
     }
 
     #[test]
@@ -613,22 +650,38 @@ mod tests {
 
     #[test]
     fn reaffirmation_keeps_its_polarity() {
-        let k = kinds("We do not sell data", "We have never sold data and never will");
+        let k = kinds(
+            "We do not sell data",
+            "We have never sold data and never will",
+        );
         assert!(!k.contains(&ChangeKind::NegationLost) && !k.contains(&ChangeKind::NegationGained));
     }
 
     #[test]
     fn restriction_time_quantity_opposed() {
-        assert!(kinds("we use your data", "we only use your names").contains(&ChangeKind::RestrictionAdded));
-        assert!(kinds("supprimé temporairement", "supprimé définitivement").contains(&ChangeKind::Time));
-        assert!(kinds("all stores will close", "some stores will close").contains(&ChangeKind::Quantity));
-        assert!(kinds("we will keep the plant", "we will close the plant").contains(&ChangeKind::Opposed));
+        assert!(
+            kinds("we use your data", "we only use your names")
+                .contains(&ChangeKind::RestrictionAdded)
+        );
+        assert!(
+            kinds("supprimé temporairement", "supprimé définitivement").contains(&ChangeKind::Time)
+        );
+        assert!(
+            kinds("all stores will close", "some stores will close")
+                .contains(&ChangeKind::Quantity)
+        );
+        assert!(
+            kinds("we will keep the plant", "we will close the plant")
+                .contains(&ChangeKind::Opposed)
+        );
         assert!(kinds("the same words", "the same words").is_empty());
     }
 
     #[test]
     fn long_revisions_diff_sentence_by_sentence() {
-        let a: String = (0..30).map(|i| format!("Sentence {i} says alpha{i}. ")).collect();
+        let a: String = (0..30)
+            .map(|i| format!("Sentence {i} says alpha{i}. "))
+            .collect();
         let b = a.replace("alpha15.", "beta15.").replace("Sentence 20 ", "");
         let (ta, tb) = (tokenize(&a), tokenize(&b));
         let ops = word_diff_tokens(&a, &ta, &b, &tb, Duration::from_secs(3600), 10);
@@ -637,7 +690,11 @@ mod tests {
         assert_eq!(changed[0].text, "alpha15");
         assert_eq!(changed[1].text, "beta15");
         assert_eq!(changed[2].text, "Sentence 20 ");
-        let rebuilt: String = ops.iter().filter(|o| o.op != OpKind::Delete).map(|o| o.text.as_str()).collect();
+        let rebuilt: String = ops
+            .iter()
+            .filter(|o| o.op != OpKind::Delete)
+            .map(|o| o.text.as_str())
+            .collect();
         assert_eq!(rebuilt, b);
     }
 

@@ -16,8 +16,8 @@
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
 pub mod check;
-pub mod diff;
 pub mod cli;
+pub mod diff;
 pub mod fold;
 pub mod generate;
 pub mod model;

@@ -116,8 +116,15 @@ fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) 
         }
         ChangeKind::NegationLost | ChangeKind::NegationGained => {
             // A negation that bears on a word both statements use is the strongest sign.
-            let denier = if c.kind == ChangeKind::NegationLost { a } else { b };
-            if words::negated_heads(denier).iter().any(|s| shared_stems.contains(s.as_str())) {
+            let denier = if c.kind == ChangeKind::NegationLost {
+                a
+            } else {
+                b
+            };
+            if words::negated_heads(denier)
+                .iter()
+                .any(|s| shared_stems.contains(s.as_str()))
+            {
                 1.0
             } else if words::negated_stems(denier)
                 .iter()
@@ -241,7 +248,7 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
     fn id(r: &StatementRef) -> (&str, &str) {
         (r.incident.as_str(), r.statement.as_str())
     }
-    let judged: HashSet<((&str, &str), (&str, &str))> = corpus
+    let judged: HashSet<Pair> = corpus
         .contradictions()
         .flat_map(|(_, c)| {
             let (a, b) = (id(&c.between[0]), id(&c.between[1]));
@@ -278,7 +285,11 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
         let mut same: Vec<Vec<usize>> = Vec::new();
         for (i, m) in members.iter().enumerate() {
             let st = m.statement;
-            let key = (st.text.as_str(), st.translation.as_deref(), st.lang.as_deref());
+            let key = (
+                st.text.as_str(),
+                st.translation.as_deref(),
+                st.lang.as_deref(),
+            );
             let k = *seen.entry(key).or_insert_with(|| {
                 same.push(Vec::new());
                 same.len() - 1
@@ -410,8 +421,10 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
                 continue;
             };
             let shared_stems: HashSet<&str> = common.iter().map(|&t| stems[t as usize]).collect();
-            let mut shown: Vec<String> =
-                common.iter().map(|&t| terms.shown[t as usize].clone()).collect();
+            let mut shown: Vec<String> = common
+                .iter()
+                .map(|&t| terms.shown[t as usize].clone())
+                .collect();
             shown.sort();
             shown.dedup();
             let (a, b) = ((texts[i], ri), (texts[j], rj));
@@ -509,21 +522,44 @@ mod tests {
     #[test]
     fn contradiction_outranks_reaffirmation() {
         let c = corpus(vec![
-            st("claim", "2020-01-01", "We do not sell customer data to advertisers."),
-            st("again", "2021-01-01", "We have never sold customer data to advertisers and never will."),
-            st("sold", "2022-01-01", "We sell customer data to advertisers as part of our partner programme."),
-            st("weather", "2022-02-01", "Our new warehouse opens in the spring."),
+            st(
+                "claim",
+                "2020-01-01",
+                "We do not sell customer data to advertisers.",
+            ),
+            st(
+                "again",
+                "2021-01-01",
+                "We have never sold customer data to advertisers and never will.",
+            ),
+            st(
+                "sold",
+                "2022-01-01",
+                "We sell customer data to advertisers as part of our partner programme.",
+            ),
+            st(
+                "weather",
+                "2022-02-01",
+                "Our new warehouse opens in the spring.",
+            ),
         ]);
         let s = suggest(&c, &Filter::default(), 10);
         let pairs: Vec<(String, String)> = s
             .iter()
-            .map(|s| (s.between[0].statement.clone(), s.between[1].statement.clone()))
+            .map(|s| {
+                (
+                    s.between[0].statement.clone(),
+                    s.between[1].statement.clone(),
+                )
+            })
             .collect();
         assert!(pairs.contains(&("claim".into(), "sold".into())), "{s:#?}");
         assert_eq!(pairs[0].1, "sold", "{s:#?}");
         assert!(s[0].reasons[0].starts_with("negation lost"), "{s:#?}");
         assert!(s[0].shared_terms.contains(&"customer".to_string()));
-        let reaffirm = pairs.iter().position(|p| p == &("claim".into(), "again".into()));
+        let reaffirm = pairs
+            .iter()
+            .position(|p| p == &("claim".into(), "again".into()));
         assert!(reaffirm.is_none_or(|r| r > 0));
         assert!(!pairs.iter().any(|(a, b)| a == "weather" || b == "weather"));
     }
@@ -535,15 +571,20 @@ mod tests {
             st("sold", "2022-01-01", "We sell customer data."),
         ]);
         assert_eq!(suggest(&c, &Filter::default(), 10).len(), 1);
-        c.incidents[0].contradictions.push(crate::model::Contradiction {
-            between: [StatementRef::new("acme", "sold"), StatementRef::new("acme", "claim")],
-            verdict: crate::model::Verdict::Unrelated,
-            claim: None,
-            note: None,
-            tagged_by: None,
-            tagged_at: None,
-            line: 1,
-        });
+        c.incidents[0]
+            .contradictions
+            .push(crate::model::Contradiction {
+                between: [
+                    StatementRef::new("acme", "sold"),
+                    StatementRef::new("acme", "claim"),
+                ],
+                verdict: crate::model::Verdict::Unrelated,
+                claim: None,
+                note: None,
+                tagged_by: None,
+                tagged_at: None,
+                line: 1,
+            });
         assert!(suggest(&c, &Filter::default(), 10).is_empty());
     }
 

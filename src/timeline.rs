@@ -84,7 +84,10 @@ pub fn company_timeline(corpus: &Corpus, company: &str) -> Vec<TimelineEntry> {
     if found.is_empty() {
         found = by_date(corpus, |st| fold(&st.organization).contains(&wanted));
     }
-    found.into_iter().map(|(inc, _, st)| entry(inc, st)).collect()
+    found
+        .into_iter()
+        .map(|(inc, _, st)| entry(inc, st))
+        .collect()
 }
 
 /// The claim, then every statement of its organization dated on or after it (a statement
@@ -165,7 +168,12 @@ mod tests {
                 incident(
                     "a-2019",
                     vec![
-                        st("promise", "2019-03-01", "Acme", "We will never close the plant."),
+                        st(
+                            "promise",
+                            "2019-03-01",
+                            "Acme",
+                            "We will never close the plant.",
+                        ),
                         st("other", "2019-01-01", "Globex Corp", "We sell widgets."),
                     ],
                 ),
@@ -202,7 +210,11 @@ mod tests {
         assert_eq!(t[1].reference.to_string(), "b-2021#closing");
         assert_eq!(t[1].flips, Some(true));
         assert!(t[1].similarity.unwrap() > 0.5);
-        assert!(t[1].changes[0].starts_with("negation lost"), "{:?}", t[1].changes);
+        assert!(
+            t[1].changes[0].starts_with("negation lost"),
+            "{:?}",
+            t[1].changes
+        );
         assert!(claim_timeline(&c, &StatementRef::new("a-2019", "nope")).is_none());
     }
 }

@@ -27,9 +27,16 @@ fn onrecord(dir: &Path) -> Command {
 }
 
 fn json(dir: &Path, args: &[&str]) -> (Value, i32) {
-    let out = onrecord(dir).args(args).args(["--format", "json"]).output().unwrap();
+    let out = onrecord(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+        panic!(
+            "{args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
     });
     (v, out.status.code().unwrap())
 }
@@ -39,10 +46,16 @@ const TERMS: &str = "temu-referral-data#campaign-terms";
 
 #[test]
 fn diff_of_the_seed_calls_out_the_negation() {
-    let out = onrecord(&seed()).args(["diff", TERMS, DENIAL]).output().unwrap();
+    let out = onrecord(&seed())
+        .args(["diff", TERMS, DENIAL])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "the texts differ");
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(!text.contains('\x1b'), "no colour when not a terminal: {text}");
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when not a terminal: {text}"
+    );
     assert!(text.contains("{+Nous ne vendons pas+}"), "{text}");
     assert!(text.contains("[-acheter-]"), "{text}");
     assert!(text.contains("compared: text"), "{text}");
@@ -61,7 +74,10 @@ fn diff_colours_on_request() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("\x1b[32mNous ne vendons pas\x1b[0m"), "{text}");
+    assert!(
+        text.contains("\x1b[32mNous ne vendons pas\x1b[0m"),
+        "{text}"
+    );
     assert!(!text.contains("{+"), "{text}");
 }
 
@@ -73,8 +89,14 @@ fn diff_json_has_ops_and_changes() {
     assert_eq!(v["b"], DENIAL);
     assert_eq!(v["compared"], "text");
     let ops = v["ops"].as_array().unwrap();
-    assert!(ops.iter().any(|o| o["op"] == "insert" && o["text"] == "Nous ne vendons pas"));
-    assert!(ops.iter().all(|o| ["equal", "delete", "insert"].contains(&o["op"].as_str().unwrap())));
+    assert!(
+        ops.iter()
+            .any(|o| o["op"] == "insert" && o["text"] == "Nous ne vendons pas")
+    );
+    assert!(
+        ops.iter()
+            .all(|o| ["equal", "delete", "insert"].contains(&o["op"].as_str().unwrap()))
+    );
     let changes = v["changes"].as_array().unwrap();
     assert_eq!(changes[0]["kind"], "negation-gained");
     assert_eq!(changes[0]["b"], "ne vendrons pas de données");
@@ -84,7 +106,11 @@ fn diff_json_has_ops_and_changes() {
 fn diff_across_languages_goes_through_the_translation() {
     let (v, _) = json(
         &eval_dir().join("statements"),
-        &["diff", "vexlo-roaming#jamais-facturer", "vexlo-roaming#daily-fee"],
+        &[
+            "diff",
+            "vexlo-roaming#jamais-facturer",
+            "vexlo-roaming#daily-fee",
+        ],
     );
     assert_eq!(v["compared"], "translation");
     let kinds: Vec<&str> = v["changes"]
@@ -98,7 +124,10 @@ fn diff_across_languages_goes_through_the_translation() {
 
 #[test]
 fn diff_of_a_statement_with_itself_exits_0() {
-    let out = onrecord(&seed()).args(["diff", DENIAL, DENIAL]).output().unwrap();
+    let out = onrecord(&seed())
+        .args(["diff", DENIAL, DENIAL])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -111,7 +140,10 @@ fn diff_names_a_missing_statement() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("did you mean `afp-denial`"), "{err}");
-    let out = onrecord(&seed()).args(["diff", TERMS, "not a ref"]).output().unwrap();
+    let out = onrecord(&seed())
+        .args(["diff", TERMS, "not a ref"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -138,17 +170,26 @@ fn claim_timeline_of_the_denial() {
     let entries = v.as_array().unwrap();
     assert_eq!(entries[0]["ref"], DENIAL);
     assert_eq!(entries[0]["claim"], true);
-    let by_ref: HashMap<&str, &Value> =
-        entries.iter().map(|e| (e["ref"].as_str().unwrap(), e)).collect();
+    let by_ref: HashMap<&str, &Value> = entries
+        .iter()
+        .map(|e| (e["ref"].as_str().unwrap(), e))
+        .collect();
     let terms = by_ref[TERMS];
     assert_eq!(terms["verdict"], "contradicts");
     assert!(terms["similarity"].as_f64().unwrap() > 0.2);
     let described = by_ref["temu-referral-data#campaign-described"];
-    assert_eq!(described["flips"], true, "vendre à vie against ne vendons pas");
+    assert_eq!(
+        described["flips"], true,
+        "vendre à vie against ne vendons pas"
+    );
     let commitment = by_ref["temu-referral-data#clarity-commitment"];
     assert_eq!(commitment["flips"], false);
     assert!(commitment["similarity"].as_f64().unwrap() < described["similarity"].as_f64().unwrap());
-    let text = onrecord(&seed()).args(["timeline", DENIAL]).output().unwrap().stdout;
+    let text = onrecord(&seed())
+        .args(["timeline", DENIAL])
+        .output()
+        .unwrap()
+        .stdout;
     let text = String::from_utf8(text).unwrap();
     assert!(text.contains("polarity flips"), "{text}");
 }
@@ -162,22 +203,45 @@ fn suggest_on_the_seed_skips_the_judged_pair() {
         .iter()
         .map(|s| {
             let b = s["between"].as_array().unwrap();
-            (b[0].as_str().unwrap().to_string(), b[1].as_str().unwrap().to_string())
+            (
+                b[0].as_str().unwrap().to_string(),
+                b[1].as_str().unwrap().to_string(),
+            )
         })
         .collect();
-    assert!(!pairs.iter().any(|(a, b)| (a == TERMS && b == DENIAL) || (a == DENIAL && b == TERMS)));
+    assert!(
+        !pairs
+            .iter()
+            .any(|(a, b)| (a == TERMS && b == DENIAL) || (a == DENIAL && b == TERMS))
+    );
     // The campaign, as described, sold data "à vie"; the denial says Temu does not sell.
     assert_eq!(
         pairs[0],
-        ("temu-referral-data#campaign-described".to_string(), DENIAL.to_string())
+        (
+            "temu-referral-data#campaign-described".to_string(),
+            DENIAL.to_string()
+        )
     );
-    let reasons: Vec<&str> =
-        found[0]["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    let reasons: Vec<&str> = found[0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
     assert!(reasons[0].starts_with("negation gained"), "{reasons:?}");
-    assert!(found[0]["shared_terms"].as_array().unwrap().iter().any(|t| t == "vendre"));
+    assert!(
+        found[0]["shared_terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "vendre")
+    );
     let (v, code) = json(&seed(), &["suggest", "--company", "initech"]);
     assert_eq!((v, code), (Value::Array(vec![]), 1));
-    let out = onrecord(&seed()).args(["suggest", "--since", "soon"]).output().unwrap();
+    let out = onrecord(&seed())
+        .args(["suggest", "--since", "soon"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -207,7 +271,11 @@ fn suggest_precision_and_recall_on_the_labelled_set() {
     let mut label_of: HashMap<(StatementRef, StatementRef), &str> = HashMap::new();
     for p in &labels.pair {
         let (a, b) = (parse_ref(&p.between[0]), parse_ref(&p.between[1]));
-        assert!(corpus.statement(&a).is_some() && corpus.statement(&b).is_some(), "{:?}", p.between);
+        assert!(
+            corpus.statement(&a).is_some() && corpus.statement(&b).is_some(),
+            "{:?}",
+            p.between
+        );
         label_of.insert((b.clone(), a.clone()), &p.label);
         label_of.insert((a, b), &p.label);
     }
@@ -220,7 +288,11 @@ fn suggest_precision_and_recall_on_the_labelled_set() {
         .into_iter()
         .map(|s| (s.between, s.score))
         .collect();
-    let full: Vec<_> = found.iter().take(5).map(|s| (s.between.clone(), s.score)).collect();
+    let full: Vec<_> = found
+        .iter()
+        .take(5)
+        .map(|s| (s.between.clone(), s.score))
+        .collect();
     assert_eq!(top, full);
     let mut true_pos = 0;
     for s in &found {
@@ -265,7 +337,12 @@ fn suggest_precision_and_recall_on_the_labelled_set() {
             if &parse_ref(&c.between[0]).incident == incident
                 && let Some(rc) = rank(&c.between[0], &c.between[1])
             {
-                assert!(rc < r, "reaffirmation {:?} ranks above {:?}", p.between, c.between);
+                assert!(
+                    rc < r,
+                    "reaffirmation {:?} ranks above {:?}",
+                    p.between,
+                    c.between
+                );
             }
         }
     }

@@ -115,8 +115,16 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         )?,
         Format::Text => {
             let paint = Paint(cx.color);
-            writeln!(out, "{}", paint.red(&format!("--- {ra}  {}", super::show::byline(a))))?;
-            writeln!(out, "{}", paint.green(&format!("+++ {rb}  {}", super::show::byline(b))))?;
+            writeln!(
+                out,
+                "{}",
+                paint.red(&format!("--- {ra}  {}", super::show::byline(a)))
+            )?;
+            writeln!(
+                out,
+                "{}",
+                paint.green(&format!("+++ {rb}  {}", super::show::byline(b)))
+            )?;
             let compared = match d.compared {
                 Compared::Text => "compared: text".to_string(),
                 Compared::Translation => format!(

@@ -65,7 +65,11 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
                 for reason in &s.reasons {
                     writeln!(out, "   {} {reason}", paint.yellow("!"))?;
                 }
-                writeln!(out, "   {}", paint.dim(&format!("shared: {}", s.shared_terms.join(", "))))?;
+                writeln!(
+                    out,
+                    "   {}",
+                    paint.dim(&format!("shared: {}", s.shared_terms.join(", ")))
+                )?;
             }
             if found.is_empty() {
                 eprintln!("onrecord: no candidate contradictions");

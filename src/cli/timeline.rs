@@ -55,7 +55,11 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     })
 }
 
-fn write_text(out: &mut impl Write, entries: &[TimelineEntry], paint: Paint) -> std::io::Result<()> {
+fn write_text(
+    out: &mut impl Write,
+    entries: &[TimelineEntry],
+    paint: Paint,
+) -> std::io::Result<()> {
     for e in entries {
         let mut head = format!(
             "{:<10} {}  {}",

@@ -21,7 +21,11 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
@@ -92,17 +96,16 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         } else if c.is_ascii_digit() {
             // 1,000 and 3.5 are one number; "2024-11" is a number, a dash, a number.
             while let Some(&(i, d)) = chars.peek() {
-                if d.is_ascii_digit() {
-                    end = i + 1;
-                    chars.next();
-                } else if matches!(d, '.' | ',')
-                    && s[i + 1..].chars().next().is_some_and(|n| n.is_ascii_digit())
-                {
-                    end = i + 1;
-                    chars.next();
-                } else {
+                let separator = matches!(d, '.' | ',')
+                    && s[i + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_ascii_digit());
+                if !d.is_ascii_digit() && !separator {
                     break;
                 }
+                end = i + 1;
+                chars.next();
             }
             TokenKind::Number
         } else if is_word_char(c) {
@@ -111,7 +114,10 @@ pub fn tokenize(s: &str) -> Vec<Token> {
                     end = i + d.len_utf8();
                     chars.next();
                 } else if (is_apostrophe(d) || d == '-')
-                    && s[i + d.len_utf8()..].chars().next().is_some_and(is_word_char)
+                    && s[i + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word_char)
                 {
                     if is_apostrophe(d) && is_elision(&s[start..end]) {
                         end = i + d.len_utf8();
@@ -189,7 +195,57 @@ const AUXILIARIES: &[&str] = &[
 fn is_filler(word: &str) -> bool {
     matches!(
         word,
-        "a" | "an" | "the" | "to" | "be" | "been" | "any" | "ever" | "de" | "d'" | "du" | "des" | "la" | "le" | "l'" | "les" | "un" | "une" | "en" | "y" | "se" | "s'" | "nous" | "vous" | "we" | "i" | "it" | "they" | "our" | "its" | "nos" | "notre" | "and" | "et" | "will" | "would" | "have" | "has" | "had" | "of" | "for" | "in" | "on" | "at" | "with" | "from" | "by" | "plans" | "plan" | "intention" | "intend" | "aim"
+        "a" | "an"
+            | "the"
+            | "to"
+            | "be"
+            | "been"
+            | "any"
+            | "ever"
+            | "de"
+            | "d'"
+            | "du"
+            | "des"
+            | "la"
+            | "le"
+            | "l'"
+            | "les"
+            | "un"
+            | "une"
+            | "en"
+            | "y"
+            | "se"
+            | "s'"
+            | "nous"
+            | "vous"
+            | "we"
+            | "i"
+            | "it"
+            | "they"
+            | "our"
+            | "its"
+            | "nos"
+            | "notre"
+            | "and"
+            | "et"
+            | "will"
+            | "would"
+            | "have"
+            | "has"
+            | "had"
+            | "of"
+            | "for"
+            | "in"
+            | "on"
+            | "at"
+            | "with"
+            | "from"
+            | "by"
+            | "plans"
+            | "plan"
+            | "intention"
+            | "intend"
+            | "aim"
     )
 }
 
@@ -198,7 +254,16 @@ const EN_NEGATORS: &[&str] = &[
     "cannot",
 ];
 const FR_NEGATION_ENDS: &[&str] = &[
-    "pas", "plus", "jamais", "rien", "aucun", "aucune", "personne", "guere", "point", "nullement",
+    "pas",
+    "plus",
+    "jamais",
+    "rien",
+    "aucun",
+    "aucune",
+    "personne",
+    "guere",
+    "point",
+    "nullement",
     "nulle",
 ];
 
@@ -211,77 +276,182 @@ const LEXICON: Lexicon = &[
         "only",
         Category::Restriction,
         &[
-            "only", "solely", "exclusively", "merely", "limited to", "seulement", "uniquement",
-            "exclusivement", "limite a", "limitee a", "limites a",
+            "only",
+            "solely",
+            "exclusively",
+            "merely",
+            "limited to",
+            "seulement",
+            "uniquement",
+            "exclusivement",
+            "limite a",
+            "limitee a",
+            "limites a",
         ],
     ),
     (
         "temporary",
         Category::Time,
         &[
-            "temporarily", "temporary", "temporairement", "temporaire", "temporaires",
-            "provisoirement", "provisoire", "provisoires", "for now", "for the time being",
-            "pour l' instant", "pour le moment", "pause*", "suspend*",
+            "temporarily",
+            "temporary",
+            "temporairement",
+            "temporaire",
+            "temporaires",
+            "provisoirement",
+            "provisoire",
+            "provisoires",
+            "for now",
+            "for the time being",
+            "pour l' instant",
+            "pour le moment",
+            "pause*",
+            "suspend*",
         ],
     ),
     (
         "permanent",
         Category::Time,
         &[
-            "permanently", "permanent", "permanente", "permanents", "definitivement",
-            "definitif", "definitive", "definitifs", "forever", "for life", "for good",
-            "a vie", "a jamais", "a tout jamais", "a perpetuite", "perpetual*", "perpetuel*",
-            "irrevocabl*", "always", "toujours",
+            "permanently",
+            "permanent",
+            "permanente",
+            "permanents",
+            "definitivement",
+            "definitif",
+            "definitive",
+            "definitifs",
+            "forever",
+            "for life",
+            "for good",
+            "a vie",
+            "a jamais",
+            "a tout jamais",
+            "a perpetuite",
+            "perpetual*",
+            "perpetuel*",
+            "irrevocabl*",
+            "always",
+            "toujours",
         ],
     ),
     (
         "now",
         Category::Time,
         &[
-            "now", "currently", "today", "actuellement", "maintenant", "desormais",
-            "dorenavant", "aujourd'hui", "from now on", "henceforth",
+            "now",
+            "currently",
+            "today",
+            "actuellement",
+            "maintenant",
+            "desormais",
+            "dorenavant",
+            "aujourd'hui",
+            "from now on",
+            "henceforth",
         ],
     ),
     (
         "may",
         Category::Hedge,
         &[
-            "may", "might", "could", "possibly", "perhaps", "maybe", "potentially", "likely",
-            "probably", "peut", "peuvent", "pourrait", "pourraient", "pourra", "pourront",
-            "pourrions", "eventuellement", "peut-etre", "probablement", "susceptible*",
+            "may",
+            "might",
+            "could",
+            "possibly",
+            "perhaps",
+            "maybe",
+            "potentially",
+            "likely",
+            "probably",
+            "peut",
+            "peuvent",
+            "pourrait",
+            "pourraient",
+            "pourra",
+            "pourront",
+            "pourrions",
+            "eventuellement",
+            "peut-etre",
+            "probablement",
+            "susceptible*",
         ],
     ),
     (
         "will",
         Category::Hedge,
         &[
-            "will", "shall", "won't", "going to", "commit", "commits", "committed", "pledge*",
-            "promise*", "guarantee*", "garanti*", "engage*", "promet*",
+            "will",
+            "shall",
+            "won't",
+            "going to",
+            "commit",
+            "commits",
+            "committed",
+            "pledge*",
+            "promise*",
+            "guarantee*",
+            "garanti*",
+            "engage*",
+            "promet*",
         ],
     ),
     (
         "all",
         Category::Quantity,
         &[
-            "all", "every", "each", "entire", "whole", "everyone", "everything", "everybody",
-            "tous", "toutes", "tout", "toute", "chaque", "l' ensemble", "totalite",
-            "integralite", "100 %",
+            "all",
+            "every",
+            "each",
+            "entire",
+            "whole",
+            "everyone",
+            "everything",
+            "everybody",
+            "tous",
+            "toutes",
+            "tout",
+            "toute",
+            "chaque",
+            "l' ensemble",
+            "totalite",
+            "integralite",
+            "100 %",
         ],
     ),
     (
         "some",
         Category::Quantity,
         &[
-            "some", "several", "few", "part of", "a portion", "partly", "partially", "certain",
-            "certains", "certaines", "quelques", "plusieurs", "une partie", "en partie",
-            "partiellement", "a handful",
+            "some",
+            "several",
+            "few",
+            "part of",
+            "a portion",
+            "partly",
+            "partially",
+            "certain",
+            "certains",
+            "certaines",
+            "quelques",
+            "plusieurs",
+            "une partie",
+            "en partie",
+            "partiellement",
+            "a handful",
         ],
     ),
     (
         "most",
         Category::Quantity,
         &[
-            "most", "majority", "many", "plupart", "majorite", "nombreux", "nombreuses",
+            "most",
+            "majority",
+            "many",
+            "plupart",
+            "majorite",
+            "nombreux",
+            "nombreuses",
             "beaucoup",
         ],
     ),
@@ -291,39 +461,86 @@ const LEXICON: Lexicon = &[
 pub const OPPOSED: &[(&str, &[&str], &str, &[&str])] = &[
     (
         "unchanged",
-        &["unchanged", "inchang*", "freeze", "frozen", "gel", "geles", "gelee", "gelees", "stable"],
+        &[
+            "unchanged",
+            "inchang*",
+            "freeze",
+            "frozen",
+            "gel",
+            "geles",
+            "gelee",
+            "gelees",
+            "stable",
+        ],
         "change",
-        &["increas*", "augment*", "hausse*", "rise", "rises", "raise", "raised", "decreas*", "baisse*", "cut", "cuts", "reduc*"],
+        &[
+            "increas*", "augment*", "hausse*", "rise", "rises", "raise", "raised", "decreas*",
+            "baisse*", "cut", "cuts", "reduc*",
+        ],
     ),
     (
         "keep",
-        &["keep*", "kept", "maintain*", "retain*", "garder", "gardons", "garde*", "conserv*", "maintien*", "mainten*"],
+        &[
+            "keep*",
+            "kept",
+            "maintain*",
+            "retain*",
+            "garder",
+            "gardons",
+            "garde*",
+            "conserv*",
+            "maintien*",
+            "mainten*",
+        ],
         "close",
         &["clos*", "shut*", "ferm*"],
     ),
     (
         "open",
-        &["open", "opens", "opened", "opening", "reopen*", "ouvr*", "ouvert*", "rouvr*"],
+        &[
+            "open", "opens", "opened", "opening", "reopen*", "ouvr*", "ouvert*", "rouvr*",
+        ],
         "close",
         &["clos*", "shut*", "ferm*"],
     ),
     (
         "increase",
-        &["increas*", "raise", "raised", "raising", "hike*", "augment*", "hausse*", "grow*", "boost*"],
+        &[
+            "increas*", "raise", "raised", "raising", "hike*", "augment*", "hausse*", "grow*",
+            "boost*",
+        ],
         "decrease",
-        &["decreas*", "cut", "cuts", "cutting", "lower*", "reduc*", "diminu*", "baisse*", "redui*", "shrink*"],
+        &[
+            "decreas*", "cut", "cuts", "cutting", "lower*", "reduc*", "diminu*", "baisse*",
+            "redui*", "shrink*",
+        ],
     ),
     (
         "hire",
         &["hire", "hires", "hired", "hiring", "recrut*", "embauch*"],
         "lay off",
-        &["layoff*", "laid", "lay", "fire", "fired", "licenci*", "dismiss*"],
+        &[
+            "layoff*", "laid", "lay", "fire", "fired", "licenci*", "dismiss*",
+        ],
     ),
     (
         "start",
-        &["start*", "begin*", "began", "launch*", "lanc*", "commenc*", "resum*", "repren*", "repris*"],
+        &[
+            "start*", "begin*", "began", "launch*", "lanc*", "commenc*", "resum*", "repren*",
+            "repris*",
+        ],
         "stop",
-        &["stop*", "end", "ends", "ended", "ending", "halt*", "cess*", "arret*", "discontinu*"],
+        &[
+            "stop*",
+            "end",
+            "ends",
+            "ended",
+            "ending",
+            "halt*",
+            "cess*",
+            "arret*",
+            "discontinu*",
+        ],
     ),
     (
         "add",
@@ -343,9 +560,24 @@ pub const OPPOSED: &[(&str, &[&str], &str, &[&str])] = &[
         "refuse",
         &["refus*", "reject*", "rejet*", "declin*"],
     ),
-    ("include", &["includ*", "inclu*"], "exclude", &["exclu*", "exclud*"]),
-    ("safe", &["safe", "secure", "sans danger"], "unsafe", &["unsafe", "dangerous", "dangereu*", "risky", "risque*"]),
-    ("profit", &["profit*", "benefice*", "gain*"], "loss", &["loss*", "lost", "perte*", "deficit*"]),
+    (
+        "include",
+        &["includ*", "inclu*"],
+        "exclude",
+        &["exclu*", "exclud*"],
+    ),
+    (
+        "safe",
+        &["safe", "secure", "sans danger"],
+        "unsafe",
+        &["unsafe", "dangerous", "dangereu*", "risky", "risque*"],
+    ),
+    (
+        "profit",
+        &["profit*", "benefice*", "gain*"],
+        "loss",
+        &["loss*", "lost", "perte*", "deficit*"],
+    ),
 ];
 
 /// A lexicon phrase split into its words, with its class and category.
@@ -368,7 +600,11 @@ impl LexiconIndex {
     fn starting_with(&self, word: &str) -> Vec<&Entry> {
         let exact = self.exact.get(word).into_iter().flatten();
         exact
-            .chain(self.prefixed.iter().filter(|e| matches_pattern(word, e.parts[0])))
+            .chain(
+                self.prefixed
+                    .iter()
+                    .filter(|e| matches_pattern(word, e.parts[0])),
+            )
             .collect()
     }
 }
@@ -535,7 +771,10 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
             let k = words[j].key.as_str();
             if FR_NEGATION_ENDS.contains(&k) {
                 // "ne ... plus que" is a restriction; plain "ne ... plus" a negation.
-                end = Some((j, k == "plus" && words.get(j + 1).is_some_and(|w| w.key == "que")));
+                end = Some((
+                    j,
+                    k == "plus" && words.get(j + 1).is_some_and(|w| w.key == "que"),
+                ));
                 break;
             }
             if k == "que" || k == "qu'" {
@@ -614,7 +853,8 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
             words.get(i + 1).is_some_and(|w| {
                 !w.clause_start
                     && index.starting_with(&w.key).iter().any(|e| {
-                        e.category == Category::Time && rest_at(words, i + 1, &e.parts[1..]).is_some()
+                        e.category == Category::Time
+                            && rest_at(words, i + 1, &e.parts[1..]).is_some()
                     })
             })
         };
@@ -655,7 +895,10 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
         let k = words[i].key.as_str();
         let prev = i.checked_sub(1).map(|p| words[p].key.as_str());
         let negates = is_en_negator(k)
-            || matches!(k, "sans" | "jamais" | "aucun" | "aucune" | "rien" | "nul" | "nulle")
+            || matches!(
+                k,
+                "sans" | "jamais" | "aucun" | "aucune" | "rien" | "nul" | "nulle"
+            )
             || (k == "non" && words.get(i + 1).is_none_or(|w| w.key != "seulement"))
             || (k == "pas" && prev != Some("un") && prev != Some("le"));
         if !negates {
@@ -680,7 +923,17 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
         let prev = words[i - 1].key.as_str();
         let subject = matches!(
             prev,
-            "ne" | "n'" | "je" | "j'" | "tu" | "il" | "elle" | "on" | "nous" | "vous" | "ils" | "elles"
+            "ne" | "n'"
+                | "je"
+                | "j'"
+                | "tu"
+                | "il"
+                | "elle"
+                | "on"
+                | "nous"
+                | "vous"
+                | "ils"
+                | "elles"
         );
         let future = ["rai", "ras", "rons", "rez", "ront"]
             .iter()
@@ -837,55 +1090,326 @@ pub struct Opposed {
 
 const STOPWORDS: &[&str] = &[
     // English
-    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
-    "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this",
-    "that", "these", "those", "we", "our", "us", "you", "your", "they", "their", "them", "he",
-    "she", "his", "her", "i", "my", "do", "does", "did", "have", "has", "had", "will", "would",
-    "can", "could", "should", "shall", "may", "might", "must", "not", "no", "never", "any",
-    "all", "some", "only", "so", "than", "then", "there", "here", "which", "who", "what",
-    "when", "where", "about", "into", "also", "very", "more", "most", "such", "each", "every",
-    "said", "says", "say", "company", "statement", "per", "over", "after", "before", "if",
-    "because", "while", "just", "now", "one", "two", "new", "s", "t", "don't", "doesn't",
-    "won't", "didn't", "isn't", "aren't", "wasn't", "weren't", "cannot", "can't", "haven't",
-    "hasn't", "ever", "again", "yet", "still", "even", "both", "other", "own", "same",
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "we",
+    "our",
+    "us",
+    "you",
+    "your",
+    "they",
+    "their",
+    "them",
+    "he",
+    "she",
+    "his",
+    "her",
+    "i",
+    "my",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "not",
+    "no",
+    "never",
+    "any",
+    "all",
+    "some",
+    "only",
+    "so",
+    "than",
+    "then",
+    "there",
+    "here",
+    "which",
+    "who",
+    "what",
+    "when",
+    "where",
+    "about",
+    "into",
+    "also",
+    "very",
+    "more",
+    "most",
+    "such",
+    "each",
+    "every",
+    "said",
+    "says",
+    "say",
+    "company",
+    "statement",
+    "per",
+    "over",
+    "after",
+    "before",
+    "if",
+    "because",
+    "while",
+    "just",
+    "now",
+    "one",
+    "two",
+    "new",
+    "s",
+    "t",
+    "don't",
+    "doesn't",
+    "won't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "cannot",
+    "can't",
+    "haven't",
+    "hasn't",
+    "ever",
+    "again",
+    "yet",
+    "still",
+    "even",
+    "both",
+    "other",
+    "own",
+    "same",
     // French
-    "le", "la", "les", "l'", "un", "une", "des", "de", "d'", "du", "et", "ou", "mais", "a",
-    "au", "aux", "en", "dans", "par", "pour", "sur", "avec", "sans", "ce", "ces", "cet",
-    "cette", "se", "s'", "sa", "son", "ses", "leur", "leurs", "nous", "vous", "ils", "elles",
-    "il", "elle", "on", "je", "j'", "tu", "ne", "n'", "pas", "plus", "que", "qu'", "qui",
-    "quoi", "dont", "est", "sont", "ete", "etre", "avoir", "ont", "avons", "notre", "nos",
-    "votre", "vos", "c'", "m'", "t'", "y", "tout", "tous", "toute", "toutes", "tres", "aussi",
-    "comme", "si", "lui", "meme", "bien", "jamais", "rien", "aucun", "aucune", "peut",
-    "fait", "faire", "entre", "apres", "avant", "depuis", "chez", "lors", "ainsi", "encore",
-    "deja", "lorsqu'", "puisqu'", "jusqu'", "non", "oui",
+    "le",
+    "la",
+    "les",
+    "l'",
+    "un",
+    "une",
+    "des",
+    "de",
+    "d'",
+    "du",
+    "et",
+    "ou",
+    "mais",
+    "a",
+    "au",
+    "aux",
+    "en",
+    "dans",
+    "par",
+    "pour",
+    "sur",
+    "avec",
+    "sans",
+    "ce",
+    "ces",
+    "cet",
+    "cette",
+    "se",
+    "s'",
+    "sa",
+    "son",
+    "ses",
+    "leur",
+    "leurs",
+    "nous",
+    "vous",
+    "ils",
+    "elles",
+    "il",
+    "elle",
+    "on",
+    "je",
+    "j'",
+    "tu",
+    "ne",
+    "n'",
+    "pas",
+    "plus",
+    "que",
+    "qu'",
+    "qui",
+    "quoi",
+    "dont",
+    "est",
+    "sont",
+    "ete",
+    "etre",
+    "avoir",
+    "ont",
+    "avons",
+    "notre",
+    "nos",
+    "votre",
+    "vos",
+    "c'",
+    "m'",
+    "t'",
+    "y",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "tres",
+    "aussi",
+    "comme",
+    "si",
+    "lui",
+    "meme",
+    "bien",
+    "jamais",
+    "rien",
+    "aucun",
+    "aucune",
+    "peut",
+    "fait",
+    "faire",
+    "entre",
+    "apres",
+    "avant",
+    "depuis",
+    "chez",
+    "lors",
+    "ainsi",
+    "encore",
+    "deja",
+    "lorsqu'",
+    "puisqu'",
+    "jusqu'",
+    "non",
+    "oui",
 ];
 
 /// Words that name the same thing in the records' usual subjects, in English and French, so
 /// that "tarifs" meets "prices" and "hausse" meets "augmenter" even without a translation.
 const CONCEPTS: &[(&str, &[&str])] = &[
-    ("increase", &["increas*", "augment*", "hausse*", "rise", "rises", "rising", "rose", "raise", "raised", "raises", "raising", "hike*"]),
-    ("decrease", &["decreas*", "baisse*", "diminu*", "reduc*", "redui*", "lower", "lowered", "lowering"]),
-    ("sell", &["sell", "sells", "selling", "sold", "vend*", "vente*", "resell*", "revend*"]),
-    ("buy", &["buy", "buys", "buying", "bought", "purchas*", "achat*", "achet*"]),
-    ("close", &["close", "closes", "closed", "closing", "closure*", "ferm*", "shut*"]),
-    ("open", &["open", "opens", "opened", "opening", "reopen*", "ouvr*", "ouvert*", "rouvr*"]),
-    ("price", &["price", "prices", "priced", "pricing", "prix", "tarif*"]),
-    ("customer", &["customer*", "client*", "consumer*", "consommateur*"]),
+    (
+        "increase",
+        &[
+            "increas*", "augment*", "hausse*", "rise", "rises", "rising", "rose", "raise",
+            "raised", "raises", "raising", "hike*",
+        ],
+    ),
+    (
+        "decrease",
+        &[
+            "decreas*", "baisse*", "diminu*", "reduc*", "redui*", "lower", "lowered", "lowering",
+        ],
+    ),
+    (
+        "sell",
+        &[
+            "sell", "sells", "selling", "sold", "vend*", "vente*", "resell*", "revend*",
+        ],
+    ),
+    (
+        "buy",
+        &[
+            "buy", "buys", "buying", "bought", "purchas*", "achat*", "achet*",
+        ],
+    ),
+    (
+        "close",
+        &[
+            "close", "closes", "closed", "closing", "closure*", "ferm*", "shut*",
+        ],
+    ),
+    (
+        "open",
+        &[
+            "open", "opens", "opened", "opening", "reopen*", "ouvr*", "ouvert*", "rouvr*",
+        ],
+    ),
+    (
+        "price",
+        &["price", "prices", "priced", "pricing", "prix", "tarif*"],
+    ),
+    (
+        "customer",
+        &["customer*", "client*", "consumer*", "consommateur*"],
+    ),
     ("data", &["data", "donnee*"]),
-    ("hire", &["hire", "hires", "hired", "hiring", "recrut*", "embauch*"]),
-    ("employee", &["employee*", "employe", "employes", "salarie*", "staff", "worker*", "travailleur*"]),
-    ("charge", &["charge", "charges", "charged", "charging", "factur*", "fee", "fees", "frais"]),
-    ("store", &["store", "stores", "shop", "shops", "magasin*", "boutique*"]),
-    ("plant", &["plant", "plants", "factory", "factories", "usine*"]),
+    (
+        "hire",
+        &["hire", "hires", "hired", "hiring", "recrut*", "embauch*"],
+    ),
+    (
+        "employee",
+        &[
+            "employee*",
+            "employe",
+            "employes",
+            "salarie*",
+            "staff",
+            "worker*",
+            "travailleur*",
+        ],
+    ),
+    (
+        "charge",
+        &[
+            "charge", "charges", "charged", "charging", "factur*", "fee", "fees", "frais",
+        ],
+    ),
+    (
+        "store",
+        &["store", "stores", "shop", "shops", "magasin*", "boutique*"],
+    ),
+    (
+        "plant",
+        &["plant", "plants", "factory", "factories", "usine*"],
+    ),
     ("emission", &["emission*"]),
     ("product", &["product", "products", "produit*"]),
     ("user", &["user", "users", "utilisateur*"]),
     ("job", &["job", "jobs", "emploi*", "poste*"]),
 ];
 
+/// Concepts by exact word, and by prefix.
+type ConceptIndex = (
+    HashMap<&'static str, &'static str>,
+    Vec<(&'static str, &'static str)>,
+);
+
 fn concept(word: &str) -> Option<&'static str> {
-    static INDEX: OnceLock<(HashMap<&'static str, &'static str>, Vec<(&'static str, &'static str)>)> =
-        OnceLock::new();
+    static INDEX: OnceLock<ConceptIndex> = OnceLock::new();
     let (exact, prefixes) = INDEX.get_or_init(|| {
         let mut exact = HashMap::new();
         let mut prefixes = Vec::new();
@@ -981,7 +1505,9 @@ pub fn is_stopword(word: &str) -> bool {
 /// three letters or more.
 pub fn is_content(word: &str) -> bool {
     word.len() >= 3
-        && !word.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && !word
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
         && !is_stopword(word)
 }
 
@@ -1053,7 +1579,19 @@ mod tests {
     fn french_elisions_split_and_english_contractions_stay() {
         assert_eq!(
             texts("n’utilisions l'étendue qu'il d’argent"),
-            ["n’", "utilisions", " ", "l'", "étendue", " ", "qu'", "il", " ", "d’", "argent"]
+            [
+                "n’",
+                "utilisions",
+                " ",
+                "l'",
+                "étendue",
+                " ",
+                "qu'",
+                "il",
+                " ",
+                "d’",
+                "argent"
+            ]
         );
         assert_eq!(texts("don't aujourd'hui"), ["don't", " ", "aujourd'hui"]);
         assert_eq!(texts("customers' data"), ["customers", "'", " ", "data"]);
@@ -1063,7 +1601,9 @@ mod tests {
     fn numbers_punctuation_and_spaces() {
         assert_eq!(
             texts("1,000 and 3.5%, 2024-11."),
-            ["1,000", " ", "and", " ", "3.5", "%", ",", " ", "2024", "-", "11", "."]
+            [
+                "1,000", " ", "and", " ", "3.5", "%", ",", " ", "2024", "-", "11", "."
+            ]
         );
         let kinds: Vec<TokenKind> = tokenize("a 1 .").iter().map(|t| t.kind).collect();
         use TokenKind::*;
@@ -1072,8 +1612,14 @@ mod tests {
 
     #[test]
     fn english_negations() {
-        assert_eq!(phrases("We do not sell data", Category::Negation), ["do not sell"]);
-        assert_eq!(phrases("We don't sell data", Category::Negation), ["don't sell"]);
+        assert_eq!(
+            phrases("We do not sell data", Category::Negation),
+            ["do not sell"]
+        );
+        assert_eq!(
+            phrases("We don't sell data", Category::Negation),
+            ["don't sell"]
+        );
         assert_eq!(
             phrases("We have never sold it, without consent", Category::Negation),
             ["have never sold", "without consent"]
@@ -1098,8 +1644,14 @@ mod tests {
         );
         assert!(phrases("nous n’utilisions que les noms", Category::Negation).is_empty());
         assert_eq!(phrases("sans frais", Category::Negation), ["sans frais"]);
-        assert_eq!(phrases("il n'y a plus rien", Category::Negation), ["n'y a plus rien"]);
-        assert_eq!(phrases("utilisé uniquement pour", Category::Restriction), ["uniquement pour"]);
+        assert_eq!(
+            phrases("il n'y a plus rien", Category::Negation),
+            ["n'y a plus rien"]
+        );
+        assert_eq!(
+            phrases("utilisé uniquement pour", Category::Restriction),
+            ["uniquement pour"]
+        );
         assert!(phrases("non seulement les noms", Category::Restriction).is_empty());
         assert!(phrases("We sell not only names", Category::Restriction).is_empty());
     }
@@ -1108,37 +1660,77 @@ mod tests {
     fn negated_words_in_both_languages() {
         let a = analyze("Nous ne vendons pas et ne vendrons pas de données clients");
         let n = negated_stems(&a);
-        assert!(n.contains(&stem("vendons")) && n.contains(&stem("donnees")), "{n:?}");
+        assert!(
+            n.contains(&stem("vendons")) && n.contains(&stem("donnees")),
+            "{n:?}"
+        );
         let a = analyze("We do not sell customer data, but we share it");
         let n = negated_stems(&a);
-        assert!(n.contains(&"sell".to_string()) && !n.contains(&"share".to_string()), "{n:?}");
+        assert!(
+            n.contains(&"sell".to_string()) && !n.contains(&"share".to_string()),
+            "{n:?}"
+        );
     }
 
     #[test]
     fn hedges_and_time_words() {
-        assert_eq!(phrases("supprimer temporairement", Category::Time), ["temporairement"]);
-        assert_eq!(phrases("closed permanently", Category::Time), ["permanently"]);
-        assert_eq!(analyze("utiliser à vie").classes(Category::Time), ["permanent"]);
+        assert_eq!(
+            phrases("supprimer temporairement", Category::Time),
+            ["temporairement"]
+        );
+        assert_eq!(
+            phrases("closed permanently", Category::Time),
+            ["permanently"]
+        );
+        assert_eq!(
+            analyze("utiliser à vie").classes(Category::Time),
+            ["permanent"]
+        );
         assert_eq!(analyze("for life").classes(Category::Time), ["permanent"]);
         // "à jamais" is forever, not a negation.
         let a = analyze("conservées à jamais");
         assert_eq!(a.classes(Category::Time), ["permanent"]);
         assert!(!a.has(Category::Negation));
         assert_eq!(analyze("we may sell").classes(Category::Hedge), ["may"]);
-        assert_eq!(analyze("elle pourrait vendre").classes(Category::Hedge), ["may"]);
-        assert_eq!(analyze("ne vendrons pas").classes(Category::Hedge), ["will"]);
+        assert_eq!(
+            analyze("elle pourrait vendre").classes(Category::Hedge),
+            ["may"]
+        );
+        assert_eq!(
+            analyze("ne vendrons pas").classes(Category::Hedge),
+            ["will"]
+        );
         assert_eq!(analyze("we will sell").classes(Category::Hedge), ["will"]);
     }
 
     #[test]
     fn quantities_and_numbers() {
-        assert_eq!(analyze("all of our stores").classes(Category::Quantity), ["all"]);
-        assert_eq!(analyze("certains magasins").classes(Category::Quantity), ["some"]);
-        assert_eq!(analyze("une partie de ses données").classes(Category::Quantity), ["some"]);
-        assert_eq!(analyze("tous les magasins").classes(Category::Quantity), ["all"]);
-        assert!(analyze("pas du tout").classes(Category::Quantity).is_empty());
+        assert_eq!(
+            analyze("all of our stores").classes(Category::Quantity),
+            ["all"]
+        );
+        assert_eq!(
+            analyze("certains magasins").classes(Category::Quantity),
+            ["some"]
+        );
+        assert_eq!(
+            analyze("une partie de ses données").classes(Category::Quantity),
+            ["some"]
+        );
+        assert_eq!(
+            analyze("tous les magasins").classes(Category::Quantity),
+            ["all"]
+        );
+        assert!(
+            analyze("pas du tout")
+                .classes(Category::Quantity)
+                .is_empty()
+        );
         assert_eq!(analyze("1,000 jobs and 1000 more").numbers(), ["1000"]);
-        assert_eq!(phrases("minimum 100 euros", Category::Number), ["100 euros"]);
+        assert_eq!(
+            phrases("minimum 100 euros", Category::Number),
+            ["100 euros"]
+        );
     }
 
     #[test]
@@ -1163,6 +1755,11 @@ mod tests {
         assert!(sides(&a).contains(&(1, false)));
         assert!(sides(&b).contains(&(1, true)));
         assert!(sides(&c).contains(&(1, false)), "not closing is keeping");
-        assert!(analyze("only temporarily").markers.iter().all(|m| m.category == Category::Time));
+        assert!(
+            analyze("only temporarily")
+                .markers
+                .iter()
+                .all(|m| m.category == Category::Time)
+        );
     }
 }
