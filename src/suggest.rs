@@ -130,7 +130,7 @@ fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) 
                 .iter()
                 .any(|s| shared_stems.contains(s.as_str()))
             {
-                0.6
+                0.5
             } else {
                 0.3
             }
@@ -219,7 +219,7 @@ fn score_pair(
         .enumerate()
         .map(|(i, (w, _))| w / (1 + i) as f64)
         .sum();
-    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.6) {
+    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.8) {
         return None;
     }
     let score = similarity.sqrt() * (1.0 - (-1.5 * evidence).exp());
