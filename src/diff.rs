@@ -141,7 +141,8 @@ pub fn diff_statements(a: &Statement, b: &Statement) -> StatementDiff {
     }
 }
 
-/// Texts longer than this (together) are read on two threads.
+/// Texts longer than this (together) are read on threads of their own while the words are
+/// aligned.
 const PARALLEL_BYTES: usize = 64 * 1024;
 
 /// Word diff of two texts and the changes that matter between them.
@@ -149,10 +150,11 @@ pub fn diff_texts(a: &str, b: &str) -> (Vec<Op>, Vec<Change>) {
     let (ta, tb) = (tokenize(a), tokenize(b));
     let (ops, read_a, read_b) = if a.len() + b.len() > PARALLEL_BYTES {
         std::thread::scope(|s| {
-            let other = s.spawn(|| analyze_tokens(b, &tb));
+            let first = s.spawn(|| analyze_tokens(a, &ta));
+            let second = s.spawn(|| analyze_tokens(b, &tb));
             let ops = word_diff_tokens(a, &ta, b, &tb, DEADLINE, SENTENCE_DIFF_TOKENS);
-            let read_a = analyze_tokens(a, &ta);
-            let read_b = other.join().unwrap_or_else(|_| analyze_tokens(b, &tb));
+            let read_a = first.join().unwrap_or_else(|_| analyze_tokens(a, &ta));
+            let read_b = second.join().unwrap_or_else(|_| analyze_tokens(b, &tb));
             (ops, read_a, read_b)
         })
     } else {
