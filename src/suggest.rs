@@ -46,7 +46,7 @@ struct Profile {
     terms: Vec<u32>,
 }
 
-/// Interned stems, with the first word seen for each, to show people.
+/// Interned stems, with the first word seen for each as written (lowercased), to show people.
 #[derive(Default)]
 struct Terms {
     ids: HashMap<String, u32>,
@@ -70,9 +70,10 @@ fn push_terms(text: &str, terms: &mut Terms, out: &mut Vec<u32>) {
         if t.kind != TokenKind::Word {
             continue;
         }
-        let key = fold(t.text(text));
+        let written = t.text(text);
+        let key = fold(written);
         if words::is_content(&key) {
-            out.push(terms.id(words::stem(&key), &key));
+            out.push(terms.id(words::stem(&key), &written.to_lowercase()));
         }
     }
 }
