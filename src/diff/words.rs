@@ -676,6 +676,8 @@ pub fn analyze(text: &str) -> Analysis {
 pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
     let mut words = Vec::with_capacity(tokens.len() / 2);
     let mut clause_start = true;
+    // A long text repeats its words; each written form is folded once.
+    let mut folded: WordMap<&str, String> = WordMap::default();
     for &t in tokens {
         match t.kind {
             TokenKind::Space => {}
@@ -699,7 +701,15 @@ pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
                 }
             }
             TokenKind::Word | TokenKind::Number => {
-                let key = fold(t.text(text));
+                let written = t.text(text);
+                let key = match folded.get(written) {
+                    Some(k) => String::clone(k),
+                    None => {
+                        let k = fold(written);
+                        folded.insert(written, k.clone());
+                        k
+                    }
+                };
                 let joins = CLAUSE_WORDS.contains(&key.as_str());
                 words.push(Word {
                     key,
