@@ -6,9 +6,11 @@
 //! - [`parse`]: one file's text into an incident, with a diagnostic for every broken rule.
 //! - [`check`]: diagnostics, and the rules that span files.
 //! - [`query`]: filters shared by every command and the search box.
+//! - [`search`]: matching and ranking statements for a query, with what to highlight.
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
@@ -23,10 +25,12 @@ pub mod generate;
 pub mod model;
 pub mod parse;
 pub mod query;
+pub mod search;
 pub mod store;
 pub mod suggest;
 pub mod text;
 pub mod timeline;
+pub mod write;
 
 pub use check::{Diagnostic, Severity};
 pub use model::{Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict};

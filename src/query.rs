@@ -141,6 +141,19 @@ impl Filter {
         Ok(())
     }
 
+    /// Adds every condition of `other`, as when a search box's tokens join the command line's
+    /// flags. A date bound in `other` replaces this one's.
+    pub fn extend(&mut self, other: Filter) {
+        self.company.extend(other.company);
+        self.organization.extend(other.organization);
+        self.tag.extend(other.tag);
+        self.speaker.extend(other.speaker);
+        self.kind.extend(other.kind);
+        self.incident.extend(other.incident);
+        self.since = other.since.or(self.since);
+        self.until = other.until.or(self.until);
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == Filter::default()
     }
@@ -155,14 +168,19 @@ impl Filter {
     }
 
     pub fn matches(&self, inc: &Incident, st: &Statement) -> bool {
+        self.matches_incident(inc) && self.matches_statement(inc, st)
+    }
+
+    /// The statement-level fields only, for callers that checked [`Filter::matches_incident`]
+    /// once for all of an incident's statements.
+    pub fn matches_statement(&self, inc: &Incident, st: &Statement) -> bool {
         let contains = |wanted: &[String], have: &str| {
             wanted.is_empty() || {
                 let have = fold(have);
                 wanted.iter().any(|w| have.contains(w.as_str()))
             }
         };
-        self.matches_incident(inc)
-            && contains(&self.organization, &st.organization)
+        contains(&self.organization, &st.organization)
             && contains(&self.speaker, &st.speaker)
             && (self.kind.is_empty() || self.kind.contains(&st.kind))
             && (self.tag.is_empty()

@@ -7,12 +7,16 @@ use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json, write_jsonl};
 use crate::model::Incident;
+use crate::query::FilterArgs;
 use crate::text::{csv_cell, one_line};
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    // An incident is listed when any of its statements passes the filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,13 +58,25 @@ impl<'a> Row<'a> {
 }
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
+    let filter = args
+        .filter
+        .to_filter()
+        .map_err(|e| Error::Usage(e.to_string()))?;
     let corpus = cx.load()?;
-    let rows: Vec<Row> = corpus.incidents.iter().map(Row::new).collect();
+    let incidents: Vec<&Incident> = corpus
+        .incidents
+        .iter()
+        .filter(|i| {
+            filter.is_empty()
+                || filter.matches_incident(i) && i.statements.iter().any(|s| filter.matches(i, s))
+        })
+        .collect();
+    let rows: Vec<Row> = incidents.iter().map(|i| Row::new(i)).collect();
     match args.format {
         Format::Json => write_json(out, &rows)?,
         Format::Jsonl => write_jsonl(out, &rows)?,
         Format::Csv => write_csv(out, &rows)?,
-        Format::Text => write_text(out, &corpus.incidents, Paint(cx.color))?,
+        Format::Text => write_text(out, &incidents, Paint(cx.color))?,
     }
     Ok(if rows.is_empty() {
         Status::Findings
@@ -108,7 +124,7 @@ fn csv_error(e: csv::Error) -> Error {
     }
 }
 
-fn write_text(out: &mut impl Write, incidents: &[Incident], paint: Paint) -> Result<(), Error> {
+fn write_text(out: &mut impl Write, incidents: &[&Incident], paint: Paint) -> Result<(), Error> {
     let width = incidents.iter().map(|i| i.id.len()).max().unwrap_or(0);
     for i in incidents {
         let dates = match i.date_range() {

@@ -1,12 +1,17 @@
 //! The command line: argument definitions and one module per command. Each command writes to
 //! any `io::Write` and returns an exit status; `main` only parses and dispatches.
 
+pub mod add;
 pub mod check;
 pub mod diff;
 pub mod list;
+pub mod new;
+pub mod search;
 pub mod show;
 pub mod suggest;
+pub mod tag;
 pub mod timeline;
+pub mod untag;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +45,16 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
+    /// Search statements as you would type: accent- and typo-tolerant, with filters
+    Search(search::Args),
+    /// Record a verdict about two statements (`--verdict contradicts`)
+    Tag(tag::Args),
+    /// Remove the verdict about two statements
+    Untag(untag::Args),
+    /// Create a new incident file
+    New(new::Args),
+    /// Append a statement to an incident
+    Add(Box<add::Args>),
     /// Word diff of two statements, with negations and other changes called out
     Diff(diff::Args),
     /// What a company said by date, or a claim against what it said later
@@ -82,6 +97,8 @@ pub enum Error {
     Io(#[from] io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
 }
 
 /// What every command gets: where the corpus is, and how to print.
@@ -193,6 +210,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Check(args)) => check::run(args, &cx, &mut out)?,
         Some(Command::List(args)) => list::run(args, &cx, &mut out)?,
         Some(Command::Show(args)) => show::run(args, &cx, &mut out)?,
+        Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
+        Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
+        Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
+        Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
+        Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
         Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
