@@ -221,8 +221,25 @@ fn sentence_first(
         let n = ids.len() as u32;
         ib.push(*ids.entry(&kb[r.clone()]).or_insert(n));
     }
+    // Texts that share few sentences are not revisions of each other: aligning their
+    // sentences would only spend the budget.
+    let in_b: std::collections::HashSet<u32> = ib.iter().copied().collect();
+    let shared = ia.iter().filter(|i| in_b.contains(i)).count();
+    if shared * 10 < ia.len().min(ib.len()) {
+        return similar::capture_diff_deadline(
+            Algorithm::Myers,
+            ka,
+            0..ka.len(),
+            kb,
+            0..kb.len(),
+            Some(deadline),
+        );
+    }
     let mut raw = Vec::new();
-    let aligned = capture_diff_slices_deadline(Algorithm::Patience, &ia, &ib, Some(deadline));
+    // Aligning the sentences of a revision is quick; it gets more room than the words so that
+    // a busy machine does not turn a revision into one block removed and one added.
+    let aligned =
+        capture_diff_slices_deadline(Algorithm::Patience, &ia, &ib, Some(deadline + 3 * budget));
     // The words of the sentences that differ get a budget of their own.
     let deadline = Instant::now() + budget;
     for op in aligned {
