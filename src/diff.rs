@@ -15,7 +15,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 use crate::model::Statement;
-use words::{Analysis, Category, Token, TokenKind, analyze, tokenize};
+use words::{Analysis, Category, Token, TokenKind, WordMap, analyze_tokens, tokenize};
 
 /// How long the word diff may search for the smallest diff before settling for a coarser one.
 pub const DEADLINE: Duration = Duration::from_millis(60);
@@ -141,11 +141,139 @@ pub fn diff_statements(a: &Statement, b: &Statement) -> StatementDiff {
     }
 }
 
+/// Texts longer than this (together) are read on threads of their own while the words are
+/// aligned.
+const PARALLEL_BYTES: usize = 64 * 1024;
+
 /// Word diff of two texts and the changes that matter between them.
 pub fn diff_texts(a: &str, b: &str) -> (Vec<Op>, Vec<Change>) {
-    let ops = word_diff(a, b, Instant::now() + DEADLINE);
-    let changes = changes(a, &analyze(a), b, &analyze(b));
+    let (ta, tb) = (tokenize(a), tokenize(b));
+    let (ops, read_a, read_b) = if a.len() + b.len() > PARALLEL_BYTES {
+        std::thread::scope(|s| {
+            let first = s.spawn(|| analyze_tokens(a, &ta));
+            let second = s.spawn(|| analyze_tokens(b, &tb));
+            let ops = word_diff_tokens(a, &ta, b, &tb, DEADLINE, SENTENCE_DIFF_TOKENS);
+            let read_a = first.join().unwrap_or_else(|_| analyze_tokens(a, &ta));
+            let read_b = second.join().unwrap_or_else(|_| analyze_tokens(b, &tb));
+            (ops, read_a, read_b)
+        })
+    } else {
+        (
+            word_diff_tokens(a, &ta, b, &tb, DEADLINE, SENTENCE_DIFF_TOKENS),
+            analyze_tokens(a, &ta),
+            analyze_tokens(b, &tb),
+        )
+    };
+    let changes = changes(a, &read_a, b, &read_b);
     (ops, changes)
+}
+
+/// Above this many tokens, sentences are aligned first and words only within the sentences
+/// that changed: a word diff of a long revised document would otherwise run out of time and
+/// show one block removed and one added.
+const SENTENCE_DIFF_TOKENS: usize = 20_000;
+
+/// Token ranges, one a sentence: each ends after `.`, `!`, `?`, `;` or a line break.
+fn sentences(text: &str, toks: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        let s = t.text(text);
+        let ends = match t.kind {
+            TokenKind::Punct => matches!(s, "." | "!" | "?" | ";" | "…"),
+            TokenKind::Space => s.contains('\n'),
+            _ => false,
+        };
+        if ends {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        out.push(start..toks.len());
+    }
+    out
+}
+
+/// Aligns sentences, then diffs the words of the sentences that differ, each step within
+/// `budget`.
+#[allow(clippy::too_many_arguments)]
+fn sentence_first(
+    a: &str,
+    ta: &[Token],
+    ka: &[u32],
+    b: &str,
+    tb: &[Token],
+    kb: &[u32],
+    deadline: Instant,
+    budget: Duration,
+) -> Vec<similar::DiffOp> {
+    let (sa, sb) = (sentences(a, ta), sentences(b, tb));
+    let mut ids: HashMap<&[u32], u32, std::hash::BuildHasherDefault<words::Fnv>> =
+        HashMap::default();
+    let mut ia = Vec::with_capacity(sa.len());
+    for r in &sa {
+        let n = ids.len() as u32;
+        ia.push(*ids.entry(&ka[r.clone()]).or_insert(n));
+    }
+    let mut ib = Vec::with_capacity(sb.len());
+    for r in &sb {
+        let n = ids.len() as u32;
+        ib.push(*ids.entry(&kb[r.clone()]).or_insert(n));
+    }
+    // Texts that share few sentences are not revisions of each other: aligning their
+    // sentences would only spend the budget.
+    let in_b: std::collections::HashSet<u32> = ib.iter().copied().collect();
+    let shared = ia.iter().filter(|i| in_b.contains(i)).count();
+    if shared * 10 < ia.len().min(ib.len()) {
+        return similar::capture_diff_deadline(
+            Algorithm::Myers,
+            ka,
+            0..ka.len(),
+            kb,
+            0..kb.len(),
+            Some(deadline),
+        );
+    }
+    let mut raw = Vec::new();
+    // Aligning the sentences of a revision is quick; it gets more room than the words so that
+    // a busy machine does not turn a revision into one block removed and one added.
+    let aligned =
+        capture_diff_slices_deadline(Algorithm::Patience, &ia, &ib, Some(deadline + 3 * budget));
+    // The words of the sentences that differ get a budget of their own.
+    let deadline = Instant::now() + budget;
+    for op in aligned {
+        let (tag, ra, rb) = op.as_tag_tuple();
+        let first = |s: &[std::ops::Range<usize>], r: &std::ops::Range<usize>, len: usize| {
+            s.get(r.start).map_or(len, |x| x.start)
+        };
+        let last = |s: &[std::ops::Range<usize>], r: &std::ops::Range<usize>, len: usize| {
+            if r.is_empty() {
+                first(s, r, len)
+            } else {
+                s[r.end - 1].end
+            }
+        };
+        let (a0, a1) = (first(&sa, &ra, ka.len()), last(&sa, &ra, ka.len()));
+        let (b0, b1) = (first(&sb, &rb, kb.len()), last(&sb, &rb, kb.len()));
+        if tag == DiffTag::Equal {
+            raw.push(similar::DiffOp::Equal {
+                old_index: a0,
+                new_index: b0,
+                len: a1 - a0,
+            });
+        } else {
+            raw.extend(similar::capture_diff_deadline(
+                Algorithm::Myers,
+                ka,
+                a0..a1,
+                kb,
+                b0..b1,
+                Some(deadline),
+            ));
+        }
+    }
+    raw
 }
 
 fn slice<'a>(s: &'a str, toks: &[Token], r: std::ops::Range<usize>) -> &'a str {
@@ -161,18 +289,37 @@ enum Hunk {
     Change(String, String),
 }
 
-/// The word diff alone, giving up on a minimal diff at `deadline`.
-pub fn word_diff(a: &str, b: &str, deadline: Instant) -> Vec<Op> {
-    let (ta, tb) = (tokenize(a), tokenize(b));
+/// The word diff alone, giving up on a minimal diff once the alignment has taken `budget`.
+pub fn word_diff(a: &str, b: &str, budget: Duration) -> Vec<Op> {
+    word_diff_tokens(
+        a,
+        &tokenize(a),
+        b,
+        &tokenize(b),
+        budget,
+        SENTENCE_DIFF_TOKENS,
+    )
+}
+
+fn word_diff_tokens<'t>(
+    a: &'t str,
+    ta: &[Token],
+    b: &'t str,
+    tb: &[Token],
+    budget: Duration,
+    sentence_diff_tokens: usize,
+) -> Vec<Op> {
     // Tokens become numbers, equal when their folded forms are; any run of space is one space.
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: WordMap<String, u32> = WordMap::default();
+    // The same written token folds the same way: look it up as written first.
+    let mut written: WordMap<&'t str, u32> = WordMap::default();
     let mut buf = String::new();
-    let mut intern = |s: &str, t: &Token| -> u32 {
+    let mut intern = |raw: &'_ str, space: bool| -> u32 {
         buf.clear();
-        if t.kind == TokenKind::Space {
+        if space {
             buf.push(' ');
         } else {
-            for c in t.text(s).chars() {
+            for c in raw.chars() {
                 crate::fold::fold_char(c, &mut buf);
             }
         }
@@ -183,14 +330,30 @@ pub fn word_diff(a: &str, b: &str, deadline: Instant) -> Vec<Op> {
         ids.insert(buf.clone(), id);
         id
     };
-    let ka: Vec<u32> = ta.iter().map(|t| intern(a, t)).collect();
-    let kb: Vec<u32> = tb.iter().map(|t| intern(b, t)).collect();
-    let raw = capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, Some(deadline));
+    let mut keys = |s: &'t str, toks: &[Token], written: &mut WordMap<&'t str, u32>| -> Vec<u32> {
+        toks.iter()
+            .map(|t| {
+                let raw = t.text(s);
+                if t.kind == TokenKind::Space {
+                    return intern(raw, true);
+                }
+                *written.entry(raw).or_insert_with(|| intern(raw, false))
+            })
+            .collect()
+    };
+    let ka = keys(a, ta, &mut written);
+    let kb = keys(b, tb, &mut written);
+    let deadline = Instant::now() + budget;
+    let raw = if ka.len() + kb.len() > sentence_diff_tokens {
+        sentence_first(a, ta, &ka, b, tb, &kb, deadline, budget)
+    } else {
+        capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, Some(deadline))
+    };
 
     let mut hunks: Vec<Hunk> = Vec::new();
     for op in raw {
         let (tag, ra, rb) = op.as_tag_tuple();
-        let (da, db) = (slice(a, &ta, ra), slice(b, &tb, rb));
+        let (da, db) = (slice(a, ta, ra), slice(b, tb, rb));
         match (tag, hunks.last_mut()) {
             (DiffTag::Equal, Some(Hunk::Equal(e))) => e.push_str(db),
             (DiffTag::Equal, _) => hunks.push(Hunk::Equal(db.to_string())),
@@ -258,13 +421,14 @@ fn counterpart(
     m: &words::Marker,
     b: &Analysis,
     b_text: &str,
+    b_stems: &WordMap<&str, usize>,
 ) -> Option<(String, String)> {
     for &i in &m.scope {
-        let s = words::stem(&a.words[i].key);
+        let s = a.stems[i].as_str();
         if s.len() < 4 {
             continue;
         }
-        let Some(j) = b.words.iter().position(|w| words::stem(&w.key) == s) else {
+        let Some(&j) = b_stems.get(s) else {
             continue;
         };
         let first = if j > 0 && !b.words[j].clause_start {
@@ -291,8 +455,13 @@ fn with_counterpart(
     b: &Analysis,
     b_text: &str,
 ) -> (String, String) {
+    // Where each stem first appears in `b`, so that long texts are not scanned per marker.
+    let mut b_stems: WordMap<&str, usize> = WordMap::default();
+    for (j, s) in b.stems.iter().enumerate() {
+        b_stems.entry(s.as_str()).or_insert(j);
+    }
     a.of(c)
-        .find_map(|m| counterpart(a, a_text, m, b, b_text))
+        .find_map(|m| counterpart(a, a_text, m, b, b_text, &b_stems))
         .or_else(|| {
             a.of(c)
                 .next()
@@ -301,15 +470,27 @@ fn with_counterpart(
         .unwrap_or_default()
 }
 
+/// The distinct phrases of a category, the first few of them: a long document may hold
+/// thousands.
 fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
+    const SHOWN: usize = 5;
     let mut v: Vec<&str> = Vec::new();
+    let mut more = false;
     for m in a.of(c) {
         let p = a.phrase(text, m);
         if !v.contains(&p) {
+            if v.len() == SHOWN {
+                more = true;
+                break;
+            }
             v.push(p);
         }
     }
-    v.join(", ")
+    let mut s = v.join(", ");
+    if more {
+        s.push_str(", …");
+    }
+    s
 }
 
 /// The changes that matter between two analysed texts, `a` the earlier.
@@ -374,15 +555,14 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     for x in oa {
         let stands =
             |v: &[words::Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
-        if seen.contains(&x.pair) || stands(&oa, !x.side) || stands(&ob, x.side) {
+        if seen.contains(&x.pair) || stands(oa, !x.side) || stands(ob, x.side) {
             continue;
         }
         // The same word, denied on one side only, is a negation change, reported as such.
-        let Some(y) = ob.iter().find(|o| {
-            o.pair == x.pair
-                && o.side != x.side
-                && words::stem(&a.words[x.word].key) != words::stem(&b.words[o.word].key)
-        }) else {
+        let Some(y) = ob
+            .iter()
+            .find(|o| o.pair == x.pair && o.side != x.side && a.stems[x.word] != b.stems[o.word])
+        else {
             continue;
         };
         seen.push(x.pair);
@@ -517,10 +697,31 @@ mod tests {
     }
 
     #[test]
+    fn long_revisions_diff_sentence_by_sentence() {
+        let a: String = (0..30)
+            .map(|i| format!("Sentence {i} says alpha{i}. "))
+            .collect();
+        let b = a.replace("alpha15.", "beta15.").replace("Sentence 20 ", "");
+        let (ta, tb) = (tokenize(&a), tokenize(&b));
+        let ops = word_diff_tokens(&a, &ta, &b, &tb, Duration::from_secs(3600), 10);
+        let changed: Vec<&Op> = ops.iter().filter(|o| o.op != OpKind::Equal).collect();
+        assert_eq!(changed.len(), 3, "{changed:?}");
+        assert_eq!(changed[0].text, "alpha15");
+        assert_eq!(changed[1].text, "beta15");
+        assert_eq!(changed[2].text, "Sentence 20 ");
+        let rebuilt: String = ops
+            .iter()
+            .filter(|o| o.op != OpKind::Delete)
+            .map(|o| o.text.as_str())
+            .collect();
+        assert_eq!(rebuilt, b);
+    }
+
+    #[test]
     fn unrelated_long_texts_finish_under_the_deadline() {
         let a: String = (0..20_000).map(|i| format!("alpha{i} ")).collect();
         let b: String = (0..20_000).map(|i| format!("beta{i} ")).collect();
-        let ops = word_diff(&a, &b, Instant::now() + DEADLINE);
+        let ops = word_diff(&a, &b, DEADLINE);
         let deleted: String = ops
             .iter()
             .filter(|o| o.op != OpKind::Insert)

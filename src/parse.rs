@@ -116,16 +116,28 @@ struct Cx<'a> {
 type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
-/// A table with the byte offset to blame when one of its keys is missing.
+type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>);
+
+/// The most keys a table of the format has (a statement's).
+const MAX_KEYS: usize = 16;
+
+/// A table's known keys, read in one pass, with the byte offset to blame when one of them is
+/// missing.
 struct At<'t, 'i> {
-    table: &'t Table<'i>,
     header: usize,
     what: &'static str,
+    keys: &'static [&'static str],
+    /// The entry for each of `keys`, by position.
+    slots: [Option<Entry<'t, 'i>>; MAX_KEYS],
 }
 
 impl<'t, 'i> At<'t, 'i> {
-    fn get(&self, key: &str) -> Option<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>)> {
-        self.table.get_key_value(key)
+    fn get(&self, key: &str) -> Option<Entry<'t, 'i>> {
+        let i = self
+            .keys
+            .iter()
+            .position(|k| k.len() == key.len() && *k == key)?;
+        self.slots[i]
     }
 }
 
@@ -161,15 +173,37 @@ impl Cx<'_> {
         self.push(at, Severity::Warning, message);
     }
 
-    fn unknown_keys(&mut self, t: &At<'_, '_>, known: &[&str]) {
-        for (k, _) in t.table.iter() {
-            if !known.contains(&k.get_ref().as_ref()) {
-                let hint = suggestion(k.get_ref(), known.iter().copied());
-                self.warning(
-                    k.span().start,
-                    format!("unknown key `{}` in {}{hint}", k.get_ref(), t.what),
-                );
+    /// Reads a table's entries once: each known key into its slot, each unknown one a warning.
+    fn at<'t, 'i>(
+        &mut self,
+        table: &'t Table<'i>,
+        header: usize,
+        what: &'static str,
+        keys: &'static [&'static str],
+    ) -> At<'t, 'i> {
+        debug_assert!(keys.len() <= MAX_KEYS);
+        let mut slots = [None; MAX_KEYS];
+        for (k, v) in table.iter() {
+            let name: &str = k.get_ref();
+            match keys
+                .iter()
+                .position(|known| known.len() == name.len() && *known == name)
+            {
+                Some(i) => slots[i] = Some((k, v)),
+                None => {
+                    let hint = suggestion(name, keys.iter().copied());
+                    self.warning(
+                        k.span().start,
+                        format!("unknown key `{name}` in {what}{hint}"),
+                    );
+                }
             }
+        }
+        At {
+            header,
+            what,
+            keys,
+            slots,
         }
     }
 
@@ -345,6 +379,7 @@ impl Cx<'_> {
         doc: &'t Table<'i>,
         key: &str,
         what: &'static str,
+        keys: &'static [&'static str],
     ) -> Vec<At<'t, 'i>> {
         let Some((k, v)) = doc.get_key_value(key) else {
             return Vec::new();
@@ -362,11 +397,10 @@ impl Cx<'_> {
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
             match item.get_ref().as_table() {
-                Some(table) => out.push(At {
-                    table,
-                    header: item.span().start,
-                    what,
-                }),
+                Some(table) => {
+                    let at = self.at(table, item.span().start, what, keys);
+                    out.push(at)
+                }
                 None => self.error(
                     item.span().start,
                     format!(
@@ -389,12 +423,7 @@ impl Cx<'_> {
                 ),
             );
         }
-        let top = At {
-            table: doc,
-            header: 0,
-            what: "the incident",
-        };
-        self.unknown_keys(&top, INCIDENT_KEYS);
+        let top = self.at(doc, 0, "the incident", INCIDENT_KEYS);
         let title = self.string(&top, "title", true);
         let company = self.string(&top, "company", true);
         let summary = self.string(&top, "summary", false);
@@ -402,8 +431,7 @@ impl Cx<'_> {
 
         let mut sources = Vec::new();
         let mut source_ids: HashMap<&str, usize> = HashMap::new();
-        for t in self.tables(doc, "sources", "this [[sources]] entry") {
-            self.unknown_keys(&t, SOURCE_KEYS);
+        for t in self.tables(doc, "sources", "this [[sources]] entry", SOURCE_KEYS) {
             let sid = self.slug(&t, "id", true);
             let outlet = self.string(&t, "outlet", true);
             let url = self.string(&t, "url", false);
@@ -431,7 +459,12 @@ impl Cx<'_> {
                 .map_or(0, |a| a.len()),
         );
         let mut statement_ids: HashMap<&str, usize> = HashMap::new();
-        let statement_tables = self.tables(doc, "statements", "this [[statements]] entry");
+        let statement_tables = self.tables(
+            doc,
+            "statements",
+            "this [[statements]] entry",
+            STATEMENT_KEYS,
+        );
         if statement_tables.is_empty() && !doc.contains_key("statements") {
             self.error(
                 0,
@@ -440,7 +473,6 @@ impl Cx<'_> {
         }
         for t in statement_tables {
             let line = self.lines.line(t.header);
-            self.unknown_keys(&t, STATEMENT_KEYS);
             let sid = self.slug(&t, "id", true);
             let date = self.date(&t, "date", true);
             let speaker = self.string(&t, "speaker", true);
@@ -530,9 +562,13 @@ impl Cx<'_> {
 
         let mut contradictions = Vec::new();
         let mut between_positions = Vec::new();
-        for t in self.tables(doc, "contradictions", "this [[contradictions]] entry") {
+        for t in self.tables(
+            doc,
+            "contradictions",
+            "this [[contradictions]] entry",
+            CONTRADICTION_KEYS,
+        ) {
             let line = self.lines.line(t.header);
-            self.unknown_keys(&t, CONTRADICTION_KEYS);
             let between = self.between(&t, id, &statement_ids);
             let verdict = match self.string(&t, "verdict", true) {
                 None => None,

@@ -130,8 +130,13 @@ pub fn incident_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
                 continue;
             }
             let path = entry.path();
-            // Follow links: a link to an incident file is an incident file.
-            let is_dir = fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
+            // The entry's type comes with the listing; only a link needs a look at what it
+            // names (a link to an incident file is an incident file).
+            let is_dir = match entry.file_type() {
+                Ok(t) if t.is_symlink() => fs::metadata(&path).is_ok_and(|m| m.is_dir()),
+                Ok(t) => t.is_dir(),
+                Err(_) => false,
+            };
             if is_dir {
                 pending.push(path);
             } else if is_incident_file_name(name) {

@@ -46,7 +46,7 @@ struct Profile {
     terms: Vec<u32>,
 }
 
-/// Interned stems, with the first word seen for each, to show people.
+/// Interned stems, with the first word seen for each as written (lowercased), to show people.
 #[derive(Default)]
 struct Terms {
     ids: HashMap<String, u32>,
@@ -70,9 +70,10 @@ fn push_terms(text: &str, terms: &mut Terms, out: &mut Vec<u32>) {
         if t.kind != TokenKind::Word {
             continue;
         }
-        let key = fold(t.text(text));
+        let written = t.text(text);
+        let key = fold(written);
         if words::is_content(&key) {
-            out.push(terms.id(words::stem(&key), &key));
+            out.push(terms.id(words::stem(&key), &written.to_lowercase()));
         }
     }
 }
@@ -130,7 +131,7 @@ fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) 
                 .iter()
                 .any(|s| shared_stems.contains(s.as_str()))
             {
-                0.6
+                0.5
             } else {
                 0.3
             }
@@ -157,9 +158,9 @@ struct Member<'a> {
     matches: bool,
 }
 
-impl Member<'_> {
-    fn reference(&self) -> StatementRef {
-        StatementRef::new(&self.incident.id, &self.statement.id)
+impl<'a> Member<'a> {
+    fn id(&self) -> (&'a str, &'a str) {
+        (&self.incident.id, &self.statement.id)
     }
 }
 
@@ -219,7 +220,7 @@ fn score_pair(
         .enumerate()
         .map(|(i, (w, _))| w / (1 + i) as f64)
         .sum();
-    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.6) {
+    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.8) {
         return None;
     }
     let score = similarity.sqrt() * (1.0 - (-1.5 * evidence).exp());
@@ -245,13 +246,14 @@ struct Scored {
 /// Candidate contradictions, best first, at most `limit`. A pair is considered when either
 /// statement matches the filter; pairs that carry any verdict are never suggested.
 pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion> {
-    let judged: HashSet<(&StatementRef, &StatementRef)> = corpus
+    fn id(r: &StatementRef) -> (&str, &str) {
+        (r.incident.as_str(), r.statement.as_str())
+    }
+    let judged: HashSet<Pair> = corpus
         .contradictions()
         .flat_map(|(_, c)| {
-            [
-                (&c.between[0], &c.between[1]),
-                (&c.between[1], &c.between[0]),
-            ]
+            let (a, b) = (id(&c.between[0]), id(&c.between[1]));
+            [(a, b), (b, a)]
         })
         .collect();
 
@@ -306,17 +308,15 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
             .then_with(|| (a.group, a.u, a.v).cmp(&(b.group, b.u, b.v)))
     });
 
-    let mut out: Vec<Suggestion> = Vec::new();
-    let order = |out: &mut Vec<Suggestion>| {
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.between.cmp(&b.between))
-        });
-        out.truncate(limit);
-    };
+    // Every pair of statements saying two scored texts takes their score. Candidates are
+    // borrowed until the best `limit` are known, since two common texts may stand for
+    // thousands of pairs.
+    let mut best: Vec<(f64, Pair, &Found)> = Vec::new();
+    // The last of the best `limit` so far, once there are that many: nothing that would sort
+    // after it can enter.
+    let mut cutoff: Option<(f64, Pair)> = None;
     for sc in &scored {
-        if out.len() >= limit && out.last().is_some_and(|last| sc.best < last.score) {
+        if cutoff.is_some_and(|(score, _)| sc.best < score) {
             break;
         }
         let members = &groups[sc.group].1;
@@ -335,24 +335,46 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
                 let Some(found) = found else {
                     continue;
                 };
-                let between = [first.reference(), second.reference()];
-                if judged.contains(&(&between[0], &between[1])) {
+                let pair = (first.id(), second.id());
+                let worse = |(score, last): (f64, Pair)| {
+                    found.score < score || (found.score == score && pair > last)
+                };
+                if cutoff.is_some_and(worse) || judged.contains(&pair) {
                     continue;
                 }
-                out.push(Suggestion {
-                    between,
-                    score: found.score,
-                    reasons: found.reasons.clone(),
-                    shared_terms: found.shared_terms.clone(),
-                });
+                best.push((found.score, pair, found));
+            }
+            if best.len() >= limit.saturating_mul(2).max(1024) {
+                order(&mut best, &mut cutoff, limit);
             }
         }
-        if out.len() >= limit {
-            order(&mut out);
-        }
     }
-    order(&mut out);
-    out
+    order(&mut best, &mut cutoff, limit);
+    best.into_iter()
+        .map(|(score, (a, b), found)| Suggestion {
+            between: [StatementRef::new(a.0, a.1), StatementRef::new(b.0, b.1)],
+            score,
+            reasons: found.reasons.clone(),
+            shared_terms: found.shared_terms.clone(),
+        })
+        .collect()
+}
+
+/// Two statements as (incident id, statement id), earlier first.
+type Pair<'a> = ((&'a str, &'a str), (&'a str, &'a str));
+
+/// Keeps the best `limit` candidates, best first, and notes the last of them once there are
+/// that many.
+fn order<'a>(
+    best: &mut Vec<(f64, Pair<'a>, &Found)>,
+    cutoff: &mut Option<(f64, Pair<'a>)>,
+    limit: usize,
+) {
+    best.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    best.truncate(limit);
+    if best.len() >= limit {
+        *cutoff = best.last().map(|l| (l.0, l.1));
+    }
 }
 
 /// Scores the pairs of distinct texts of one organization that share words.

@@ -424,12 +424,11 @@ fn suggestions_diff_accept_and_dismiss() {
     let config = onrecord::tui::config::parse("tagged_by = \"Test Desk\"").unwrap();
     let mut app = App::new(corpus, config);
     update(&mut app, Action::Resize(100, 30));
-    app.press("j");
     app.press("s");
     assert_eq!(app.view, View::Suggest);
     assert!(
         !app.suggestions.items.is_empty(),
-        "the layoffs pair is a candidate"
+        "the softened mug claim is a candidate"
     );
     let pair = app.suggestions.items[0].suggestion.between.clone();
     app.press("Enter");
@@ -449,7 +448,7 @@ fn suggestions_diff_accept_and_dismiss() {
     let effect = app.press("x").expect("the second x dismisses");
     perform_inline(&mut app, effect);
     assert_eq!(app.view, View::Suggest);
-    let written = std::fs::read_to_string(dir.path().join("globex-corp-layoffs.toml")).unwrap();
+    let written = std::fs::read_to_string(dir.path().join("acme-widgets-recall.toml")).unwrap();
     assert!(written.contains("verdict = \"unrelated\""), "{written}");
     assert!(
         !app.suggestions
@@ -587,7 +586,7 @@ fn snapshots_of_every_view() {
         snapshot("timeline", &app);
         app.press("Esc");
         app.press("h");
-        app.press("j");
+        app.press("g");
         app.press("s");
         snapshot("suggestions", &app);
         app.press("Esc");

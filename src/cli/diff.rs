@@ -88,11 +88,11 @@ pub fn resolve<'c>(
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
     let corpus = cx.load()?;
-    let (ra, _, a) = match resolve(&corpus, &args.a)? {
+    let (ra, _, a) = match resolve(corpus, &args.a)? {
         Ok(found) => found,
         Err(status) => return Ok(status),
     };
-    let (rb, _, b) = match resolve(&corpus, &args.b)? {
+    let (rb, _, b) = match resolve(corpus, &args.b)? {
         Ok(found) => found,
         Err(status) => return Ok(status),
     };

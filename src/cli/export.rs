@@ -109,17 +109,14 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         .map_err(|e| Error::Usage(e.to_string()))?;
     let corpus = cx.load()?;
     let summary = match &args.out {
-        None => write(args, &corpus, &filter, out),
-        Some(path) if args.format == Format::Sqlite => export::write_sqlite(path, &corpus, &filter),
-        Some(path) => export::write_atomically(path, |w| write(args, &corpus, &filter, w)),
+        None => write(args, corpus, &filter, out),
+        Some(path) if args.format == Format::Sqlite => export::write_sqlite(path, corpus, &filter),
+        Some(path) => export::write_atomically(path, |w| write(args, corpus, &filter, w)),
     }
     .map_err(export_error)?;
     if let Some(path) = &args.out {
         report(&mut io::stderr().lock(), path, &summary)?;
     }
-    // The process ends next; handing a corpus of 100k statements back to the allocator one
-    // string at a time would only delay the exit.
-    std::mem::forget(corpus);
     let found = match args.format {
         Format::Claimreview => summary.verdicts,
         _ => summary.statements,

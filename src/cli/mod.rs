@@ -122,11 +122,13 @@ impl Context {
         }
     }
 
-    /// Loads the corpus and tells stderr how many files did not load.
-    pub fn load(&self) -> Result<Corpus, Error> {
+    /// Loads the corpus and tells stderr how many files did not load. A command reads the
+    /// corpus once and the process ends soon after, so the corpus is kept until then rather
+    /// than freed one string at a time (a tenth of a second for 100k statements).
+    pub fn load(&self) -> Result<&'static Corpus, Error> {
         let corpus = store::load(&self.dir)?;
         report_failures(&corpus, &mut io::stderr().lock());
-        Ok(corpus)
+        Ok(Box::leak(Box::new(corpus)))
     }
 
     pub fn dir(&self) -> &Path {

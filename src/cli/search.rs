@@ -102,13 +102,13 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     let (tokens, words) = parse_query(&args.query.join(" ")).map_err(usage)?;
     filter.extend(tokens);
     let corpus = cx.load()?;
-    let hits = search_once(&corpus, &words, &filter, args.limit);
-    let views: Vec<HitView> = hits.iter().map(|h| HitView::new(&corpus, h)).collect();
+    let hits = search_once(corpus, &words, &filter, args.limit);
+    let views: Vec<HitView> = hits.iter().map(|h| HitView::new(corpus, h)).collect();
     match args.format {
         Format::Json => write_json(out, &views)?,
         Format::Jsonl => write_jsonl(out, &views)?,
         Format::Csv => write_csv(out, &views)?,
-        Format::Text => write_text(out, &corpus, &hits, Paint(cx.color))?,
+        Format::Text => write_text(out, corpus, &hits, Paint(cx.color))?,
     }
     Ok(if hits.is_empty() {
         Status::Findings

@@ -63,12 +63,12 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         let r =
             StatementRef::parse(&args.reference, None).map_err(|e| Error::Usage(e.to_string()))?;
         let Some((inc, st)) = corpus.statement(&r) else {
-            return not_found(&corpus, incident, Some(statement));
+            return not_found(corpus, incident, Some(statement));
         };
-        let view = statement_view(&corpus, inc, st);
+        let view = statement_view(corpus, inc, st);
         match args.format {
             Format::Json => write_json(out, &view)?,
-            Format::Text => write_statement(out, &corpus, &view, paint)?,
+            Format::Text => write_statement(out, corpus, &view, paint)?,
         }
     } else {
         let id = &args.reference;
@@ -80,7 +80,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
             )));
         }
         let Some(inc) = corpus.incident(id) else {
-            return not_found(&corpus, id, None);
+            return not_found(corpus, id, None);
         };
         let view = IncidentView {
             incident: inc,
@@ -96,7 +96,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         };
         match args.format {
             Format::Json => write_json(out, &view)?,
-            Format::Text => write_incident(out, &corpus, &view, paint)?,
+            Format::Text => write_incident(out, corpus, &view, paint)?,
         }
     }
     Ok(Status::Ok)

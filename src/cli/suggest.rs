@@ -34,7 +34,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         .to_filter()
         .map_err(|e| Error::Usage(e.to_string()))?;
     let corpus = cx.load()?;
-    let found = suggest(&corpus, &filter, args.limit);
+    let found = suggest(corpus, &filter, args.limit);
     match args.format {
         Format::Json => write_json(out, &found)?,
         Format::Jsonl => write_jsonl(out, &found)?,

@@ -28,13 +28,13 @@ pub enum Format {
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
     let corpus = cx.load()?;
     let entries = if args.target.contains('#') {
-        let (r, _, _) = match super::diff::resolve(&corpus, &args.target)? {
+        let (r, _, _) = match super::diff::resolve(corpus, &args.target)? {
             Ok(found) => found,
             Err(status) => return Ok(status),
         };
-        claim_timeline(&corpus, &r).unwrap_or_default()
+        claim_timeline(corpus, &r).unwrap_or_default()
     } else {
-        let entries = company_timeline(&corpus, &args.target);
+        let entries = company_timeline(corpus, &args.target);
         if entries.is_empty() {
             eprintln!(
                 "onrecord: no statement of an organization named `{}` (`onrecord list` shows the \

@@ -11,6 +11,31 @@ use std::sync::OnceLock;
 
 use crate::fold::fold;
 
+/// FNV-1a: the maps here are keyed by short words, where it is several times faster than the
+/// default SipHash and no key comes from an adversary who could exploit it.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed by words.
+pub type WordMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -76,7 +101,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
                         .chars()
                         .next()
                         .is_some_and(|n| n.is_ascii_digit());
-                if !(d.is_ascii_digit() || separator) {
+                if !d.is_ascii_digit() && !separator {
                     break;
                 }
                 end = i + 1;
@@ -157,6 +182,8 @@ pub struct Analysis {
     pub markers: Vec<Marker>,
     /// The words of opposed pairs, found once: [`Analysis::opposed`].
     pub opposed: Vec<Opposed>,
+    /// Each word's [`stem`], by word index.
+    pub stems: Vec<String>,
 }
 
 const CLAUSE_WORDS: &[&str] = &["but", "mais", "and", "et", "or", "ou", "while", "tandis"];
@@ -165,60 +192,62 @@ const AUXILIARIES: &[&str] = &[
     "must", "is", "are", "was", "were", "am", "be", "been", "have", "has", "had",
 ];
 /// Words a negation's quoted phrase skips on its way to the word it denies.
-const FILLERS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "to",
-    "be",
-    "been",
-    "any",
-    "ever",
-    "de",
-    "d'",
-    "du",
-    "des",
-    "la",
-    "le",
-    "l'",
-    "les",
-    "un",
-    "une",
-    "en",
-    "y",
-    "se",
-    "s'",
-    "nous",
-    "vous",
-    "we",
-    "i",
-    "it",
-    "they",
-    "our",
-    "its",
-    "nos",
-    "notre",
-    "and",
-    "et",
-    "will",
-    "would",
-    "have",
-    "has",
-    "had",
-    "of",
-    "for",
-    "in",
-    "on",
-    "at",
-    "with",
-    "from",
-    "by",
-    "plans",
-    "plan",
-    "intention",
-    "intend",
-    "aim",
-];
+fn is_filler(word: &str) -> bool {
+    matches!(
+        word,
+        "a" | "an"
+            | "the"
+            | "to"
+            | "be"
+            | "been"
+            | "any"
+            | "ever"
+            | "de"
+            | "d'"
+            | "du"
+            | "des"
+            | "la"
+            | "le"
+            | "l'"
+            | "les"
+            | "un"
+            | "une"
+            | "en"
+            | "y"
+            | "se"
+            | "s'"
+            | "nous"
+            | "vous"
+            | "we"
+            | "i"
+            | "it"
+            | "they"
+            | "our"
+            | "its"
+            | "nos"
+            | "notre"
+            | "and"
+            | "et"
+            | "will"
+            | "would"
+            | "have"
+            | "has"
+            | "had"
+            | "of"
+            | "for"
+            | "in"
+            | "on"
+            | "at"
+            | "with"
+            | "from"
+            | "by"
+            | "plans"
+            | "plan"
+            | "intention"
+            | "intend"
+            | "aim"
+    )
+}
 
 const EN_NEGATORS: &[&str] = &[
     "not", "no", "never", "none", "nothing", "nobody", "nowhere", "neither", "nor", "without",
@@ -551,14 +580,33 @@ pub const OPPOSED: &[(&str, &[&str], &str, &[&str])] = &[
     ),
 ];
 
-type Entry = (&'static str, &'static str, Category);
+/// A lexicon phrase split into its words, with its class and category.
+struct Entry {
+    parts: Vec<&'static str>,
+    class: &'static str,
+    category: Category,
+}
 
 /// The lexicon by first word, so that reading a text costs a lookup a word, not a scan of
 /// every phrase: 100,000 statements are read for every `suggest`.
 struct LexiconIndex {
     exact: HashMap<&'static str, Vec<Entry>>,
-    /// Phrases whose first word is a prefix pattern (`pause*`), tried at every word.
+    /// Phrases whose first word is a prefix pattern (`pause*`).
     prefixed: Vec<Entry>,
+}
+
+impl LexiconIndex {
+    /// The phrases whose first word matches this one.
+    fn starting_with(&self, word: &str) -> Vec<&Entry> {
+        let exact = self.exact.get(word).into_iter().flatten();
+        exact
+            .chain(
+                self.prefixed
+                    .iter()
+                    .filter(|e| matches_pattern(word, e.parts[0])),
+            )
+            .collect()
+    }
 }
 
 fn lexicon_index() -> &'static LexiconIndex {
@@ -568,16 +616,34 @@ fn lexicon_index() -> &'static LexiconIndex {
         let mut prefixed = Vec::new();
         for &(class, category, phrases) in LEXICON {
             for &p in phrases {
-                let first = p.split(' ').next().unwrap_or(p);
+                let parts: Vec<&'static str> = p.split(' ').collect();
+                let first = parts[0];
+                let e = Entry {
+                    parts,
+                    class,
+                    category,
+                };
                 if first.ends_with('*') {
-                    prefixed.push((p, class, category));
+                    prefixed.push(e);
                 } else {
-                    exact.entry(first).or_default().push((p, class, category));
+                    exact.entry(first).or_default().push(e);
                 }
             }
         }
         LexiconIndex { exact, prefixed }
     })
+}
+
+/// Whether `words[at..]` continues with `rest` after a first word already matched: the
+/// phrase's length in words.
+fn rest_at(words: &[Word], at: usize, rest: &[&str]) -> Option<usize> {
+    for (k, part) in rest.iter().enumerate() {
+        let w = words.get(at + 1 + k)?;
+        if w.clause_start || !matches_pattern(&w.key, part) {
+            return None;
+        }
+    }
+    Some(1 + rest.len())
 }
 
 /// Whether a folded word matches a pattern (`*` at the end: any word starting so).
@@ -603,9 +669,16 @@ fn phrase_at(words: &[Word], at: usize, phrase: &str) -> Option<usize> {
 
 /// Reads a text's words and the markers among them.
 pub fn analyze(text: &str) -> Analysis {
-    let mut words = Vec::new();
+    analyze_tokens(text, &tokenize(text))
+}
+
+/// [`analyze`], from the text's tokens when they are at hand.
+pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
+    let mut words = Vec::with_capacity(tokens.len() / 2);
     let mut clause_start = true;
-    for t in tokenize(text) {
+    // A long text repeats its words; each written form is folded once.
+    let mut folded: WordMap<&str, String> = WordMap::default();
+    for &t in tokens {
         match t.kind {
             TokenKind::Space => {}
             TokenKind::Punct => {
@@ -628,7 +701,15 @@ pub fn analyze(text: &str) -> Analysis {
                 }
             }
             TokenKind::Word | TokenKind::Number => {
-                let key = fold(t.text(text));
+                let written = t.text(text);
+                let key = match folded.get(written) {
+                    Some(k) => String::clone(k),
+                    None => {
+                        let k = fold(written);
+                        folded.insert(written, k.clone());
+                        k
+                    }
+                };
                 let joins = CLAUSE_WORDS.contains(&key.as_str());
                 words.push(Word {
                     key,
@@ -642,10 +723,18 @@ pub fn analyze(text: &str) -> Analysis {
         }
     }
     let markers = find_markers(&words);
+    let stems = {
+        let mut memo: WordMap<&str, String> = WordMap::default();
+        words
+            .iter()
+            .map(|w| memo.entry(&w.key).or_insert_with(|| stem(&w.key)).clone())
+            .collect()
+    };
     let mut a = Analysis {
         words,
         markers,
         opposed: Vec::new(),
+        stems,
     };
     a.opposed = a.find_opposed();
     a
@@ -668,7 +757,7 @@ fn reach(words: &[Word], from: usize) -> Vec<usize> {
         if words[i].clause_start {
             break;
         }
-        if !FILLERS.contains(&words[i].key.as_str()) {
+        if !is_filler(&words[i].key) {
             scope.push(i);
         }
         i += 1;
@@ -746,38 +835,41 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
             }
         }
     }
-    // Phrases of the lexicon, longest first at each place.
+    // Phrases of the lexicon, longest first at each place. The phrases a word may start are
+    // found once per distinct word.
+    let index = lexicon_index();
+    let mut memo: WordMap<&str, Vec<&Entry>> = WordMap::default();
     for i in 0..words.len() {
         if used[i] {
             continue;
         }
+        let key = words[i].key.as_str();
+        let entries = memo.entry(key).or_insert_with(|| index.starting_with(key));
         let mut best: Option<(usize, &'static str, Category)> = None;
-        let index = lexicon_index();
-        let exact = index.exact.get(words[i].key.as_str()).into_iter().flatten();
-        for &(p, class, category) in exact.chain(index.prefixed.iter()) {
-            if let Some(n) = phrase_at(words, i, p)
+        for e in entries.iter() {
+            if let Some(n) = rest_at(words, i, &e.parts[1..])
                 && best.is_none_or(|(m, ..)| n > m)
             {
-                best = Some((n, class, category));
+                best = Some((n, e.class, e.category));
             }
         }
         let Some((n, class, category)) = best else {
             continue;
         };
-        let key = words[i].key.as_str();
         let prev = i.checked_sub(1).map(|p| words[p].key.as_str());
         // "not only" and "non seulement" add, they do not restrict; "only temporarily" is a
         // time word, not a restriction.
+        let time_follows = || {
+            words.get(i + 1).is_some_and(|w| {
+                !w.clause_start
+                    && index.starting_with(&w.key).iter().any(|e| {
+                        e.category == Category::Time
+                            && rest_at(words, i + 1, &e.parts[1..]).is_some()
+                    })
+            })
+        };
         if category == Category::Restriction
-            && (matches!(prev, Some("not" | "non"))
-                || index
-                    .exact
-                    .get(words.get(i + 1).map_or("", |w| w.key.as_str()))
-                    .is_some_and(|e| {
-                        e.iter().any(|&(p, _, c)| {
-                            c == Category::Time && phrase_at(words, i + 1, p).is_some()
-                        })
-                    }))
+            && (matches!(prev, Some("not" | "non")) || time_follows())
         {
             continue;
         }
@@ -898,7 +990,7 @@ impl Analysis {
             Category::Negation | Category::Restriction => {
                 let after = (m.last + 1..self.words.len().min(m.last + 4))
                     .take_while(|&i| !self.words[i].clause_start)
-                    .find(|&i| !FILLERS.contains(&self.words[i].key.as_str()));
+                    .find(|&i| !is_filler(&self.words[i].key));
                 // French brackets already hold their verb: "ne vendons pas".
                 let bracketed = m.last > m.first + 1 && is_fr_ne(&self.words[m.first].key);
                 match after {
@@ -955,23 +1047,41 @@ impl Analysis {
             .of(Category::Negation)
             .flat_map(|m| m.scope.iter().copied())
             .collect();
+        // The patterns whose first word a word matches, found once per distinct word: a long
+        // document repeats the same few thousand words.
+        let mut memo: WordMap<&str, Vec<(usize, bool, &'static str)>> = WordMap::default();
         let mut v = Vec::new();
         for i in 0..self.words.len() {
-            for (p, (_, left, _, right)) in OPPOSED.iter().enumerate() {
-                for (side, patterns) in [(false, left), (true, right)] {
-                    if patterns
-                        .iter()
-                        .any(|pat| phrase_at(&self.words, i, pat).is_some())
-                    {
-                        let negated = negated.contains(&i);
-                        v.push(Opposed {
-                            pair: p,
-                            side: side != negated,
-                            word: i,
-                            negated,
-                        });
+            let key = self.words[i].key.as_str();
+            let candidates = memo.entry(key).or_insert_with(|| {
+                let mut c = Vec::new();
+                for (p, (_, left, _, right)) in OPPOSED.iter().enumerate() {
+                    for (side, patterns) in [(false, left), (true, right)] {
+                        for &pat in patterns.iter() {
+                            let first = pat.split(' ').next().unwrap_or(pat);
+                            if matches_pattern(key, first) {
+                                c.push((p, side, pat));
+                            }
+                        }
                     }
                 }
+                c
+            });
+            let mut found: Vec<(usize, bool)> = Vec::new();
+            for &(p, side, pat) in candidates.iter() {
+                if found.contains(&(p, side))
+                    || (pat.contains(' ') && phrase_at(&self.words, i, pat).is_none())
+                {
+                    continue;
+                }
+                found.push((p, side));
+                let negated = negated.contains(&i);
+                v.push(Opposed {
+                    pair: p,
+                    side: side != negated,
+                    word: i,
+                    negated,
+                });
             }
         }
         v
@@ -1302,11 +1412,14 @@ const CONCEPTS: &[(&str, &[&str])] = &[
     ("job", &["job", "jobs", "emploi*", "poste*"]),
 ];
 
+/// Concepts by exact word, and by prefix.
+type ConceptIndex = (
+    HashMap<&'static str, &'static str>,
+    Vec<(&'static str, &'static str)>,
+);
+
 fn concept(word: &str) -> Option<&'static str> {
-    static INDEX: OnceLock<(
-        HashMap<&'static str, &'static str>,
-        Vec<(&'static str, &'static str)>,
-    )> = OnceLock::new();
+    static INDEX: OnceLock<ConceptIndex> = OnceLock::new();
     let (exact, prefixes) = INDEX.get_or_init(|| {
         let mut exact = HashMap::new();
         let mut prefixes = Vec::new();
@@ -1413,8 +1526,9 @@ pub fn content_terms(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .words
         .iter()
-        .filter(|w| !w.number && is_content(&w.key))
-        .map(|w| stem(&w.key))
+        .zip(&a.stems)
+        .filter(|(w, _)| !w.number && is_content(&w.key))
+        .map(|(_, s)| s.clone())
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -1426,7 +1540,7 @@ pub fn negated_heads(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .of(Category::Negation)
         .filter_map(|m| m.scope.first())
-        .map(|&i| stem(&a.words[i].key))
+        .map(|&i| a.stems[i].clone())
         .collect();
     v.sort_unstable();
     v.dedup();
@@ -1438,7 +1552,7 @@ pub fn negated_stems(a: &Analysis) -> Vec<String> {
     let mut v: Vec<String> = a
         .of(Category::Negation)
         .flat_map(|m| m.scope.iter())
-        .map(|&i| stem(&a.words[i].key))
+        .map(|&i| a.stems[i].clone())
         .collect();
     v.sort_unstable();
     v.dedup();
