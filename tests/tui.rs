@@ -398,6 +398,40 @@ fn mark_diff_and_tag_a_pair() {
         2,
         "reloaded after the save"
     );
+
+    // Tagging the pair again never replaces the verdict on record without a second Enter.
+    app.press("t");
+    app.press("Right");
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    let t = app.tag.as_ref().expect("the dialog stays open");
+    assert!(t.confirm_replace);
+    assert!(
+        t.error
+            .as_ref()
+            .unwrap()
+            .contains("already has a verdict (contradicts)"),
+        "{:?}",
+        t.error
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        written,
+        "nothing written yet"
+    );
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.view, View::Diff);
+    let replaced = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !replaced.contains("verdict = \"contradicts\""),
+        "{replaced}"
+    );
+    assert_eq!(
+        app.corpus.contradictions().count(),
+        2,
+        "replaced, not added"
+    );
 }
 
 #[test]

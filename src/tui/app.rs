@@ -306,6 +306,8 @@ pub struct TagDialog {
     pub changed_on_disk: bool,
     /// Esc was pressed once on a half-filled dialog.
     pub confirm_discard: bool,
+    /// The pair already has a verdict and the user was told: the next save replaces it.
+    pub confirm_replace: bool,
 }
 
 /// The interface's state.

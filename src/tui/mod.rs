@@ -427,7 +427,9 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
             .tagged_by
             .clone()
             .unwrap_or_else(crate::write::default_tagger),
-        replace: true,
+        // A verdict already on record is a colleague's decision: replacing it takes a second
+        // Enter after the dialog has said what it would replace.
+        replace: app.tag.as_ref().is_some_and(|t| t.confirm_replace),
     };
     let expected = crate::write::tag_target(&app.corpus, &a, &b)
         .ok()
@@ -447,10 +449,20 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
             match &mut app.tag {
                 Some(t) => {
                     t.changed_on_disk = matches!(e, crate::write::WriteError::ChangedOnDisk(_));
-                    t.error = Some(if t.changed_on_disk {
-                        format!("{e} Press Ctrl-R to reload, then Enter to save again.")
-                    } else {
-                        e.to_string()
+                    t.error = Some(match &e {
+                        crate::write::WriteError::ChangedOnDisk(_) => {
+                            format!("{e} Press Ctrl-R to reload, then Enter to save again.")
+                        }
+                        crate::write::WriteError::AlreadyTagged(old) => {
+                            t.confirm_replace = true;
+                            format!(
+                                "This pair already has a verdict ({}) in {}. Press Enter again \
+                                 to replace it, Esc to keep it.",
+                                old.verdict,
+                                old.path.display()
+                            )
+                        }
+                        _ => e.to_string(),
                     });
                 }
                 None => {

@@ -407,6 +407,7 @@ fn open_tag(app: &mut App, a: Pos, b: Pos, verdict: usize) {
         error: None,
         changed_on_disk: false,
         confirm_discard: false,
+        confirm_replace: false,
     });
     app.view = View::Tag;
 }
