@@ -16,12 +16,14 @@
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
+//! - [`config`]: the config file's place, and its `[export]` settings.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
 //! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod export;
 pub mod fold;

@@ -29,7 +29,9 @@ const PUBLISHER: [&str; 6] = [
 
 fn onrecord() -> Command {
     let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.env_remove("ONRECORD_DIR").env("NO_COLOR", "1");
+    cmd.env_remove("ONRECORD_DIR")
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config");
     cmd
 }
 
@@ -519,6 +521,53 @@ fn nothing_matching_is_exit_1_with_valid_empty_output() {
         serde_json::from_slice::<Value>(&out.stdout).unwrap(),
         json!([])
     );
+}
+
+#[test]
+fn claimreview_takes_the_publisher_from_the_config_file() {
+    let config = tempfile::tempdir().unwrap();
+    fs::create_dir(config.path().join("onrecord")).unwrap();
+    fs::write(
+        config.path().join("onrecord/config.toml"),
+        "[export]\npublisher = \"Example Fact Desk\"\n\
+         review_url_base = \"https://factdesk.example.org/reviews\"\n",
+    )
+    .unwrap();
+    let out = onrecord()
+        .env("XDG_CONFIG_HOME", config.path())
+        .args(["export", "--dir", BASIC, "--format", "claimreview"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reviews: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &reviews[0];
+    assert_eq!(first["author"]["name"], "Example Fact Desk");
+    assert!(
+        first["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://factdesk.example.org/reviews/")
+    );
+    // The flag wins over the file.
+    let out = onrecord()
+        .env("XDG_CONFIG_HOME", config.path())
+        .args([
+            "export",
+            "--dir",
+            BASIC,
+            "--format",
+            "claimreview",
+            "--publisher",
+            "Desk B",
+        ])
+        .output()
+        .unwrap();
+    let reviews: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reviews[0]["author"]["name"], "Desk B");
 }
 
 #[test]

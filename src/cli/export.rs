@@ -91,14 +91,31 @@ fn usage(args: &Args) -> Result<(), Error> {
             "--format sqlite writes a database file: add --out PATH (like --out corpus.db)".into(),
         ));
     }
-    if args.format == Format::Claimreview && args.publisher.is_none() {
+    Ok(())
+}
+
+/// Who publishes the reviews: the flags, else the config file's `[export]` settings.
+fn review_options(args: &Args) -> Result<ClaimReviewOptions, Error> {
+    let settings = match crate::config::path() {
+        Some(path) if args.publisher.is_none() || args.review_url_base.is_none() => {
+            crate::config::export_settings(&path).map_err(|e| Error::Usage(e.to_string()))?
+        }
+        _ => crate::config::ExportSettings::default(),
+    };
+    let publisher = args.publisher.clone().or(settings.publisher);
+    let Some(publisher) = publisher.filter(|p| !p.trim().is_empty()) else {
         return Err(Error::Usage(
             "--format claimreview needs the organization that publishes the reviews: add \
-             --publisher NAME (and --publisher-url URL, --review-url-base URL)"
+             --publisher NAME (and --publisher-url URL, --review-url-base URL), or set \
+             `publisher` under [export] in the config file"
                 .into(),
         ));
-    }
-    Ok(())
+    };
+    Ok(ClaimReviewOptions {
+        publisher,
+        publisher_url: args.publisher_url.clone().or(settings.publisher_url),
+        review_url_base: args.review_url_base.clone().or(settings.review_url_base),
+    })
 }
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
@@ -107,11 +124,17 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         .filter
         .to_filter()
         .map_err(|e| Error::Usage(e.to_string()))?;
+    let review = match args.format {
+        Format::Claimreview => Some(review_options(args)?),
+        _ => None,
+    };
     let corpus = cx.load()?;
     let summary = match &args.out {
-        None => write(args, corpus, &filter, out),
+        None => write(args, review.as_ref(), corpus, &filter, out),
         Some(path) if args.format == Format::Sqlite => export::write_sqlite(path, corpus, &filter),
-        Some(path) => export::write_atomically(path, |w| write(args, corpus, &filter, w)),
+        Some(path) => {
+            export::write_atomically(path, |w| write(args, review.as_ref(), corpus, &filter, w))
+        }
     }
     .map_err(export_error)?;
     if let Some(path) = &args.out {
@@ -130,6 +153,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
 
 fn write(
     args: &Args,
+    review: Option<&ClaimReviewOptions>,
     corpus: &Corpus,
     filter: &Filter,
     w: &mut impl Write,
@@ -140,12 +164,8 @@ fn write(
         Format::Csv => export::write_csv(w, corpus, filter, args.excel),
         Format::Markdown => export::write_markdown(w, corpus, filter),
         Format::Claimreview => {
-            let options = ClaimReviewOptions {
-                publisher: args.publisher.clone().unwrap_or_default(),
-                publisher_url: args.publisher_url.clone(),
-                review_url_base: args.review_url_base.clone(),
-            };
-            export::write_claimreview(w, corpus, filter, &options)
+            let options = review.expect("run() reads the review options for claimreview");
+            export::write_claimreview(w, corpus, filter, options)
         }
         Format::Sqlite => unreachable!("usage() requires --out for sqlite"),
     }

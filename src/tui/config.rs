@@ -3,20 +3,14 @@
 //! A missing file means the defaults; a bad one is an error that names the file and the line.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ratatui::style::Color;
 use serde::Deserialize;
 
 use super::keymap::Keymap;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("{}: cannot read the config file: {}", .0.display(), .1)]
-    Unreadable(PathBuf, std::io::Error),
-    #[error("{}: {}", .0.display(), .1)]
-    Invalid(PathBuf, String),
-}
+pub use crate::config::{ConfigError, path};
 
 /// Colours of the interface, each settable under `[colors]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,15 +102,11 @@ struct File {
     keys: BTreeMap<String, Keys>,
     #[serde(default)]
     colors: BTreeMap<String, String>,
-}
-
-/// Where the config file is looked for.
-pub fn path() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_CONFIG_HOME") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from(std::env::var_os("HOME")?).join(".config"),
-    };
-    Some(base.join("onrecord").join("config.toml"))
+    /// Read by the command line's `export` (`crate::config`); checked here too, so that a
+    /// mistake in it stops the interface as any other would.
+    #[serde(default)]
+    #[allow(dead_code)]
+    export: crate::config::ExportSettings,
 }
 
 /// Reads the config file at `path`; the defaults when there is none.
