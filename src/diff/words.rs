@@ -1017,23 +1017,17 @@ impl Analysis {
 
     /// The classes of one category present in the text, sorted and unique.
     pub fn classes(&self, category: Category) -> Vec<&'static str> {
-        let mut v: Vec<&'static str> = self.of(category).map(|m| m.class).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        sorted_unique(self.of(category).map(|m| m.class))
     }
 
     /// Numbers as written, without thousands separators: "1,000" and "1000" are one number.
     pub fn numbers(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .words
-            .iter()
-            .filter(|w| w.number)
-            .map(|w| w.key.replace(',', ""))
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        sorted_unique(
+            self.words
+                .iter()
+                .filter(|w| w.number)
+                .map(|w| w.key.replace(',', "")),
+        )
     }
 
     /// Every word of an opposed pair in the text: (pair index, side, word index, negated). A
@@ -1523,40 +1517,31 @@ pub fn is_content(word: &str) -> bool {
 
 /// The words a statement is about: folded, stemmed, without stop words or numbers.
 pub fn content_terms(a: &Analysis) -> Vec<String> {
-    let mut v: Vec<String> = a
-        .words
-        .iter()
-        .zip(&a.stems)
-        .filter(|(w, _)| !w.number && is_content(&w.key))
-        .map(|(_, s)| s.clone())
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+    sorted_unique(
+        a.words
+            .iter()
+            .zip(&a.stems)
+            .filter(|(w, _)| !w.number && is_content(&w.key))
+            .map(|(_, s)| s.clone()),
+    )
 }
 
 /// The word each negation denies first, stemmed: the verb of "ne vendons pas", "do not sell".
 pub fn negated_heads(a: &Analysis) -> Vec<String> {
-    let mut v: Vec<String> = a
-        .of(Category::Negation)
-        .filter_map(|m| m.scope.first())
-        .map(|&i| a.stems[i].clone())
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+    sorted_unique(
+        a.of(Category::Negation)
+            .filter_map(|m| m.scope.first())
+            .map(|&i| a.stems[i].clone()),
+    )
 }
 
 /// The stems of every word a negation in the text reaches.
 pub fn negated_stems(a: &Analysis) -> Vec<String> {
-    let mut v: Vec<String> = a
-        .of(Category::Negation)
-        .flat_map(|m| m.scope.iter())
-        .map(|&i| a.stems[i].clone())
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+    sorted_unique(
+        a.of(Category::Negation)
+            .flat_map(|m| m.scope.iter())
+            .map(|&i| a.stems[i].clone()),
+    )
 }
 
 #[cfg(test)]
@@ -1772,4 +1757,12 @@ mod tests {
                 .all(|m| m.category == Category::Time)
         );
     }
+}
+
+/// The items sorted, each once.
+fn sorted_unique<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v: Vec<T> = items.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
