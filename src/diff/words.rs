@@ -1544,6 +1544,14 @@ pub fn negated_stems(a: &Analysis) -> Vec<String> {
     )
 }
 
+/// The items sorted, each once.
+fn sorted_unique<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v: Vec<T> = items.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1757,12 +1765,4 @@ mod tests {
                 .all(|m| m.category == Category::Time)
         );
     }
-}
-
-/// The items sorted, each once.
-fn sorted_unique<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
-    let mut v: Vec<T> = items.collect();
-    v.sort_unstable();
-    v.dedup();
-    v
 }
