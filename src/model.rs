@@ -23,18 +23,23 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A fast hash of a file's bytes (FNV-1a over 8-byte words), to notice that a file changed.
+/// A fast hash of a file's bytes, to notice that a file changed: 8-byte words folded in with a
+/// multiply and a rotation (so a change in a word's high bits reaches every later bit), then
+/// mixed once more at the end.
 pub fn fingerprint(bytes: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(K).rotate_left(29);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
-        h = (h ^ u64::from_le_bytes(w.try_into().unwrap_or_default())).wrapping_mul(PRIME);
+        h = mix(h, u64::from_le_bytes(w.try_into().unwrap_or_default()));
     }
-    for &b in words.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
-    }
-    h
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    h = mix(h, u64::from_le_bytes(last));
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 /// One incident file.
@@ -457,6 +462,28 @@ impl Serialize for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_tell_small_edits_apart() {
+        let base =
+            b"speaker = \"Acme Widgets spokesperson\"\ntext = \"We never sell data\"\n".to_vec();
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(fingerprint(&base));
+        // Every pair of one-byte edits at two places in the high bytes of two words.
+        for (i, j) in [(7, 15), (7, 23), (15, 31), (0, 8)] {
+            for a in b'a'..=b'z' {
+                for b in b'a'..=b'z' {
+                    let mut edited = base.clone();
+                    edited[i] = a;
+                    edited[j] = b;
+                    if edited != base {
+                        seen.insert(fingerprint(&edited));
+                    }
+                }
+            }
+        }
+        assert!(seen.len() >= 4 * 26 * 26 - 4, "{} distinct", seen.len());
+    }
 
     #[test]
     fn slugs() {

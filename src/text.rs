@@ -8,7 +8,21 @@ use std::borrow::Cow;
 /// and the bidirectional embeddings, overrides and isolates that can reorder a line.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                // Zero-width space and direction marks; the joiners U+200C and U+200D stay,
+                // as Persian script and emoji sequences need them.
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+                | '\u{061C}'
+        )
 }
 
 fn visible(c: char, out: &mut String) {

@@ -20,7 +20,6 @@ pub struct TimelineEntry {
     pub organization: String,
     pub kind: Kind,
     pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<String>,
     /// How alike it is to the claim, 0 to 1; `None` on a company timeline and for the claim.
     pub similarity: Option<f64>,
@@ -29,12 +28,10 @@ pub struct TimelineEntry {
     /// What changed from the claim, in plain words (empty on a company timeline).
     pub changes: Vec<String>,
     /// Which texts were compared with the claim.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compared: Option<Compared>,
     /// Whether this entry is the claim itself.
     pub claim: bool,
     /// The verdict a person recorded between the claim and this statement, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
 }
 

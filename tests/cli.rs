@@ -203,32 +203,34 @@ fn a_closed_pipe_exits_quietly() {
     let dir = tempfile::tempdir().unwrap();
     onrecord::generate::generate(dir.path(), 3000, 3).unwrap();
     let exe = assert_cmd::cargo::cargo_bin("onrecord");
-    let mut child = StdCommand::new(exe)
-        .arg("--dir")
-        .arg(dir.path())
-        .arg("list")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 16];
-    child
-        .stdout
-        .as_mut()
-        .unwrap()
-        .read_exact(&mut first)
-        .unwrap();
-    drop(child.stdout.take());
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "{status:?} {err}");
-    assert!(err.is_empty(), "{err}");
+    for format in ["text", "json", "jsonl", "csv"] {
+        let mut child = StdCommand::new(&exe)
+            .arg("--dir")
+            .arg(dir.path())
+            .args(["list", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{format}: {status:?} {err}");
+        assert!(err.is_empty(), "{format}: {err}");
+    }
 }
 
 /// `statements/` holds only words a cited source really printed: every `text` of the bundled

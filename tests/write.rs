@@ -312,7 +312,10 @@ fn add_keeps_every_byte_and_reads_back() {
     let (_, st) = corpus
         .statement(&r("acme-recall#acme-spokesperson-2024-05-02-2"))
         .unwrap();
-    assert_eq!(st.text, "from stdin\n");
+    assert_eq!(
+        st.text, "from stdin",
+        "the newline that ends piped input is not kept"
+    );
 }
 
 #[test]

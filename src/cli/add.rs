@@ -92,6 +92,12 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     let text = if args.text == "-" {
         let mut text = String::new();
         io::stdin().read_to_string(&mut text)?;
+        // The newline that ends what was piped in is not part of the quote.
+        let end = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .map(str::len);
+        text.truncate(end.unwrap_or(text.len()));
         text
     } else {
         args.text.clone()

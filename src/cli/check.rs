@@ -46,9 +46,9 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
                     one_line(&d.message)
                 )?;
             }
-            summary(&corpus, errors, warnings, &mut io::stderr().lock())?;
         }
     }
+    summary(&corpus, errors, warnings, &mut io::stderr().lock())?;
     let failing = errors > 0 || (args.strict && warnings > 0);
     Ok(if failing {
         Status::Findings

@@ -45,21 +45,22 @@ struct Output<'a> {
     verdict: Option<&'a Contradiction>,
 }
 
-/// Finds a statement the command line names, or says on stderr why it cannot (`Err` is then
-/// the status to exit with).
+/// Finds a statement the command line names, or says why it cannot: a reference that names
+/// nothing cannot be diffed (exit 2), which a script must tell apart from texts that differ
+/// (exit 1).
 pub fn resolve<'c>(
     corpus: &'c Corpus,
     arg: &str,
-) -> Result<Result<(StatementRef, &'c Incident, &'c Statement), Status>, Error> {
+) -> Result<(StatementRef, &'c Incident, &'c Statement), Error> {
     let r = StatementRef::parse(arg, None).map_err(|e| Error::Usage(e.to_string()))?;
     if let Some((inc, st)) = corpus.statement(&r) {
-        return Ok(Ok((r, inc, st)));
+        return Ok((r, inc, st));
     }
-    let mut err = io::stderr().lock();
+    let mut err = Vec::new();
     match corpus.incident(&r.incident) {
         Some(inc) => writeln!(
             err,
-            "onrecord: incident `{}` has no statement `{}`{}",
+            "incident `{}` has no statement `{}`{}",
             r.incident,
             r.statement,
             suggestion(&r.statement, inc.statements.iter().map(|s| s.id.as_str()))
@@ -71,31 +72,27 @@ pub fn resolve<'c>(
         {
             writeln!(
                 err,
-                "onrecord: incident `{}` did not load: run `onrecord check` to see why",
+                "incident `{}` did not load: run `onrecord check` to see why",
                 r.incident
             )?
         }
         None => writeln!(
             err,
-            "onrecord: no incident `{}` in {}{}",
+            "no incident `{}` in {}{}",
             r.incident,
             corpus.root.display(),
             suggestion(&r.incident, corpus.incidents.iter().map(|i| i.id.as_str()))
         )?,
     }
-    Ok(Err(Status::Findings))
+    Err(Error::Usage(
+        String::from_utf8_lossy(&err).trim_end().to_string(),
+    ))
 }
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
     let corpus = cx.load()?;
-    let (ra, _, a) = match resolve(corpus, &args.a)? {
-        Ok(found) => found,
-        Err(status) => return Ok(status),
-    };
-    let (rb, _, b) = match resolve(corpus, &args.b)? {
-        Ok(found) => found,
-        Err(status) => return Ok(status),
-    };
+    let (ra, _, a) = resolve(corpus, &args.a)?;
+    let (rb, _, b) = resolve(corpus, &args.b)?;
     let d = diff_statements(a, b);
     let verdict = corpus
         .contradictions()

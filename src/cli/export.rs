@@ -97,7 +97,11 @@ fn usage(args: &Args) -> Result<(), Error> {
 /// Who publishes the reviews: the flags, else the config file's `[export]` settings.
 fn review_options(args: &Args) -> Result<ClaimReviewOptions, Error> {
     let settings = match crate::config::path() {
-        Some(path) if args.publisher.is_none() || args.review_url_base.is_none() => {
+        Some(path)
+            if args.publisher.is_none()
+                || args.publisher_url.is_none()
+                || args.review_url_base.is_none() =>
+        {
             crate::config::export_settings(&path).map_err(|e| Error::Usage(e.to_string()))?
         }
         _ => crate::config::ExportSettings::default(),

@@ -194,7 +194,8 @@ impl Paint {
 
 /// Writes a JSON value followed by a newline.
 pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
+    // `From` keeps an I/O error's kind, so a closed pipe still ends quietly.
+    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
     writeln!(w)
 }
 
@@ -204,7 +205,7 @@ pub fn write_jsonl<T: serde::Serialize>(
     values: impl IntoIterator<Item = T>,
 ) -> io::Result<()> {
     for v in values {
-        serde_json::to_writer(&mut *w, &v).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut *w, &v).map_err(io::Error::from)?;
         writeln!(w)?;
     }
     Ok(())

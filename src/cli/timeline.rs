@@ -28,9 +28,15 @@ pub enum Format {
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
     let corpus = cx.load()?;
     let entries = if args.target.contains('#') {
-        let (r, _, _) = match super::diff::resolve(corpus, &args.target)? {
+        // A well-formed reference that names nothing is "nothing found" (1), as for `show`.
+        crate::model::StatementRef::parse(&args.target, None)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        let (r, _, _) = match super::diff::resolve(corpus, &args.target) {
             Ok(found) => found,
-            Err(status) => return Ok(status),
+            Err(e) => {
+                eprintln!("onrecord: {e}");
+                return Ok(Status::Findings);
+            }
         };
         claim_timeline(corpus, &r).unwrap_or_default()
     } else {

@@ -312,6 +312,8 @@ pub struct TagDialog {
 
 /// The interface's state.
 pub struct App {
+    /// Who tagging writes as when the config does not say, found once (it may ask git).
+    pub default_tagger: std::sync::OnceLock<String>,
     /// Shared with the search worker, which reads it on its own thread.
     pub corpus: Arc<Corpus>,
     pub index: Index,
@@ -351,9 +353,20 @@ pub struct App {
 }
 
 impl App {
+    /// The name written as `tagged_by`: the config's, else `write::default_tagger`'s.
+    pub fn tagger(&self) -> &str {
+        match &self.config.tagged_by {
+            Some(name) => name,
+            None => self
+                .default_tagger
+                .get_or_init(crate::write::default_tagger),
+        }
+    }
+
     pub fn new(corpus: Corpus, config: Config) -> App {
         let index = Index::new(&corpus);
         let mut app = App {
+            default_tagger: std::sync::OnceLock::new(),
             corpus: Arc::new(corpus),
             index,
             config,

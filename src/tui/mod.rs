@@ -264,6 +264,8 @@ fn reload(app: &mut App, dir: &Path) {
             app.replace_corpus(corpus);
             if let Some(t) = &mut app.tag {
                 t.changed_on_disk = false;
+                t.confirm_replace = false;
+                t.confirm_replace = false;
                 t.error = None;
             }
             if let Some(f) = &mut app.form {
@@ -422,11 +424,7 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
         verdict,
         claim,
         note,
-        by: app
-            .config
-            .tagged_by
-            .clone()
-            .unwrap_or_else(crate::write::default_tagger),
+        by: app.tagger().to_string(),
         // A verdict already on record is a colleague's decision: replacing it takes a second
         // Enter after the dialog has said what it would replace.
         replace: app.tag.as_ref().is_some_and(|t| t.confirm_replace),
@@ -451,13 +449,27 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
                     t.changed_on_disk = matches!(e, crate::write::WriteError::ChangedOnDisk(_));
                     t.error = Some(match &e {
                         crate::write::WriteError::ChangedOnDisk(_) => {
+                            t.confirm_replace = false;
                             format!("{e} Press Ctrl-R to reload, then Enter to save again.")
                         }
                         crate::write::WriteError::AlreadyTagged(old) => {
                             t.confirm_replace = true;
+                            // Keep the claim and note on record unless the user typed new ones.
+                            if let Some((_, c)) = app
+                                .corpus
+                                .contradictions()
+                                .find(|(_, c)| c.involves_pair(&a, &b))
+                            {
+                                if t.claim.is_empty() {
+                                    t.claim = c.claim.clone().unwrap_or_default();
+                                }
+                                if t.note.is_empty() {
+                                    t.note = c.note.clone().unwrap_or_default();
+                                }
+                            }
                             format!(
-                                "This pair already has a verdict ({}) in {}. Press Enter again \
-                                 to replace it, Esc to keep it.",
+                                "This pair already has a verdict ({}) in {}; its claim and note \
+                                 are shown. Press Enter again to replace it, Esc to keep it.",
                                 old.verdict,
                                 old.path.display()
                             )
@@ -516,6 +528,7 @@ fn reload_inline(app: &mut App) {
         app.replace_corpus(corpus);
         if let Some(t) = &mut app.tag {
             t.changed_on_disk = false;
+            t.confirm_replace = false;
         }
         if let Some(f) = &mut app.form {
             f.changed_on_disk = false;

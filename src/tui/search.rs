@@ -47,7 +47,8 @@ pub fn lit<'a>(
     plain: Style,
     hit: Style,
 ) -> Vec<Span<'a>> {
-    let text = text.lines().collect::<Vec<_>>().join(" ");
+    // Line breaks become spaces byte for byte, so the match ranges stay on the same bytes.
+    let text = text.replace(['\r', '\n'], " ");
     let mut start = 0;
     let mut spans = Vec::new();
     let mut used = 0;

@@ -92,15 +92,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     lines.push(field("claim", &t.claim, TagField::Claim));
     lines.push(field("note", &t.note, TagField::Note));
     lines.push(Line::styled(
-        format!(
-            "tagged by {}",
-            safe::line(
-                &app.config
-                    .tagged_by
-                    .clone()
-                    .unwrap_or_else(crate::write::default_tagger)
-            )
-        ),
+        format!("tagged by {}", safe::line(app.tagger())),
         Style::new().fg(theme.muted),
     ));
     if t.confirm_discard {

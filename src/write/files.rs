@@ -147,7 +147,10 @@ fn write_new_then(
         let _ = fs::remove_file(&tmp);
     }
     result?;
-    sync_dir(dir)
+    // The new file is in place: a folder that cannot be flushed (some network and FUSE file
+    // systems refuse) must not report the write as failed, or a retry would write it twice.
+    let _ = sync_dir(dir);
+    Ok(())
 }
 
 #[cfg(unix)]
