@@ -178,9 +178,14 @@ fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
         c.between,
         [r("acme-recall#safe-claim"), r("acme-recall#recall-notice")]
     );
-    assert_eq!((c.claim.as_ref(), c.note.as_ref()), (None, None));
+    // Replacing a verdict keeps the claim and note the command line did not give.
+    assert_eq!(c.claim.as_deref(), Some("Acme widgets are safe"));
+    assert_eq!(
+        c.note.as_deref(),
+        Some("Three weeks later every widget was recalled.")
+    );
     let text = fs::read_to_string(dir.path().join(ACME)).unwrap();
-    assert!(text.contains("# Verdicts, kept by hand until the tool writes them.\n[[contradictions]]\nbetween = [\"safe-claim\", \"recall-notice\"]   # earlier first\nverdict = \"unrelated\"\n"), "{text}");
+    assert!(text.contains("# Verdicts, kept by hand until the tool writes them.\n[[contradictions]]\nbetween = [\"safe-claim\", \"recall-notice\"]   # earlier first\nverdict = \"unrelated\"\nclaim = \"Acme widgets are safe\"\n"), "{text}");
     assert!(text.ends_with("# end of file: nothing below\n"));
     let header = before.find("[[contradictions]]").unwrap();
     assert_eq!(text[..header], before[..header]);

@@ -111,14 +111,11 @@ pub fn tag(
                         edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
                     let entry = find_entry(&mut editable.doc, &fresh.id, &earlier, &later)
                         .ok_or_else(|| unwritable(fresh, "the verdict to replace is inline"))?;
+                    // A claim or note left out is kept as it is, with the comments above it:
+                    // replacing a verdict never silently drops a colleague's words.
                     let set = |t: &mut Table, key: &str, v: Option<&str>| -> Result<(), String> {
-                        match v {
-                            Some(v) => {
-                                edit::set_value(t, key, edit::string_value(v, style.multiline())?)
-                            }
-                            None => {
-                                t.remove(key);
-                            }
+                        if let Some(v) = v {
+                            edit::set_value(t, key, edit::string_value(v, style.multiline())?)
                         }
                         Ok(())
                     };
@@ -156,8 +153,9 @@ pub fn tag(
             inc.contradictions.iter().any(|c| {
                 c.involves_pair(&earlier, &later)
                     && c.verdict == req.verdict
-                    && c.claim.as_deref() == claim
-                    && c.note.as_deref() == note
+                    // A replaced verdict keeps the claim and note that were not given.
+                    && (claim.is_none() || c.claim.as_deref() == claim)
+                    && (note.is_none() || c.note.as_deref() == note)
                     && c.tagged_by.as_deref() == Some(by)
             })
         },
