@@ -193,9 +193,9 @@ pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corp
     Ok(corpus)
 }
 
-/// Who is tagging, when `--by` is not given: `ONRECORD_USER`, else git's `user.name`, else
-/// `$USER`; empty when none says.
-pub fn default_tagger() -> String {
+/// Who is tagging, when `--by` is not given: `ONRECORD_USER`, else git's `user.name` as the
+/// corpus's repository sets it, else `$USER`; empty when none says.
+pub fn default_tagger(corpus_dir: &Path) -> String {
     let env = |name: &str| {
         std::env::var(name)
             .ok()
@@ -206,6 +206,8 @@ pub fn default_tagger() -> String {
         return user;
     }
     let git = std::process::Command::new("git")
+        .arg("-C")
+        .arg(corpus_dir)
         .args(["config", "user.name"])
         .stderr(std::process::Stdio::null())
         .output();

@@ -54,7 +54,10 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     let a = parse_ref(&args.a)?;
     let b = parse_ref(&args.b)?;
     let verdict = parse_verdict(&args.verdict)?;
-    let by = args.by.clone().unwrap_or_else(write::default_tagger);
+    let by = args
+        .by
+        .clone()
+        .unwrap_or_else(|| write::default_tagger(cx.dir()));
     let corpus = write::load_for(cx.dir(), &[&a.incident, &b.incident], &[&a, &b])?;
     super::report_failures(&corpus, &mut std::io::stderr().lock());
     let req = TagRequest {

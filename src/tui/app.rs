@@ -359,7 +359,7 @@ impl App {
             Some(name) => name,
             None => self
                 .default_tagger
-                .get_or_init(crate::write::default_tagger),
+                .get_or_init(|| crate::write::default_tagger(&self.corpus.root)),
         }
     }
 

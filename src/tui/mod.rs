@@ -275,8 +275,13 @@ fn reload(app: &mut App, dir: &Path) {
             let failed = app.corpus.failed.len();
             app::Message {
                 text: format!(
-                    "Reloaded {} incidents in {} ms{}",
+                    "Reloaded {} incident{} in {} ms{}",
                     app.corpus.incidents.len(),
+                    if app.corpus.incidents.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
                     started.elapsed().as_millis(),
                     if failed > 0 {
                         format!("; {failed} failed to load (! lists them)")
