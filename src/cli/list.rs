@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{Context, Error, Paint, Status, write_json, write_jsonl};
+use super::{Context, Error, Paint, Status, csv_error, write_json, write_jsonl};
 use crate::model::Incident;
 use crate::query::FilterArgs;
 use crate::text::{csv_cell, one_line};
@@ -115,13 +115,6 @@ fn write_csv(out: &mut impl Write, rows: &[Row]) -> Result<(), Error> {
     }
     w.flush()?;
     Ok(())
-}
-
-fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::Io(e),
-        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
-    }
 }
 
 fn write_text(out: &mut impl Write, incidents: &[&Incident], paint: Paint) -> Result<(), Error> {

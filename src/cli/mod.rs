@@ -192,6 +192,14 @@ impl Paint {
     }
 }
 
+/// A CSV writer's error as the command's: I/O errors keep their kind (a closed pipe).
+pub(crate) fn csv_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::Io(e),
+        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
 /// Writes a JSON value followed by a newline.
 pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
     // `From` keeps an I/O error's kind, so a closed pipe still ends quietly.

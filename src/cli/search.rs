@@ -6,7 +6,7 @@ use std::ops::Range;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{Context, Error, Paint, Status, write_json, write_jsonl};
+use super::{Context, Error, Paint, Status, csv_error, write_json, write_jsonl};
 use crate::model::{Date, Kind};
 use crate::query::{FilterArgs, parse_query};
 use crate::search::{Field, Hit, MatchRank, search_once};
@@ -119,10 +119,6 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
 
 fn write_csv(out: &mut impl Write, views: &[HitView]) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::Io(e),
-        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
-    };
     w.write_record([
         "ref",
         "incident",
@@ -138,7 +134,7 @@ fn write_csv(out: &mut impl Write, views: &[HitView]) -> Result<(), Error> {
         "score",
         "rank",
     ])
-    .map_err(io)?;
+    .map_err(csv_error)?;
     for v in views {
         let (date, score) = (v.date.iso(), v.score.to_string());
         let record = [
@@ -157,7 +153,7 @@ fn write_csv(out: &mut impl Write, views: &[HitView]) -> Result<(), Error> {
             v.rank.as_str(),
         ];
         w.write_record(record.iter().map(|c| csv_cell(c).into_owned()))
-            .map_err(io)?;
+            .map_err(csv_error)?;
     }
     w.flush()?;
     Ok(())
