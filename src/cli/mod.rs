@@ -46,10 +46,14 @@ pub enum Command {
     List(list::Args),
     /// Show an incident or one statement, with sources and verdicts
     Show(show::Args),
-    /// Export to json, jsonl, csv, markdown, claimreview or sqlite
-    Export(Box<export::Args>),
     /// Search statements as you would type: accent- and typo-tolerant, with filters
     Search(search::Args),
+    /// What a company said by date, or a claim against what it said later
+    Timeline(timeline::Args),
+    /// Word diff of two statements, with negations and other changes called out
+    Diff(diff::Args),
+    /// Candidate contradictions, ranked, each with its reasons
+    Suggest(suggest::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
     Tag(tag::Args),
     /// Remove the verdict about two statements
@@ -58,12 +62,8 @@ pub enum Command {
     New(new::Args),
     /// Append a statement to an incident
     Add(Box<add::Args>),
-    /// Word diff of two statements, with negations and other changes called out
-    Diff(diff::Args),
-    /// What a company said by date, or a claim against what it said later
-    Timeline(timeline::Args),
-    /// Candidate contradictions, ranked, each with its reasons
-    Suggest(suggest::Args),
+    /// Export to json, jsonl, csv, markdown, claimreview or sqlite
+    Export(Box<export::Args>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
