@@ -57,6 +57,16 @@ pub struct WriteOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// A change that spans files stopped part way: say what was already written.
+    #[error(
+        "{}: the verdict was removed there, but not from every file that holds it: {}",
+        .written.display(),
+        .rest
+    )]
+    Partly {
+        written: PathBuf,
+        rest: Box<WriteError>,
+    },
     #[error(
         "{}: the file changed on disk since it was read: reload it and make the change again",
         .0.display()

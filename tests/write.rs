@@ -1156,3 +1156,40 @@ proptest! {
         prop_assert_eq!(fs::read_to_string(&path).unwrap(), base);
     }
 }
+
+/// The same pair judged in two files (a merge leftover) and the second file one the program
+/// will not rewrite: `untag` says which file it already changed instead of "nothing written".
+#[test]
+fn untag_across_two_files_says_what_it_already_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let acme = "title = \"Acme Widgets mug\"\ncompany = \"Acme Widgets\"\n\n[[statements]]\n\
+        id = \"safe\"\ndate = 2020-01-01\nspeaker = \"Acme\"\nurl = \"https://example.org/a\"\n\
+        text = \"The mug is safe.\"\n\n[[contradictions]]\nbetween = [\"safe\", \"acme-later#recall\"]\n\
+        verdict = \"contradicts\"\n";
+    // Mixed line endings: the program refuses to rewrite such a file rather than change them.
+    let later = "title = \"Acme Widgets recall\"\r\ncompany = \"Acme Widgets\"\n\n[[statements]]\n\
+        id = \"recall\"\ndate = 2021-01-01\nspeaker = \"Acme\"\nurl = \"https://example.org/b\"\n\
+        text = \"The mug is recalled.\"\n\n[[contradictions]]\nbetween = [\"acme-early#safe\", \"recall\"]\n\
+        verdict = \"contradicts\"\n";
+    fs::write(dir.path().join("acme-early.toml"), acme).unwrap();
+    fs::write(dir.path().join("acme-later.toml"), later).unwrap();
+    let out = onrecord(dir.path())
+        .args(["untag", "acme-early#safe", "acme-later#recall"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("acme-early.toml: the verdict was removed there"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("acme-later.toml")).unwrap(),
+        later
+    );
+    assert!(
+        !fs::read_to_string(dir.path().join("acme-early.toml"))
+            .unwrap()
+            .contains("[[contradictions]]")
+    );
+}

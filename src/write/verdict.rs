@@ -238,7 +238,7 @@ pub fn untag(
             (_, Some(_)) => Some(inc.fingerprint),
             (_, None) => None,
         };
-        let path = edit_file(
+        let result = edit_file(
             inc,
             expected,
             |text, fresh, _| {
@@ -250,7 +250,19 @@ pub fn untag(
                 Ok(Change::Text(editable.render()))
             },
             |inc| !inc.contradictions.iter().any(|c| c.involves_pair(a, b)),
-        )?;
+        );
+        // The pair judged in two files is a merge leftover; if the second file cannot be
+        // written, the first one already was, and the error must not say otherwise.
+        let path = match (result, &first) {
+            (Ok(path), _) => path,
+            (Err(e), Some(written)) => {
+                return Err(WriteError::Partly {
+                    written: std::path::PathBuf::clone(written),
+                    rest: Box::new(e),
+                });
+            }
+            (Err(e), None) => return Err(e),
+        };
         first.get_or_insert(path);
     }
     Ok(WriteOutcome {
