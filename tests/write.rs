@@ -1193,3 +1193,31 @@ fn untag_across_two_files_says_what_it_already_changed() {
             .contains("[[contradictions]]")
     );
 }
+
+/// A file someone made read-only is not replaced behind their back (a rename ignores the bit).
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture();
+    let path = dir.path().join(ACME);
+    let before = fs::read(&path).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let out = onrecord(dir.path())
+        .args([
+            "add",
+            "acme-recall",
+            "--speaker",
+            "Acme",
+            "--date",
+            "2024-05",
+            "--text",
+            "x",
+        ])
+        .args(["--url", "https://example.org/x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    assert_eq!(fs::read(&path).unwrap(), before);
+}

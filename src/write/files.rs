@@ -71,6 +71,13 @@ impl Locked {
     pub fn replace(&self, bytes: &[u8]) -> io::Result<()> {
         self.remove_leftovers();
         let permissions = self.file.metadata()?.permissions();
+        // Renaming over a file ignores its write bit; someone who made it read-only meant it.
+        if permissions.readonly() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the file is read-only: make it writable to change it",
+            ));
+        }
         write_new_then(&self.path, bytes, Some(permissions), |tmp, target| {
             fs::rename(tmp, target)
         })
