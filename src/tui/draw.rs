@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::app::{App, Areas, MIN_HEIGHT, MIN_WIDTH, View};
 use super::{browse, diff, failed, form, help, safe, search, suggest, tag, timeline};
@@ -51,6 +51,20 @@ fn too_small(frame: &mut Frame, area: Rect) {
 }
 
 /// A bordered pane, its border lit when it has the focus.
+/// A dialog's area: at most `width` × `height`, centred in `body`, cleared for drawing on.
+pub fn dialog(frame: &mut Frame, body: Rect, width: u16, height: u16) -> Rect {
+    let width = body.width.saturating_sub(4).min(width);
+    let height = body.height.saturating_sub(2).min(height);
+    let area = Rect::new(
+        body.x + (body.width - width) / 2,
+        body.y + (body.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, area);
+    area
+}
+
 pub fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
     let theme = &app.config.theme;
     let style = if focused {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::app::{App, FormKind};
 use super::draw::pane;
@@ -33,15 +33,7 @@ fn hint(name: &str) -> &'static str {
 pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let Some(f) = &app.form else { return };
     let theme = &app.config.theme;
-    let width = body.width.saturating_sub(4).min(100);
-    let height = body.height.saturating_sub(2).min(20);
-    let area = Rect::new(
-        body.x + (body.width - width) / 2,
-        body.y + (body.height - height) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, area);
+    let area = super::draw::dialog(frame, body, 100, 20);
     let title = match &f.kind {
         FormKind::Statement { incident } => format!(
             " Add a statement to {} (Enter saves, Esc cancels) ",

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::app::{App, TagField};
 use super::draw::pane;
@@ -15,15 +15,7 @@ use crate::model::Verdict;
 pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let Some(t) = &app.tag else { return };
     let theme = &app.config.theme;
-    let width = body.width.saturating_sub(4).min(90);
-    let height = body.height.saturating_sub(2).min(16);
-    let area = Rect::new(
-        body.x + (body.width - width) / 2,
-        body.y + (body.height - height) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, area);
+    let area = super::draw::dialog(frame, body, 90, 16);
     let block = pane(
         app,
         " Tag a verdict (Enter saves, Esc cancels) ".into(),
