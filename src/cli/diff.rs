@@ -8,7 +8,6 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
-use crate::check::suggestion;
 use crate::diff::{Change, Compared, Op, OpKind, diff_statements};
 use crate::model::{Contradiction, Incident, Statement, StatementRef};
 use crate::store::Corpus;
@@ -56,37 +55,11 @@ pub fn resolve<'c>(
     if let Some((inc, st)) = corpus.statement(&r) {
         return Ok((r, inc, st));
     }
-    let mut err = Vec::new();
-    match corpus.incident(&r.incident) {
-        Some(inc) => writeln!(
-            err,
-            "incident `{}` has no statement `{}`{}",
-            r.incident,
-            r.statement,
-            suggestion(&r.statement, inc.statements.iter().map(|s| s.id.as_str()))
-        )?,
-        None if corpus
-            .failed
-            .iter()
-            .any(|p| p.file_stem().and_then(|s| s.to_str()) == Some(r.incident.as_str())) =>
-        {
-            writeln!(
-                err,
-                "incident `{}` did not load: run `onrecord check` to see why",
-                r.incident
-            )?
-        }
-        None => writeln!(
-            err,
-            "no incident `{}` in {}{}",
-            r.incident,
-            corpus.root.display(),
-            suggestion(&r.incident, corpus.incidents.iter().map(|i| i.id.as_str()))
-        )?,
-    }
-    Err(Error::Usage(
-        String::from_utf8_lossy(&err).trim_end().to_string(),
-    ))
+    Err(Error::Usage(super::missing(
+        corpus,
+        &r.incident,
+        Some(&r.statement),
+    )))
 }
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {

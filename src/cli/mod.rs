@@ -149,6 +149,33 @@ pub fn report_failures(corpus: &Corpus, w: &mut impl Write) {
     }
 }
 
+/// Why an incident, or one of its statements, is not in the corpus, with a suggestion when a
+/// name is close: for `show`, `diff` and `timeline` alike.
+pub(crate) fn missing(corpus: &Corpus, incident: &str, statement: Option<&str>) -> String {
+    use crate::check::suggestion;
+    use crate::text::one_line;
+    let failed = corpus
+        .failed
+        .iter()
+        .any(|p| p.file_stem().and_then(|s| s.to_str()) == Some(incident));
+    match (corpus.incident(incident), statement) {
+        (Some(inc), Some(st)) => format!(
+            "incident `{incident}` has no statement `{}`{}",
+            one_line(st),
+            suggestion(st, inc.statements.iter().map(|s| s.id.as_str()))
+        ),
+        _ if failed => {
+            format!("incident `{incident}` did not load: run `onrecord check` to see why")
+        }
+        _ => format!(
+            "no incident `{}` in {}{}",
+            one_line(incident),
+            corpus.root.display(),
+            suggestion(incident, corpus.incidents.iter().map(|i| i.id.as_str()))
+        ),
+    }
+}
+
 /// Colour on a terminal unless NO_COLOR or `--color never`; always with `--color always`.
 pub fn use_color(choice: ColorChoice) -> bool {
     match choice {

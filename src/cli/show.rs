@@ -6,7 +6,6 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
-use crate::check::suggestion;
 use crate::model::{Contradiction, Incident, Source, Statement, StatementRef, is_slug};
 use crate::store::Corpus;
 use crate::text::{first_line, one_line, sanitize};
@@ -126,30 +125,11 @@ pub fn statement_view<'a>(
 }
 
 fn not_found(corpus: &Corpus, incident: &str, statement: Option<&str>) -> Result<Status, Error> {
-    let mut err = io::stderr().lock();
-    let failed = corpus
-        .failed
-        .iter()
-        .any(|p| p.file_stem().and_then(|s| s.to_str()) == Some(incident));
-    match (corpus.incident(incident), statement) {
-        (Some(inc), Some(st)) => writeln!(
-            err,
-            "onrecord: incident `{incident}` has no statement `{}`{}",
-            one_line(st),
-            suggestion(st, inc.statements.iter().map(|s| s.id.as_str()))
-        )?,
-        _ if failed => writeln!(
-            err,
-            "onrecord: incident `{incident}` did not load: run `onrecord check` to see why"
-        )?,
-        _ => writeln!(
-            err,
-            "onrecord: no incident `{}` in {}{}",
-            one_line(incident),
-            corpus.root.display(),
-            suggestion(incident, corpus.incidents.iter().map(|i| i.id.as_str()))
-        )?,
-    }
+    writeln!(
+        io::stderr().lock(),
+        "onrecord: {}",
+        super::missing(corpus, incident, statement)
+    )?;
     Ok(Status::Findings)
 }
 
