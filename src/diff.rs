@@ -109,7 +109,7 @@ fn language(st: &Statement) -> Option<String> {
 }
 
 /// The statement in English, when there is one: its text if it is English, else its
-/// translation (which FORMAT.md's examples give in English).
+/// translation (which docs/format.md's examples give in English).
 pub fn english(st: &Statement) -> Option<&str> {
     match language(st).as_deref() {
         Some("en") | None => Some(&st.text),

@@ -1,5 +1,5 @@
 //! The records themselves: incidents, sources, statements, verdicts, statement references and
-//! dates, as FORMAT.md defines them. Plain data with serde `Serialize` for the JSON outputs; no
+//! dates, as docs/format.md defines them. Plain data with serde `Serialize` for the JSON outputs; no
 //! I/O. Reading a file into these types, with diagnostics, is `parse`'s job.
 
 use std::cmp::Ordering;
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::{Serialize, Serializer};
 
-/// The longest slug FORMAT.md allows.
+/// The longest slug docs/format.md allows.
 pub const MAX_SLUG_LEN: usize = 80;
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, at most 80 characters.
@@ -243,7 +243,7 @@ impl Verdict {
         Verdict::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
-    /// What the verdict means, in FORMAT.md's words.
+    /// What the verdict means, in docs/format.md's words.
     pub fn meaning(self) -> &'static str {
         match self {
             Verdict::Contradicts => {
@@ -345,7 +345,7 @@ pub enum Precision {
 }
 
 impl Date {
-    /// Parses the string forms of FORMAT.md: `"2024"`, `"2024-11"`, and, for command-line
+    /// Parses the string forms of docs/format.md: `"2024"`, `"2024-11"`, and, for command-line
     /// input, `2024-11-09` and RFC 3339 date-times.
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
@@ -407,7 +407,7 @@ impl Date {
         }
     }
 
-    /// The form FORMAT.md stores: `2024`, `2024-11`, `2024-11-09`, RFC 3339.
+    /// The form docs/format.md stores: `2024`, `2024-11`, `2024-11-09`, RFC 3339.
     pub fn iso(&self) -> String {
         match *self {
             Date::Year(y) => format!("{y:04}"),

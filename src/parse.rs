@@ -1,4 +1,4 @@
-//! One incident file's text into an `Incident`, enforcing every rule of FORMAT.md that needs
+//! One incident file's text into an `Incident`, enforcing every rule of docs/format.md that needs
 //! only that file, each problem a `Diagnostic` at the line of the offending key (or at its
 //! table's header when a key is missing). No I/O.
 

@@ -1,4 +1,4 @@
-//! `onrecord check` and loading: one test per rule of FORMAT.md, each asserting the line (and
+//! `onrecord check` and loading: one test per rule of docs/format.md, each asserting the line (and
 //! column) its diagnostic points at, plus the broken files a newsroom's folder really holds.
 
 use std::fs;

@@ -62,7 +62,7 @@ pub fn string_value(s: &str, multiline: bool) -> Result<Value, String> {
     Ok(value)
 }
 
-/// A date as FORMAT.md stores it: a TOML date or date-time, or a string for a partial date.
+/// A date as docs/format.md stores it: a TOML date or date-time, or a string for a partial date.
 pub fn date_value(d: &Date) -> Result<Value, String> {
     match d {
         Date::Year(_) | Date::Month(..) => string_value(&d.iso(), false),

@@ -173,7 +173,7 @@ struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// Keys in FORMAT.md's order.
+    /// Keys in docs/format.md's order.
     fn table(&self, between: [String; 2], multiline: bool) -> Result<Table, String> {
         let mut t = Table::new();
         let mut put = |key: &str, v: Value| {
