@@ -12,6 +12,9 @@ use crate::parse::parse_incident;
 
 /// The environment variable naming the corpus folder when `--dir` is not given.
 pub const DIR_ENV: &str = "ONRECORD_DIR";
+/// The folder, directly under the corpus folder, where saved copies of sources are kept
+/// (`sources/<incident>/<file>`); the loader never looks for incidents in it.
+pub const SNAPSHOT_DIR: &str = "sources";
 /// The corpus folder when neither `--dir` nor `ONRECORD_DIR` says otherwise.
 pub const DEFAULT_DIR: &str = "statements";
 
@@ -138,6 +141,10 @@ pub fn incident_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
                 Err(_) => false,
             };
             if is_dir {
+                // The corpus's own `sources` folder holds saved copies, never incidents.
+                if name == SNAPSHOT_DIR && folder == dir {
+                    continue;
+                }
                 pending.push(path);
             } else if is_incident_file_name(name) {
                 files.push(path);
