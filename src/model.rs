@@ -23,26 +23,36 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Why a `url` cannot be a source's or a statement's address: it must be a web address of the
-/// item itself, not of an outlet's home page. `None` when it can.
+/// Why a `url` cannot be a source's address as `source add` takes it: it must be a web
+/// address of the item itself, not of an outlet's home page. `None` when it can.
 pub fn url_problem(url: &str) -> Option<&'static str> {
-    let rest = url
+    let Some(rest) = url
         .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    let Some(rest) = rest else {
+        .or_else(|| url.strip_prefix("http://"))
+    else {
         return Some("is not a web address: write it as https://...");
     };
     if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some("holds spaces or control characters");
     }
+    is_home_page(url).then_some(HOME_PAGE)
+}
+
+/// What `check` and `source add` say about an outlet's home page given as an item's address.
+pub const HOME_PAGE: &str =
+    "points at a home page, not at the item: give the article's own address, or leave it out";
+
+/// Whether a web address names a site's home page only (`https://www.example.org/`), which
+/// proves nothing about what was published.
+pub fn is_home_page(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
     let path = rest.find(['/', '?', '#']).map_or("", |i| &rest[i..]);
-    if path.trim_matches('/').is_empty() {
-        return Some(
-            "points at a home page, not at the item: give the article's own address, or leave \
-             it out",
-        );
-    }
-    None
+    path.trim_matches('/').is_empty()
 }
 
 /// A fast hash of a file's bytes, to notice that a file changed: 8-byte words folded in with a

@@ -383,11 +383,12 @@ impl Cx<'_> {
         Some(lang)
     }
 
-    /// A `url`, with a warning when it cannot be the item's own address.
+    /// A `url`, with a warning when it is only an outlet's home page.
     fn url(&mut self, t: &At<'_, '_>) -> Option<String> {
         let url = self.string(t, "url", false)?;
-        if let Some(problem) = crate::model::url_problem(&url) {
+        if crate::model::is_home_page(&url) {
             let at = t.get("url").map_or(t.header, |(k, _)| k.span().start);
+            let problem = crate::model::HOME_PAGE;
             self.warning(at, format!("`url` = \"{}\" {problem}", url.escape_debug()));
         }
         Some(url)

@@ -321,11 +321,13 @@ fn probe(fresh: &Incident, key: &str, entry: &Table, block: &str) -> String {
         "title = \"probe\"\ncompany = {}\n",
         edit::toml_string(&fresh.company, false)
     );
-    if let Some(source) = entry.get("source").and_then(Item::as_str) {
-        t.push_str(&format!(
-            "[[sources]]\nid = {}\noutlet = \"probe\"\n",
-            edit::toml_string(source, false)
-        ));
+    for key in ["source", "via"] {
+        if let Some(source) = entry.get(key).and_then(Item::as_str) {
+            t.push_str(&format!(
+                "[[sources]]\nid = {}\noutlet = \"probe\"\n",
+                edit::toml_string(source, false)
+            ));
+        }
     }
     if key == "sources" {
         // A file needs statements; an empty array of them lets the source read back alone.
