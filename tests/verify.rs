@@ -779,3 +779,74 @@ fn add_records_via() {
         run.stderr
     );
 }
+
+/// What the bundled incident credits to Le Parisien, read in the AFP dispatch, is cited as
+/// such everywhere a citation is printed.
+#[test]
+fn second_hand_statements_are_cited_as_reported_by_their_source() {
+    const CREDIT: &str = "Le Parisien, as reported by AFP (Le Figaro)";
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("statements");
+    let show = onrecord(&bundled, &["show", "temu-referral-data#campaign-terms"]);
+    assert!(
+        show.stdout.contains(&format!("cited as: {CREDIT}")),
+        "{}",
+        show.stdout
+    );
+    let own = onrecord(&bundled, &["show", "temu-referral-data#afp-denial"]);
+    assert!(
+        own.stdout.contains("cited as: AFP (Le Figaro)\n"),
+        "{}",
+        own.stdout
+    );
+
+    let md = onrecord(&bundled, &["export", "--format", "markdown"]);
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    assert!(md.stdout.contains(CREDIT), "{}", md.stdout);
+
+    let cr = onrecord(
+        &bundled,
+        &[
+            "export",
+            "--format",
+            "claimreview",
+            "--publisher",
+            "Example Desk",
+        ],
+    );
+    assert_eq!(cr.code, 0, "{}", cr.stderr);
+    let v: serde_json::Value = serde_json::from_str(&cr.stdout).unwrap();
+    assert_eq!(v[0]["itemReviewed"]["appearance"][0]["name"], CREDIT, "{v}");
+
+    let corpus = onrecord::store::load(&bundled).unwrap();
+    let (inc, st) = corpus
+        .statement(&onrecord::StatementRef::new(
+            "temu-referral-data",
+            "campaign-described",
+        ))
+        .unwrap();
+    let copied = onrecord::tui::update::citation(inc, st);
+    assert!(copied.contains(CREDIT), "{copied}");
+}
+
+#[test]
+fn a_home_page_is_not_an_address_for_an_item() {
+    let dir = corpus();
+    let path = dir.path().join("acme-mug.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replace(
+            "outlet = \"Globex Gazette\"\n",
+            "outlet = \"Globex Gazette\"\nurl = \"https://www.example.org/\"\n",
+        ),
+    )
+    .unwrap();
+    let run = onrecord(dir.path(), &["check"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout
+            .contains("warning: `url` = \"https://www.example.org/\" points at a home page"),
+        "{}",
+        run.stdout
+    );
+}
