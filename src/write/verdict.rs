@@ -87,6 +87,7 @@ pub fn tag(
     let tagged_at = now_utc();
 
     let path = edit_file(
+        &corpus.root,
         target,
         expected,
         |text, fresh, style| {
@@ -239,6 +240,7 @@ pub fn untag(
             (_, None) => None,
         };
         let result = edit_file(
+            &corpus.root,
             inc,
             expected,
             |text, fresh, _| {
