@@ -13,6 +13,8 @@
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
 //!   ClaimReview or SQLite.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
+//! - [`claims`]: claim analysis, the language layer: tokenizer, word lists (data tables),
+//!   negations and other markers, stems, and the changes that matter between two statements.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
@@ -22,6 +24,7 @@
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
 pub mod check;
+pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod diff;
