@@ -222,32 +222,7 @@ impl Paint {
     }
 }
 
-/// A CSV writer's error as the command's: I/O errors keep their kind (a closed pipe).
-pub(crate) fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::Io(e),
-        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
-    }
-}
-
-/// Writes a JSON value followed by a newline.
-pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
-    // `From` keeps an I/O error's kind, so a closed pipe still ends quietly.
-    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
-    writeln!(w)
-}
-
-/// Writes one compact JSON value a line.
-pub fn write_jsonl<T: serde::Serialize>(
-    w: &mut impl Write,
-    values: impl IntoIterator<Item = T>,
-) -> io::Result<()> {
-    for v in values {
-        serde_json::to_writer(&mut *w, &v).map_err(io::Error::from)?;
-        writeln!(w)?;
-    }
-    Ok(())
-}
+pub use crate::output::{write_json, write_jsonl};
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {

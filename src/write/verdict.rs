@@ -100,6 +100,7 @@ pub fn tag(
     let tagged_at = now_utc();
 
     let path = edit_file(
+        &corpus.root,
         target,
         expected,
         |text, fresh, style| {
@@ -279,6 +280,7 @@ pub fn untag(
             (_, None) => None,
         };
         let result = edit_file(
+            &corpus.root,
             inc,
             expected,
             |text, fresh, _| {
