@@ -333,9 +333,12 @@ pub fn fix_ids(corpus: &Corpus) -> Result<Vec<IdsAdded>, WriteError> {
         }
         let mut ids = Vec::new();
         let result = edit_file(
+            &corpus.root,
             inc,
             Some(inc.fingerprint),
             |text, fresh, _| {
+                // Run again from scratch when the file changed under us.
+                ids.clear();
                 let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
                 let mut taken: Vec<String> = fresh
                     .contradictions
