@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Item, Table, Value};
 
-use super::{
-    Change, WriteError, edit, edit_file, files, find_incident, given, invalid, unwritable,
-};
+use super::{Change, WriteError, edit, edit_file, find_incident, given, invalid, unwritable};
 use crate::model::{Date, Incident, Source, is_slug};
 use crate::snapshot::{self, MAX_BYTES};
 use crate::store::Corpus;
@@ -243,7 +241,7 @@ pub fn add_source(
                 ));
             }
         }
-        match files::create_new(&target, bytes) {
+        match crate::atomic::create_new(&target, bytes) {
             Ok(()) => created = Some(target.clone()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 // The same copy saved twice is the same copy; anything else keeps its name.
@@ -269,6 +267,7 @@ pub fn add_source(
     }
     let id = std::cell::RefCell::new(String::new());
     let written = edit_file(
+        &corpus.root,
         inc,
         expected,
         |_, fresh, _style| {
