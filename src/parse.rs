@@ -56,6 +56,17 @@ const DATE_HINT: &str = "a date like 2024-11-09, a date-time like 2024-11-09T14:
 /// Parses one file. `id` is the file stem. Returns the incident when the file has no errors,
 /// and every diagnostic either way.
 pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
+    // A file saved with CRLF line ends (a Windows checkout) reads as the same file saved with
+    // LF: outside multi-line strings a CRLF is only a line end, and inside one it becomes
+    // `\n`, so a text never depends on the platform it was checked out on. An escaped `\r`
+    // is not a line end and stays. Lines and columns are unchanged.
+    let normalized;
+    let text = if memchr::memmem::find(text.as_bytes(), b"\r\n").is_some() {
+        normalized = text.replace("\r\n", "\n");
+        normalized.as_str()
+    } else {
+        text
+    };
     let mut cx = Cx {
         path,
         lines: LineIndex::new(text),

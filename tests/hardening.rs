@@ -472,3 +472,122 @@ fn an_editor_saving_during_add_is_not_overwritten() {
     }
     assert_eq!(lost, 0, "the editor's save was lost {lost} times out of 4");
 }
+
+#[test]
+fn add_refuses_the_year_0_and_leap_seconds() {
+    let tmp = fixture();
+    let corpus = tmp.path().join("statements");
+    let before = fs::read(corpus.join(ACME)).unwrap();
+    for date in ["0000-01-01", "0000", "0000-05", "2016-12-31T23:59:60Z"] {
+        onrecord(&corpus)
+            .args(["add", "acme-recall", "--speaker", "Acme", "--text", "Said."])
+            .args(["--date", date])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--date"));
+    }
+    assert_eq!(fs::read(corpus.join(ACME)).unwrap(), before);
+}
+
+/// Every file the write path produces reads in Python's `tomllib` as it reads in onrecord:
+/// hostile text, a multi-line text ending in a backslash, CRLF files, verdicts.
+#[test]
+fn every_file_written_reads_in_python_tomllib() {
+    let has_tomllib = StdCommand::new("python3")
+        .args(["-c", "import tomllib"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_tomllib {
+        eprintln!("skipped: python3 with tomllib (3.11 or later) is not installed");
+        return;
+    }
+    let tmp = fixture();
+    let corpus = tmp.path().join("statements");
+    let texts = [
+        "ends in a backslash\\",
+        "two lines\nthe second ends in a backslash\\",
+        "quotes \"\"\" and ''' and \\\" \u{7f} \u{1b}[2J \u{202e}",
+        "line\r\nwith CRLF\r\n",
+    ];
+    onrecord(&corpus)
+        .args(["new", "crlf-case", "--company", "Globex", "--title", "CRLF"])
+        .assert()
+        .success();
+    let crlf = corpus.join("crlf-case.toml");
+    let text = fs::read_to_string(&crlf).unwrap().replace('\n', "\r\n");
+    fs::write(&crlf, text).unwrap();
+    for (i, text) in texts.iter().enumerate() {
+        for incident in ["acme-recall", "crlf-case"] {
+            onrecord(&corpus)
+                .args([
+                    "add",
+                    incident,
+                    "--speaker",
+                    "Acme",
+                    "--url",
+                    "https://x.example",
+                ])
+                .args(["--date", &format!("2024-01-0{}", i + 1), "--text", text])
+                .args(["--note", text])
+                .assert()
+                .success();
+        }
+    }
+    onrecord(&corpus)
+        .args(["tag", "acme-recall#safe-claim", "acme-recall#ceo-interview"])
+        .args(["--verdict", "contradicts", "--note", texts[1]])
+        .assert()
+        .success();
+    let script = r#"
+import sys, tomllib, json
+out = {}
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    out[path] = [s["text"] for s in doc.get("statements", [])]
+print(json.dumps(out))
+"#;
+    let files = [corpus.join(ACME), crlf];
+    let out = StdCommand::new("python3")
+        .args(["-c", script])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let loaded = onrecord::store::load(&corpus).unwrap();
+    assert!(loaded.failed.is_empty(), "{:?}", loaded.diagnostics);
+    for path in &files {
+        let in_python = &read[path.to_str().unwrap()];
+        let id = path.file_stem().unwrap().to_str().unwrap();
+        let ours: Vec<&str> = loaded
+            .incident(id)
+            .unwrap()
+            .statements
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(in_python, &serde_json::json!(ours), "{}", path.display());
+    }
+}
+
+#[test]
+fn crlf_multi_line_strings_read_as_on_linux() {
+    let tmp = fixture();
+    let corpus = tmp.path().join("statements");
+    let lf = onrecord::store::load(&corpus).unwrap();
+    let text = fs::read_to_string(corpus.join(ACME)).unwrap();
+    assert!(text.contains("\"\"\"\nWe are recalling"));
+    fs::write(corpus.join(ACME), text.replace('\n', "\r\n")).unwrap();
+    let crlf = onrecord::store::load(&corpus).unwrap();
+    assert!(crlf.failed.is_empty());
+    let texts = |c: &onrecord::Corpus| -> Vec<String> {
+        c.statements().map(|(_, s)| s.text.clone()).collect()
+    };
+    assert_eq!(texts(&crlf), texts(&lf));
+    assert!(texts(&crlf).iter().all(|t| !t.contains('\r')));
+}
