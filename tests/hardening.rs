@@ -591,3 +591,41 @@ fn crlf_multi_line_strings_read_as_on_linux() {
     assert_eq!(texts(&crlf), texts(&lf));
     assert!(texts(&crlf).iter().all(|t| !t.contains('\r')));
 }
+
+#[test]
+fn untag_on_a_file_with_errors_says_it_has_errors() {
+    let tmp = fixture();
+    let corpus = tmp.path().join("statements");
+    let path = corpus.join(ACME);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\nbroken = \n")).unwrap();
+    onrecord(&corpus)
+        .args([
+            "untag",
+            "acme-recall#safe-claim",
+            "acme-recall#recall-notice",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "incident `acme-recall` has errors and did not load",
+        ));
+}
+
+#[test]
+fn a_too_deep_dotted_key_is_reported_at_its_own_line() {
+    let tmp = fixture();
+    let corpus = tmp.path().join("statements");
+    let path = corpus.join(ACME);
+    let text = fs::read_to_string(&path).unwrap();
+    let lines = text.lines().count();
+    fs::write(&path, format!("{text}{}y = 1\n", "x.".repeat(100))).unwrap();
+    let (_, stdout, _) = check_output(&corpus, &[]);
+    assert!(
+        stdout.contains(&format!(
+            "acme-recall.toml:{}:1: error: not valid TOML: a key of 80 or more dotted parts",
+            lines + 1
+        )),
+        "{stdout}"
+    );
+}
