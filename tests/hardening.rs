@@ -629,3 +629,177 @@ fn a_too_deep_dotted_key_is_reported_at_its_own_line() {
         "{stdout}"
     );
 }
+
+// ---- Keep it found ---------------------------------------------------------------------------
+
+/// No character that acts on a terminal, raw: only line feeds, and carriage returns before
+/// them (CSV's CRLF).
+fn assert_inert(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let ok = match c {
+            '\n' => true,
+            '\r' => chars.peek() == Some(&'\n'),
+            c => !onrecord::text::is_unsafe(c),
+        };
+        assert!(ok, "{what}: raw {c:?} in {text}");
+    }
+}
+
+/// The hostile corpus (escapes, bidi overrides, formulas in every field, a file whose name
+/// holds an escape) through every command in every format: nothing raw reaches stdout or
+/// stderr, and nothing panics.
+#[test]
+fn hostile_corpus_through_every_command_prints_nothing_raw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("statements");
+    copy_dir(Path::new("tests/fixtures/export/hostile"), &corpus);
+    fs::write(
+        corpus.join("\u{1b}[2Jbad\u{7}.toml"),
+        "title = \"\u{1b}]0;x\"\n",
+    )
+    .unwrap();
+    let a = "umbrella-formulas#formula-minus";
+    let b = "umbrella-formulas#escapes";
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for f in ["text", "json", "jsonl", "csv"] {
+        runs.push(vec!["list", "--format", f]);
+        runs.push(vec!["search", "données", "--format", f]);
+        runs.push(vec!["search", "\u{1b}[2J", "--format", f]);
+    }
+    for f in ["text", "json"] {
+        runs.push(vec!["show", "umbrella-formulas", "--format", f]);
+        runs.push(vec!["show", b, "--format", f]);
+        runs.push(vec!["timeline", b, "--format", f]);
+        runs.push(vec!["timeline", "Umbrella\u{202E} sgnidloH", "--format", f]);
+        runs.push(vec!["diff", a, b, "--format", f]);
+        runs.push(vec!["check", "--format", f]);
+    }
+    for f in ["text", "json", "jsonl"] {
+        runs.push(vec!["suggest", "--format", f]);
+    }
+    for f in ["json", "jsonl", "csv", "markdown"] {
+        runs.push(vec!["export", "--format", f]);
+    }
+    runs.push(vec![
+        "export",
+        "--format",
+        "claimreview",
+        "--publisher",
+        "\u{1b}[2JX",
+    ]);
+    // Hostile arguments, echoed in errors.
+    runs.push(vec!["list", "--since", "\u{1b}]0;title\u{7}"]);
+    runs.push(vec!["list", "--kind", "\u{9b}2J"]);
+    runs.push(vec!["show", "\u{1b}[2J#x"]);
+    runs.push(vec!["tag", a, "\u{1b}[2J#x", "--verdict", "contradicts"]);
+    for args in &runs {
+        let out = onrecord(&corpus).args(args).output().unwrap();
+        assert_ne!(out.status.code(), Some(101), "{args:?} panicked");
+        assert_inert(&format!("{args:?} stdout"), &out.stdout);
+        assert_inert(&format!("{args:?} stderr"), &out.stderr);
+    }
+    let out = Command::cargo_bin("onrecord")
+        .unwrap()
+        .env("ONRECORD_DIR", "/nonexistent/\u{1b}[2J\u{7}")
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_inert("ONRECORD_DIR", &out.stderr);
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fixture_texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        for dir in ["tests/fixtures/write/odd", "tests/fixtures/export/hostile"] {
+            let mut pending = vec![Path::new(dir).to_path_buf()];
+            while let Some(d) = pending.pop() {
+                for e in fs::read_dir(d).unwrap() {
+                    let p = e.unwrap().path();
+                    if p.is_dir() {
+                        pending.push(p);
+                    } else {
+                        texts.push(fs::read_to_string(p).unwrap());
+                    }
+                }
+            }
+        }
+        texts
+    }
+
+    /// One edit of a fixture's bytes: replace, insert or delete a short run.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Replace(usize, Vec<u8>),
+        Insert(usize, Vec<u8>),
+        Delete(usize, usize),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        let bytes = prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(b"\"'[]{}=.,#\n\r\\ -+:T0123456789abcdefu\x1b\x00".to_vec()),
+                any::<u8>(),
+            ],
+            0..6,
+        );
+        prop_oneof![
+            (any::<usize>(), bytes.clone()).prop_map(|(i, b)| Edit::Replace(i, b)),
+            (any::<usize>(), bytes).prop_map(|(i, b)| Edit::Insert(i, b)),
+            (any::<usize>(), 0usize..40).prop_map(|(i, n)| Edit::Delete(i, n)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// A mutated fixture never panics the parser; what it reports is errors with a
+        /// position inside the file, or an incident.
+        #[test]
+        fn mutated_fixtures_parse_or_fail_cleanly(
+            which in any::<prop::sample::Index>(),
+            edits in prop::collection::vec(edit(), 1..5),
+        ) {
+            let texts = fixture_texts();
+            let mut bytes = which.get(&texts).clone().into_bytes();
+            for e in edits {
+                let at = |i: usize, len: usize| if len == 0 { 0 } else { i % (len + 1) };
+                match e {
+                    Edit::Replace(i, b) => {
+                        let i = at(i, bytes.len());
+                        let end = (i + b.len()).min(bytes.len());
+                        bytes.splice(i..end, b);
+                    }
+                    Edit::Insert(i, b) => {
+                        let i = at(i, bytes.len());
+                        bytes.splice(i..i, b);
+                    }
+                    Edit::Delete(i, n) => {
+                        let i = at(i, bytes.len());
+                        let end = (i + n).min(bytes.len());
+                        bytes.drain(i..end);
+                    }
+                }
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("fuzzed.toml");
+            fs::write(&path, &bytes).unwrap();
+            let (parsed, diagnostics) = onrecord::store::load_file(&path);
+            let lines = bytes.split(|b| *b == b'\n').count() as u32;
+            for d in &diagnostics {
+                prop_assert!(d.line >= 1 && d.line <= lines.max(1), "{d}");
+            }
+            if parsed.is_none() {
+                prop_assert!(diagnostics.iter().any(|d| d.is_error()));
+            }
+            // The whole corpus path (cross-file rules) takes it too.
+            let corpus = onrecord::store::load(dir.path()).unwrap();
+            prop_assert_eq!(corpus.files, 1);
+        }
+    }
+}
