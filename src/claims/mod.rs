@@ -9,9 +9,11 @@
 //!   restrictions, hedges, time words, quantities, numbers, opposed words).
 //! - [`terms`]: the words a statement is about: stems, stop words, shared concepts.
 //! - [`compare`]: the changes that matter between two statements, and how alike they are.
+//! - [`evidence`]: how much those changes count as a contradiction, for `suggest` and `match`.
 
 pub mod analysis;
 pub mod compare;
+pub mod evidence;
 pub mod lexicon;
 pub mod terms;
 pub mod tokenize;

@@ -33,6 +33,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
+    /// Follow links to folders inside the corpus (links to files are always followed)
+    #[arg(long, global = true)]
+    pub follow: bool,
+
+    /// The largest incident file read, in MB; a larger file is reported and left out
+    #[arg(long, global = true, value_name = "MB", default_value_t = store::DEFAULT_MAX_FILE_SIZE >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_file_size: u64,
+
     /// When to colour the output; NO_COLOR in the environment means never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -232,6 +241,10 @@ pub use crate::output::{write_json, write_jsonl};
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    store::set_options(store::LoadOptions {
+        follow: cli.follow,
+        max_file_size: cli.max_file_size * 1024 * 1024,
+    });
     let cx = Context::new(&cli);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
