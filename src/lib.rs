@@ -15,6 +15,8 @@
 //!   ClaimReview or SQLite.
 //! - [`atomic`]: replacing or creating a file all at once, for the write path and exports.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
+//! - [`claims`]: claim analysis, the language layer: tokenizer, word lists (data tables),
+//!   negations and other markers, stems, and the changes that matter between two statements.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
@@ -25,6 +27,7 @@
 
 pub mod atomic;
 pub mod check;
+pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod diff;

@@ -17,7 +17,7 @@ mod statement;
 mod verdict;
 
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
-pub use verdict::{ordered_pair, tag, tag_target, untag};
+pub use verdict::{IdsAdded, fix_ids, ordered_pair, tag, tag_target, untag};
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,9 @@ pub struct TagRequest {
     pub by: String,
     /// Replace a verdict the pair already has, instead of refusing.
     pub replace: bool,
+    /// Which of the two is the claim under review (`reviewed` in the file); `None` leaves the
+    /// file's default (the later one), or, when replacing, what the verdict already says.
+    pub reviewed: Option<StatementRef>,
 }
 
 /// What a write did.
@@ -67,6 +70,13 @@ pub enum WriteError {
         written: PathBuf,
         rest: Box<WriteError>,
     },
+    /// `fix_ids` stopped part way: say which files already have their ids.
+    #[error(
+        "ids were added in {}, but not in every file: {}",
+        .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        .1
+    )]
+    IdsPartly(Vec<PathBuf>, Box<WriteError>),
     #[error(
         "{}: the file changed on disk since it was read: reload it and make the change again",
         .0.display()

@@ -5,6 +5,7 @@ pub mod add;
 pub mod check;
 pub mod diff;
 pub mod export;
+pub mod fix_ids;
 pub mod list;
 pub mod new;
 pub mod search;
@@ -67,6 +68,8 @@ pub enum Command {
     Tag(tag::Args),
     /// Remove the verdict about two statements
     Untag(untag::Args),
+    /// Give every verdict without an `id` one, derived from its two statements
+    FixIds(fix_ids::Args),
     /// Create a new incident file
     New(new::Args),
     /// Append a statement to an incident
@@ -251,6 +254,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
         Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
         Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
+        Some(Command::FixIds(args)) => fix_ids::run(args, &cx, &mut out)?,
         Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
         Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,

@@ -572,6 +572,7 @@ pub fn save_tag(app: &mut App, effect: Effect) -> bool {
         // A verdict already on record is a colleague's decision: replacing it takes a second
         // Enter after the dialog has said what it would replace.
         replace: app.tag.as_ref().is_some_and(|t| t.confirm_replace),
+        reviewed: None,
     };
     let expected = crate::write::tag_target(&app.corpus, &a, &b)
         .ok()
