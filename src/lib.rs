@@ -10,8 +10,10 @@
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`output`]: the one JSON writer and the one CSV row writer every command prints with.
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
 //!   ClaimReview or SQLite.
+//! - [`atomic`]: replacing or creating a file all at once, for the write path and exports.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
 //! - [`claims`]: claim analysis, the language layer: tokenizer, word lists (data tables),
 //!   negations and other markers, stems, and the changes that matter between two statements.
@@ -24,6 +26,7 @@
 //! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
+pub mod atomic;
 pub mod check;
 pub mod claims;
 pub mod cli;
@@ -34,6 +37,7 @@ pub mod fold;
 pub mod generate;
 pub mod matching;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod query;
 pub mod search;

@@ -430,6 +430,8 @@ mod tests {
         c.incidents[0]
             .contradictions
             .push(crate::model::Contradiction {
+                id: None,
+                reviewed: None,
                 between: [
                     StatementRef::new("acme", "sold"),
                     StatementRef::new("acme", "claim"),
