@@ -2,12 +2,13 @@
 //! line ends), UTF-8. Every cell, the header too, goes through [`crate::text::csv_cell`], so
 //! that no record opens in a spreadsheet as a formula, after [`crate::text::sanitize`], so that
 //! a file printed to a terminal cannot act on it (an escape shows as `␛`, a tab as a space;
-//! line breaks stay). Tags are joined with `;`. With `excel`, a byte-order mark first tells
+//! line breaks stay). Tags, and a statement's verdicts, are joined with `;`. `--table verdicts`
+//! writes one verdict a row instead. With `excel`, a byte-order mark first tells
 //! Excel the file is UTF-8.
 
 use std::io::{self, Write};
 
-use super::{ExportError, ROW_FIELDS, Row, Selection, Summary};
+use super::{ExportError, ROW_FIELDS, Row, Selection, Summary, VERDICT_FIELDS, VerdictRow};
 use crate::query::Filter;
 use crate::store::Corpus;
 use crate::text::{csv_cell, sanitize};
@@ -31,15 +32,69 @@ pub fn write_csv(
     write_row(&mut out, ROW_FIELDS)?;
     for row in selection.rows() {
         let (tags, incident_tags) = (row.tags.join(";"), row.incident_tags.join(";"));
-        write_row(&mut out, cells(&row, &tags, &incident_tags))?;
+        let verdicts = row.verdicts.join(";");
+        write_row(&mut out, cells(&row, &tags, &incident_tags, &verdicts))?;
     }
     out.flush()?;
     Ok(selection.summary())
 }
 
-fn write_row<W: Write>(
+/// `--table verdicts`: one verdict a row, with both statements ([`VerdictRow`]), under the
+/// same rules as the statements' CSV.
+pub fn write_verdicts_csv(
+    mut w: impl Write,
+    corpus: &Corpus,
+    filter: &Filter,
+    excel: bool,
+) -> Result<Summary, ExportError> {
+    let selection = Selection::new(corpus, filter);
+    if excel {
+        w.write_all(BOM)?;
+    }
+    let mut out = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(w);
+    write_row(&mut out, VERDICT_FIELDS)?;
+    for row in selection.verdict_rows() {
+        write_row(&mut out, verdict_cells(&row))?;
+    }
+    out.flush()?;
+    Ok(selection.summary())
+}
+
+fn verdict_cells<'r>(r: &'r VerdictRow) -> [&'r str; VERDICT_FIELDS.len()] {
+    let opt = |v: Option<&'r str>| v.unwrap_or_default();
+    [
+        &r.reference,
+        &r.id,
+        r.incident,
+        r.company,
+        r.verdict,
+        &r.reviewed,
+        &r.statement_1,
+        &r.date_1,
+        r.speaker_1,
+        r.organization_1,
+        r.kind_1,
+        r.text_1,
+        opt(r.translation_1),
+        &r.statement_2,
+        &r.date_2,
+        r.speaker_2,
+        r.organization_2,
+        r.kind_2,
+        r.text_2,
+        opt(r.translation_2),
+        opt(r.claim),
+        opt(r.note),
+        opt(r.tagged_by),
+        r.tagged_at.as_deref().unwrap_or_default(),
+    ]
+}
+
+fn write_row<W: Write, const N: usize>(
     out: &mut ::csv::Writer<W>,
-    cells: [&str; ROW_FIELDS.len()],
+    cells: [&str; N],
 ) -> Result<(), ExportError> {
     for c in cells {
         out.write_field(csv_cell(&sanitize(c)).as_bytes())
@@ -48,7 +103,12 @@ fn write_row<W: Write>(
     out.write_record(None::<&[u8]>).map_err(csv_error)
 }
 
-fn cells<'r>(r: &'r Row, tags: &'r str, incident_tags: &'r str) -> [&'r str; ROW_FIELDS.len()] {
+fn cells<'r>(
+    r: &'r Row,
+    tags: &'r str,
+    incident_tags: &'r str,
+    verdicts: &'r str,
+) -> [&'r str; ROW_FIELDS.len()] {
     let opt = |v: Option<&'r str>| v.unwrap_or_default();
     [
         &r.reference,
@@ -73,6 +133,7 @@ fn cells<'r>(r: &'r Row, tags: &'r str, incident_tags: &'r str) -> [&'r str; ROW
         tags,
         incident_tags,
         opt(r.note),
+        verdicts,
     ]
 }
 
