@@ -711,3 +711,43 @@ fn every_page_is_valid_html() {
         String::from_utf8_lossy(&result.stderr)
     );
 }
+
+/// The Markdown export through a GitHub-flavoured renderer with HTML off (markdown-it-py with
+/// linkify, where installed): the only links are the ones the export made, no address in
+/// record text turns into one, and no tag shows as text.
+#[test]
+fn markdown_stays_text_in_a_gfm_renderer() {
+    if !has_python_module("markdown_it") || !has_python_module("linkify_it") {
+        eprintln!("markdown-it-py with linkify is not installed: the renderer test is skipped");
+        return;
+    }
+    let script = r#"
+import sys
+from markdown_it import MarkdownIt
+print(MarkdownIt("gfm-like", {"html": False}).render(sys.stdin.read()))
+"#;
+    for dir in [BASIC, HOSTILE] {
+        let md = ok(export(dir, &["--format", "markdown"]));
+        let mut child = StdCommand::new("python3")
+            .args(["-c", script])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(md.as_bytes())
+            .unwrap();
+        let html = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+        let made = md.matches("](<").count();
+        assert_eq!(
+            html.matches("<a ").count(),
+            made,
+            "{dir}: a link formed:\n{html}"
+        );
+        assert!(!html.contains("&lt;br"), "{dir}: a tag shows as text");
+        assert!(!html.contains("<img") && !html.contains("<script"), "{dir}");
+    }
+}
