@@ -150,7 +150,7 @@ pub fn write_claimreview(
         .contradictions()
         .filter_map(|(inc, c, id)| review(corpus, inc, c, id, options))
         .collect();
-    super::write_safe_json(&mut w, &reviews, true)?;
+    crate::output::write_json_value(&mut w, &reviews, true)?;
     writeln!(w)?;
     w.flush()?;
     Ok(Summary {

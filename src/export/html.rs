@@ -52,7 +52,7 @@ pub fn write_site(
     options: &ClaimReviewOptions,
 ) -> Result<Summary, ExportError> {
     let selection = Selection::new(corpus, filter);
-    let replace_err = |e: io::Error| ExportError::Replace(dir.to_path_buf(), e);
+    let replace_err = |e: io::Error| ExportError::Write(dir.to_path_buf(), e);
     check_replaceable(dir).map_err(replace_err)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -280,7 +280,7 @@ fn verdict_page(
     let json_ld = match claimreview::review(corpus, holder, c, id, options) {
         Some(review) => {
             let mut bytes = Vec::new();
-            super::write_safe_json(&mut bytes, &review, true)?;
+            crate::output::write_json_value(&mut bytes, &review, true)?;
             Some(String::from_utf8(bytes).map_err(io::Error::other)?)
         }
         None => None,

@@ -365,7 +365,7 @@ pub fn write_datasette_metadata(
     if let Some(url) = options.license_url {
         meta["license_url"] = json!(url);
     }
-    super::write_safe_json(w, &meta, true)?;
+    crate::output::write_json_value(w, &meta, true)?;
     writeln!(w)?;
     Ok(())
 }

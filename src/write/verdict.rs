@@ -100,6 +100,7 @@ pub fn tag(
     let tagged_at = now_utc();
 
     let path = edit_file(
+        &corpus.root,
         target,
         expected,
         |text, fresh, style| {
@@ -269,6 +270,18 @@ pub fn untag(
         }
     }
     if holders.is_empty() {
+        // A file with errors is not read, so a verdict in it is not seen: say so rather than
+        // that there is none.
+        for r in [a, b] {
+            find_incident(corpus, &r.incident)?;
+        }
+        if let Some(path) = corpus.failed.first() {
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            return Err(WriteError::IncidentHasErrors(id.to_string(), path.clone()));
+        }
         return Err(WriteError::NotTagged(a.clone(), b.clone()));
     }
     let mut first = None;
@@ -279,6 +292,7 @@ pub fn untag(
             (_, None) => None,
         };
         let result = edit_file(
+            &corpus.root,
             inc,
             expected,
             |text, fresh, _| {
@@ -331,9 +345,12 @@ pub fn fix_ids(corpus: &Corpus) -> Result<Vec<IdsAdded>, WriteError> {
         }
         let mut ids = Vec::new();
         let result = edit_file(
+            &corpus.root,
             inc,
             Some(inc.fingerprint),
             |text, fresh, _| {
+                // Run again from scratch when the file changed under us.
+                ids.clear();
                 let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
                 // The entries in file order are the parsed verdicts in the same order.
                 let all = fresh.verdict_ids();
