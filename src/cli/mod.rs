@@ -7,6 +7,7 @@ pub mod diff;
 pub mod export;
 pub mod fix_ids;
 pub mod list;
+pub mod matching;
 pub mod new;
 pub mod search;
 pub mod show;
@@ -64,6 +65,10 @@ pub enum Command {
     Diff(diff::Args),
     /// Candidate contradictions, ranked, each with its reasons
     Suggest(suggest::Args),
+    /// Has this been said, or denied, before? Statements that say the same as a new quote or
+    /// the opposite
+    #[command(name = "match")]
+    Match(matching::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
     Tag(tag::Args),
     /// Remove the verdict about two statements
@@ -260,6 +265,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
         Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
+        Some(Command::Match(args)) => matching::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
