@@ -230,7 +230,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     };
     let out_path = out_file(args);
     if let Some(path) = out_path {
-        check_out(path, cx.dir())?;
+        check_out(path, cx.dir(), args.format == Format::Html)?;
     }
     let corpus = cx.load()?;
     let summary = match out_path {
@@ -308,11 +308,16 @@ fn out_file(args: &Args) -> Option<&Path> {
 
 /// Refuses, before any work, an `--out` that is not a regular writable file or a new path
 /// ([`crate::atomic::replaceable`]), or that lies inside the corpus folder, where it could
-/// replace an incident file or be read as one.
-fn check_out(path: &Path, corpus: &Path) -> Result<(), Error> {
+/// replace an incident file or be read as one. A site's folder (`folder`) is checked by the
+/// HTML export itself, which replaces only a folder it wrote.
+fn check_out(path: &Path, corpus: &Path, folder: bool) -> Result<(), Error> {
     let shown = || one_line(&path.display().to_string()).into_owned();
-    let target = crate::atomic::replaceable(path)
-        .map_err(|e| Error::Export(ExportError::Refused(path.to_path_buf(), e)))?;
+    let target = if folder {
+        path.to_path_buf()
+    } else {
+        crate::atomic::replaceable(path)
+            .map_err(|e| Error::Export(ExportError::Refused(path.to_path_buf(), e)))?
+    };
     // A new file's folder, resolved, tells where it would land.
     let resolved = match std::fs::canonicalize(&target) {
         Ok(p) => Some(p),
