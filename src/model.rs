@@ -55,6 +55,15 @@ pub fn is_home_page(url: &str) -> bool {
     path.trim_matches('/').is_empty()
 }
 
+/// Whether `s` looks like a BCP 47 language tag: `fr`, `en-GB`, `zh-Hant-TW`.
+pub fn is_lang_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// A fast hash of a file's bytes, to notice that a file changed: 8-byte words folded in with a
 /// multiply and a rotation (so a change in a word's high bits reaches every later bit), then
 /// mixed once more at the end.
@@ -126,6 +135,28 @@ impl Incident {
         let first = self.statements.iter().map(|s| &s.date).min()?;
         let last = self.statements.iter().map(|s| &s.date).max()?;
         Some((first, last))
+    }
+
+    /// Each verdict's id, in file order: its own, else the one [`verdict_id`] derives, given in
+    /// file order as `onrecord fix-ids` gives them, so that an export names a verdict by the id
+    /// it will keep once the file is fixed.
+    pub fn verdict_ids(&self) -> Vec<String> {
+        let mut taken: Vec<String> = self
+            .contradictions
+            .iter()
+            .filter_map(|c| c.id.clone())
+            .collect();
+        self.contradictions
+            .iter()
+            .map(|c| match &c.id {
+                Some(id) => id.clone(),
+                None => {
+                    let id = verdict_id(&c.between, &self.id, |s| taken.iter().any(|t| t == s));
+                    taken.push(id.clone());
+                    id
+                }
+            })
+            .collect()
     }
 
     /// Statement indexes in date order (stable: file order breaks ties).

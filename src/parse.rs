@@ -398,16 +398,7 @@ impl Cx<'_> {
 
     fn lang(&mut self, t: &At<'_, '_>) -> Option<String> {
         let lang = self.string(t, "lang", false)?;
-        let ok = {
-            let mut parts = lang.split('-');
-            let first = parts.next().unwrap_or("");
-            (2..=3).contains(&first.len())
-                && first.bytes().all(|b| b.is_ascii_alphabetic())
-                && parts.all(|p| {
-                    (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
-                })
-        };
-        if !ok {
+        if !crate::model::is_lang_tag(&lang) {
             let at = t.get("lang").map_or(t.header, |(k, _)| k.span().start);
             self.warning(
                 at,

@@ -417,6 +417,7 @@ fn sqlite_keys_and_indexes_are_declared() {
         fks,
         vec![
             json!({"t": "incidents", "f": "incident"}),
+            json!({"t": "statements", "f": "reviewed"}),
             json!({"t": "statements", "f": "statement_1"}),
             json!({"t": "statements", "f": "statement_2"}),
         ]
@@ -429,6 +430,7 @@ fn sqlite_keys_and_indexes_are_declared() {
         ("contradictions", "incident"),
         ("contradictions", "statement_1"),
         ("contradictions", "statement_2"),
+        ("contradictions", "reviewed"),
     ] {
         let indexed = sqlite(
             &db,
@@ -483,6 +485,7 @@ fn filters_keep_matching_statements_and_verdicts_between_them() {
             "claimreview",
             "--publisher",
             "Desk",
+            "--placeholder-urls",
             "--since",
             "2024-04",
         ],
@@ -512,6 +515,7 @@ fn nothing_matching_is_exit_1_with_valid_empty_output() {
             "claimreview",
             "--publisher",
             "Desk",
+            "--placeholder-urls",
             "--kind",
             "document",
         ],
@@ -577,6 +581,30 @@ fn usage_mistakes_say_what_to_add() {
         (vec!["--format", "claimreview"], "--publisher"),
         (vec!["--format", "json", "--excel"], "csv"),
         (vec!["--format", "csv", "--publisher", "X"], "claimreview"),
+        (
+            vec!["--format", "claimreview", "--publisher", "X"],
+            "--review-url-base URL",
+        ),
+        (
+            vec![
+                "--format",
+                "claimreview",
+                "--publisher",
+                "X",
+                "--review-url-base",
+                "javascript:x",
+            ],
+            "not a web address",
+        ),
+        (vec!["--format", "html"], "--out DIR"),
+        (
+            vec!["--format", "json", "--table", "verdicts"],
+            "csv or jsonl",
+        ),
+        (
+            vec!["--format", "csv", "--datasette-metadata", "m.json"],
+            "sqlite",
+        ),
         (vec!["--format", "csv", "--since", "last-week"], "2024-11"),
     ] {
         let out = export(BASIC, &args);
@@ -678,7 +706,13 @@ fn hostile_text_cannot_act_in_any_format() {
     }
     let reviews: Vec<Value> = serde_json::from_str(&exported(
         HOSTILE,
-        &["--format", "claimreview", "--publisher", "Desk"],
+        &[
+            "--format",
+            "claimreview",
+            "--publisher",
+            "Desk",
+            "--placeholder-urls",
+        ],
     ))
     .unwrap();
     for r in &reviews {

@@ -30,9 +30,28 @@ pub struct Args {
     /// ClaimReview: the publishing organization's web address
     #[arg(long, value_name = "URL")]
     pub publisher_url: Option<String>,
-    /// ClaimReview: where reviews are published; each review's url is this, `/`, incident id
+    /// ClaimReview, HTML: where reviews are published; a review's url is URL/INCIDENT/VERDICT-ID/
     #[arg(long, value_name = "URL")]
     pub review_url_base: Option<String>,
+    /// ClaimReview, HTML: without --review-url-base, write urls under the reserved
+    /// https://review-url-base.invalid instead of refusing (for drafts and tests)
+    #[arg(long)]
+    pub placeholder_urls: bool,
+    /// ClaimReview, HTML: the language the reviews are written in (inLanguage), like `en`
+    #[arg(long, value_name = "TAG")]
+    pub review_lang: Option<String>,
+    /// CSV, JSON Lines: one row per statement (with its verdicts), or one per verdict
+    #[arg(long, value_enum, default_value_t = Table::Statements)]
+    pub table: Table,
+    /// SQLite: also write a Datasette metadata file (titles, facets, canned queries) here
+    #[arg(long, value_name = "PATH")]
+    pub datasette_metadata: Option<PathBuf>,
+    /// SQLite: the licence the Datasette metadata names for the data
+    #[arg(long, value_name = "NAME")]
+    pub license: Option<String>,
+    /// SQLite: the address of that licence
+    #[arg(long, value_name = "URL")]
+    pub license_url: Option<String>,
     #[command(flatten)]
     pub filter: FilterArgs,
 }
@@ -51,6 +70,16 @@ pub enum Format {
     Claimreview,
     /// A database for sqlite3 and Datasette, with full-text search (needs --out)
     Sqlite,
+    /// A static site: a page per incident and per verdict, with an index (needs --out DIR)
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Table {
+    /// One row per statement, with a `verdicts` column
+    Statements,
+    /// One row per verdict, with both statements
+    Verdicts,
 }
 
 impl Format {
@@ -62,7 +91,13 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Claimreview => "claimreview",
             Format::Sqlite => "sqlite",
+            Format::Html => "html",
         }
+    }
+
+    /// Whether the format writes ClaimReview and needs its options.
+    fn reviews(self) -> bool {
+        matches!(self, Format::Claimreview | Format::Html)
     }
 }
 
@@ -76,14 +111,30 @@ fn usage(args: &Args) -> Result<(), Error> {
     if args.excel && args.format != Format::Csv {
         return only("--excel", "csv");
     }
-    if args.format != Format::Claimreview {
+    if !args.format.reviews() {
         for (flag, given) in [
             ("--publisher", args.publisher.is_some()),
             ("--publisher-url", args.publisher_url.is_some()),
             ("--review-url-base", args.review_url_base.is_some()),
+            ("--placeholder-urls", args.placeholder_urls),
+            ("--review-lang", args.review_lang.is_some()),
         ] {
             if given {
-                return only(flag, "claimreview");
+                return only(flag, "claimreview or html");
+            }
+        }
+    }
+    if args.table != Table::Statements && !matches!(args.format, Format::Csv | Format::Jsonl) {
+        return only("--table", "csv or jsonl");
+    }
+    if args.format != Format::Sqlite {
+        for (flag, given) in [
+            ("--datasette-metadata", args.datasette_metadata.is_some()),
+            ("--license", args.license.is_some()),
+            ("--license-url", args.license_url.is_some()),
+        ] {
+            if given {
+                return only(flag, "sqlite");
             }
         }
     }
@@ -91,6 +142,19 @@ fn usage(args: &Args) -> Result<(), Error> {
         return Err(Error::Usage(
             "--format sqlite writes a database file: add --out PATH (like --out corpus.db)".into(),
         ));
+    }
+    if args.format == Format::Html && args.out.is_none() {
+        return Err(Error::Usage(
+            "--format html writes a folder of pages: add --out DIR (like --out site)".into(),
+        ));
+    }
+    if let Some(lang) = &args.review_lang
+        && !crate::model::is_lang_tag(lang)
+    {
+        return Err(Error::Usage(format!(
+            "--review-lang: `{}` is not a language tag such as `en` or `fr-CA`",
+            one_line(lang)
+        )));
     }
     Ok(())
 }
@@ -116,10 +180,41 @@ fn review_options(args: &Args) -> Result<ClaimReviewOptions, Error> {
                 .into(),
         ));
     };
+    let base = args
+        .review_url_base
+        .clone()
+        .or(settings.review_url_base)
+        .filter(|b| !b.trim().is_empty());
+    let review_url_base = match base {
+        Some(base) => {
+            let lower = base.trim().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://"))
+                || crate::export::web_url(&base).as_deref() != Some(base.trim())
+            {
+                return Err(Error::Usage(format!(
+                    "--review-url-base: `{}` is not a web address: give where the reviews are \
+                     published, like https://factdesk.example.org/reviews",
+                    one_line(&base)
+                )));
+            }
+            base.trim().to_string()
+        }
+        None if args.placeholder_urls => export::claimreview::PLACEHOLDER_BASE.to_string(),
+        None => {
+            return Err(Error::Usage(format!(
+                "--format {} needs the address where the reviews are published, so that each \
+                 review has its own url: add --review-url-base URL (or set `review_url_base` \
+                 under [export] in the config file), or --placeholder-urls for a draft whose \
+                 urls point nowhere",
+                args.format.name()
+            )));
+        }
+    };
     Ok(ClaimReviewOptions {
         publisher,
         publisher_url: args.publisher_url.clone().or(settings.publisher_url),
-        review_url_base: args.review_url_base.clone().or(settings.review_url_base),
+        review_url_base,
+        review_lang: args.review_lang.clone(),
     })
 }
 
@@ -129,18 +224,38 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         .filter
         .to_filter()
         .map_err(|e| Error::Usage(e.to_string()))?;
-    let review = match args.format {
-        Format::Claimreview => Some(review_options(args)?),
-        _ => None,
+    let review = match args.format.reviews() {
+        true => Some(review_options(args)?),
+        false => None,
     };
     let out_path = out_file(args);
     if let Some(path) = out_path {
-        check_out(path, cx.dir())?;
+        check_out(path, cx.dir(), args.format == Format::Html)?;
     }
     let corpus = cx.load()?;
     let summary = match out_path {
         None => write(args, review.as_ref(), corpus, &filter, out),
-        Some(path) if args.format == Format::Sqlite => export::write_sqlite(path, corpus, &filter),
+        Some(path) if args.format == Format::Sqlite => {
+            let summary = export::write_sqlite(path, corpus, &filter).map_err(export_error)?;
+            if let Some(meta) = &args.datasette_metadata {
+                let options = export::sqlite::MetadataOptions {
+                    database: path,
+                    license: args.license.as_deref(),
+                    license_url: args.license_url.as_deref(),
+                };
+                export::write_atomically(meta, |w| {
+                    export::sqlite::write_datasette_metadata(w, &options)
+                })
+                .map_err(export_error)?;
+            }
+            Ok(summary)
+        }
+        Some(path) if args.format == Format::Html => {
+            let options = review
+                .as_ref()
+                .expect("run() reads the review options for html");
+            export::html::write_site(path, corpus, &filter, options)
+        }
         Some(path) => {
             export::write_atomically(path, |w| write(args, review.as_ref(), corpus, &filter, w))
         }
@@ -149,8 +264,8 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     if let Some(path) = out_path {
         report(&mut io::stderr().lock(), path, &summary)?;
     }
-    let found = match args.format {
-        Format::Claimreview => summary.verdicts,
+    let found = match (args.format, args.table) {
+        (Format::Claimreview, _) | (_, Table::Verdicts) => summary.verdicts,
         _ => summary.statements,
     };
     Ok(if found == 0 {
@@ -169,14 +284,20 @@ fn write(
 ) -> Result<Summary, ExportError> {
     match args.format {
         Format::Json => export::write_json(w, corpus, filter),
+        Format::Jsonl if args.table == Table::Verdicts => {
+            export::jsonl::write_verdicts_jsonl(w, corpus, filter)
+        }
         Format::Jsonl => export::write_jsonl(w, corpus, filter),
+        Format::Csv if args.table == Table::Verdicts => {
+            export::csv::write_verdicts_csv(w, corpus, filter, args.excel)
+        }
         Format::Csv => export::write_csv(w, corpus, filter, args.excel),
         Format::Markdown => export::write_markdown(w, corpus, filter),
         Format::Claimreview => {
             let options = review.expect("run() reads the review options for claimreview");
             export::write_claimreview(w, corpus, filter, options)
         }
-        Format::Sqlite => unreachable!("usage() requires --out for sqlite"),
+        Format::Sqlite | Format::Html => unreachable!("usage() requires --out for these"),
     }
 }
 
@@ -187,11 +308,16 @@ fn out_file(args: &Args) -> Option<&Path> {
 
 /// Refuses, before any work, an `--out` that is not a regular writable file or a new path
 /// ([`crate::atomic::replaceable`]), or that lies inside the corpus folder, where it could
-/// replace an incident file or be read as one.
-fn check_out(path: &Path, corpus: &Path) -> Result<(), Error> {
+/// replace an incident file or be read as one. A site's folder (`folder`) is checked by the
+/// HTML export itself, which replaces only a folder it wrote.
+fn check_out(path: &Path, corpus: &Path, folder: bool) -> Result<(), Error> {
     let shown = || one_line(&path.display().to_string()).into_owned();
-    let target = crate::atomic::replaceable(path)
-        .map_err(|e| Error::Export(ExportError::Refused(path.to_path_buf(), e)))?;
+    let target = if folder {
+        path.to_path_buf()
+    } else {
+        crate::atomic::replaceable(path)
+            .map_err(|e| Error::Export(ExportError::Refused(path.to_path_buf(), e)))?
+    };
     // A new file's folder, resolved, tells where it would land.
     let resolved = match std::fs::canonicalize(&target) {
         Ok(p) => Some(p),

@@ -1,9 +1,11 @@
 //! The ClaimReview export: a JSON array of schema.org `ClaimReview` objects, the exchange
 //! format of fact-checks, one per verdict that finds a claim wanting (`contradicts`,
-//! `partly-contradicts`, `walks-back`). The claim reviewed is the verdict's `claim`, else the
-//! earlier statement, shortened; its author is the organization that made that statement.
+//! `partly-contradicts`, `walks-back`), each with its own address: the review base, the
+//! incident id and the verdict id ([`review_url`]), which is where the HTML export puts the
+//! verdict's page. The claim reviewed is the statement the verdict's `reviewed` names (the
+//! later one by default); the other statement is the evidence, in `isBasedOn`.
 //!
-//! `ratingValue` is on a 1–5 scale of how well the claim stands against what came later
+//! `ratingValue` is on a 1–5 scale of how well the claim stands against the evidence
 //! (`bestRating` 5, `worstRating` 1): 1 contradicted, 2 partly contradicted, 3 walked back by
 //! the company itself, 5 consistent. A `consistent` verdict reviews nothing wanting and is not
 //! exported, and 4 is not used; the scale leaves room for finer verdicts without renumbering.
@@ -11,6 +13,7 @@
 use std::io::Write;
 
 use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::{ExportError, Selection, Summary};
 use crate::model::{Contradiction, Incident, Statement, Verdict};
@@ -24,9 +27,22 @@ pub struct ClaimReviewOptions {
     pub publisher: String,
     /// Its home page.
     pub publisher_url: Option<String>,
-    /// Where reviews are published; a review's `url` is this followed by `/` and the id of
-    /// the incident that holds the verdict.
-    pub review_url_base: Option<String>,
+    /// Where reviews are published; a review's `url` is this, the incident id and the verdict
+    /// id ([`review_url`]). The command line refuses to export without one, unless told to
+    /// write [`PLACEHOLDER_BASE`].
+    pub review_url_base: String,
+    /// The language the reviews are written in (`inLanguage`, a BCP 47 tag), when given.
+    pub review_lang: Option<String>,
+}
+
+/// The base written with `--placeholder-urls`: a reserved domain that can never resolve
+/// (RFC 2606), so that a draft export cannot be published by mistake with working links.
+pub const PLACEHOLDER_BASE: &str = "https://review-url-base.invalid";
+
+/// A verdict's review address: `BASE/INCIDENT/VERDICT-ID/`, the folder the HTML export writes
+/// the verdict's page into. Stable as long as the verdict's id is.
+pub fn review_url(base: &str, incident: &str, verdict_id: &str) -> String {
+    format!("{}/{incident}/{verdict_id}/", base.trim_end_matches('/'))
 }
 
 /// The best rating, and the scale's size.
@@ -44,21 +60,24 @@ pub fn rating(v: Verdict) -> Option<(u8, &'static str)> {
     }
 }
 
-/// How long `claimReviewed` may be when it is cut from a statement.
-const CLAIM_CHARS: usize = 200;
+/// How many characters (grapheme clusters) `claimReviewed` keeps when it is cut from a
+/// statement: Google asks for a claim summary under 75 characters, so that it fits a phone's
+/// screen without wrapping. A verdict's own `claim` is written whole.
+pub const CLAIM_CHARS: usize = 75;
 
 #[derive(Serialize)]
-struct ClaimReview<'a> {
+pub(crate) struct ClaimReview<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
     #[serde(rename = "@type")]
     kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
+    url: String,
     #[serde(rename = "claimReviewed")]
     claim_reviewed: String,
     #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
     date_published: Option<String>,
+    #[serde(rename = "inLanguage", skip_serializing_if = "Option::is_none")]
+    in_language: Option<&'a str>,
     author: Organization<'a>,
     #[serde(rename = "reviewRating")]
     review_rating: Rating,
@@ -66,6 +85,8 @@ struct ClaimReview<'a> {
     review_body: Option<&'a str>,
     #[serde(rename = "itemReviewed")]
     item_reviewed: Claim<'a>,
+    #[serde(rename = "isBasedOn", skip_serializing_if = "Option::is_none")]
+    is_based_on: Option<Claim<'a>>,
 }
 
 #[derive(Serialize)]
@@ -87,17 +108,23 @@ struct Rating {
     best_rating: u8,
     #[serde(rename = "worstRating")]
     worst_rating: u8,
+    name: &'static str,
     #[serde(rename = "alternateName")]
     alternate_name: &'static str,
 }
 
+/// A statement as schema.org sees it: the claim under review, or the evidence.
 #[derive(Serialize)]
 struct Claim<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     author: Organization<'a>,
+    /// ISO 8601 at the file's precision: `2024`, `2024-11`, `2024-11-09` or a date-time.
     #[serde(rename = "datePublished")]
     date_published: String,
+    #[serde(rename = "inLanguage", skip_serializing_if = "Option::is_none")]
+    in_language: Option<&'a str>,
+    text: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     appearance: Vec<CreativeWork>,
     #[serde(rename = "firstAppearance", skip_serializing_if = "Option::is_none")]
@@ -126,7 +153,7 @@ pub fn write_claimreview(
     let selection = Selection::new(corpus, filter);
     let reviews: Vec<ClaimReview> = selection
         .contradictions()
-        .filter_map(|(inc, c)| review(corpus, inc, c, options))
+        .filter_map(|(inc, c, id)| review(corpus, inc, c, id, options))
         .collect();
     crate::output::write_json_value(&mut w, &reviews, true)?;
     writeln!(w)?;
@@ -137,34 +164,28 @@ pub fn write_claimreview(
     })
 }
 
-fn review<'a>(
+/// The review of one verdict, or `None` when the verdict makes none (see [`rating`]).
+pub(crate) fn review<'a>(
     corpus: &'a Corpus,
     holder: &'a Incident,
     c: &'a Contradiction,
+    verdict_id: &str,
     options: &'a ClaimReviewOptions,
 ) -> Option<ClaimReview<'a>> {
     let (value, words) = rating(c.verdict)?;
-    let (a_inc, a) = corpus.statement(&c.between[0])?;
-    let (b_inc, b) = corpus.statement(&c.between[1])?;
-    // The claim is the earlier statement; `between` puts it first by convention only.
-    let (claim_inc, claim) = if b.date < a.date {
-        (b_inc, b)
-    } else {
-        (a_inc, a)
-    };
-    let appearances = appearances(claim_inc, claim);
+    let (reviewed, evidence) = c.reviewed();
+    let (claim_inc, claim) = corpus.statement(reviewed)?;
+    let evidence = corpus.statement(evidence);
     Some(ClaimReview {
         context: "https://schema.org",
         kind: "ClaimReview",
-        url: options
-            .review_url_base
-            .as_deref()
-            .map(|base| format!("{}/{}", base.trim_end_matches('/'), holder.id)),
+        url: review_url(&options.review_url_base, &holder.id, verdict_id),
         claim_reviewed: match &c.claim {
-            Some(text) => text.trim().to_string(),
+            Some(text) => text.split_whitespace().collect::<Vec<_>>().join(" "),
             None => shorten(&claim.text, CLAIM_CHARS),
         },
-        date_published: c.tagged_at.map(|t| t.date_naive().to_string()),
+        date_published: c.tagged_at.map(|t| super::iso_day(t.date_naive())),
+        in_language: options.review_lang.as_deref(),
         author: Organization {
             kind: "Organization",
             name: &options.publisher,
@@ -175,21 +196,30 @@ fn review<'a>(
             rating_value: value,
             best_rating: BEST_RATING,
             worst_rating: WORST_RATING,
+            name: words,
             alternate_name: words,
         },
         review_body: c.note.as_deref().map(str::trim),
-        item_reviewed: Claim {
-            kind: "Claim",
-            author: Organization {
-                kind: "Organization",
-                name: &claim.organization,
-                url: None,
-            },
-            date_published: claim.date.iso(),
-            first_appearance: appearances.first().cloned(),
-            appearance: appearances,
-        },
+        item_reviewed: claim_of(claim_inc, claim),
+        is_based_on: evidence.map(|(inc, st)| claim_of(inc, st)),
     })
+}
+
+fn claim_of<'a>(inc: &'a Incident, st: &'a Statement) -> Claim<'a> {
+    let appearances = appearances(inc, st);
+    Claim {
+        kind: "Claim",
+        author: Organization {
+            kind: "Organization",
+            name: &st.organization,
+            url: None,
+        },
+        date_published: super::iso(&st.date),
+        in_language: st.lang.as_deref(),
+        text: &st.text,
+        first_appearance: appearances.first().cloned(),
+        appearance: appearances,
+    }
 }
 
 /// Where the statement appeared: its own address first, then its source's, then the archive.
@@ -230,18 +260,23 @@ fn appearances<'a>(inc: &'a Incident, st: &'a Statement) -> Vec<CreativeWork> {
     works
 }
 
-/// Whitespace runs as one space, cut to at most `max` characters with an ellipsis.
-fn shorten(s: &str, max: usize) -> String {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    let flat = words.join(" ");
-    if flat.chars().count() <= max {
+/// Whitespace runs as one space, cut to at most `max` user-perceived characters (grapheme
+/// clusters: an emoji, a flag or a letter with its combining accent is never split), at a
+/// word boundary when one is near, with an ellipsis counted in the `max`.
+pub fn shorten(s: &str, max: usize) -> String {
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let graphemes: Vec<&str> = flat.graphemes(true).collect();
+    if graphemes.len() <= max {
         return flat;
     }
-    let mut out: String = flat.chars().take(max - 1).collect();
-    // Cut at a word boundary when one is near, rather than mid-word.
-    if let Some(space) = out.rfind(' ').filter(|&i| i > max / 2) {
-        out.truncate(space);
+    let mut keep = max.saturating_sub(1);
+    if let Some(space) = graphemes[..keep].iter().rposition(|g| *g == " ")
+        && space > max / 2
+    {
+        keep = space;
     }
+    let mut out: String = graphemes[..keep].concat();
+    out.truncate(out.trim_end().len());
     out.push('…');
     out
 }
@@ -269,5 +304,24 @@ mod tests {
         let short = shorten(&long, 50);
         assert!(short.chars().count() <= 50, "{short}");
         assert!(short.ends_with("word…"), "{short}");
+    }
+
+    #[test]
+    fn claims_are_cut_between_graphemes() {
+        // A family emoji (seven code points), a flag (two) and an e with a combining acute
+        // accent: none may be split, whatever the length.
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}";
+        let flag = "\u{1F1EB}\u{1F1F7}";
+        let accent = "e\u{301}";
+        for unit in [family, flag, accent] {
+            let text = unit.repeat(100);
+            for max in 2..20 {
+                let short = shorten(&text, max);
+                let body = short.strip_suffix('…').unwrap();
+                assert_eq!(body.graphemes(true).count(), max - 1, "{max}");
+                assert!(body.graphemes(true).all(|g| g == unit), "{short:?}");
+            }
+        }
+        assert_eq!(shorten(&"é".repeat(75), CLAIM_CHARS), "é".repeat(75));
     }
 }

@@ -65,7 +65,11 @@ struct StatementView<'a> {
 
 #[derive(Serialize)]
 struct ContradictionView<'a> {
+    /// The verdict's id in its file; `incident#id` names it in the corpus.
+    id: &'a str,
     between: [String; 2],
+    /// The statement under review: `reviewed` from the file, else the second of `between`.
+    reviewed: String,
     verdict: &'static str,
     claim: Option<&'a str>,
     note: Option<&'a str>,
@@ -106,16 +110,16 @@ fn statement_view<'a>(incident: &str, st: &'a Statement) -> StatementView<'a> {
     }
 }
 
-fn contradiction_view(c: &Contradiction) -> ContradictionView<'_> {
+fn contradiction_view<'a>(c: &'a Contradiction, id: &'a str) -> ContradictionView<'a> {
     ContradictionView {
+        id,
         between: [c.between[0].to_string(), c.between[1].to_string()],
+        reviewed: c.reviewed().0.to_string(),
         verdict: c.verdict.as_str(),
         claim: c.claim.as_deref(),
         note: c.note.as_deref(),
         tagged_by: c.tagged_by.as_deref(),
-        tagged_at: c
-            .tagged_at
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        tagged_at: super::tagged_at(c),
     }
 }
 
@@ -147,7 +151,8 @@ pub fn write_json(
                 contradictions: s
                     .contradictions
                     .iter()
-                    .map(|c| contradiction_view(c))
+                    .zip(&s.verdict_ids)
+                    .map(|(c, id)| contradiction_view(c, id))
                     .collect(),
             })
             .collect(),

@@ -20,3 +20,18 @@ pub fn write_jsonl(
     w.flush()?;
     Ok(selection.summary())
 }
+
+/// `--table verdicts`: one verdict a line, with both statements ([`super::VerdictRow`]).
+pub fn write_verdicts_jsonl(
+    mut w: impl Write,
+    corpus: &Corpus,
+    filter: &Filter,
+) -> Result<Summary, ExportError> {
+    let selection = Selection::new(corpus, filter);
+    for row in selection.verdict_rows() {
+        crate::output::write_json_value(&mut w, &row, false)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    Ok(selection.summary())
+}

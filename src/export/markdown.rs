@@ -99,11 +99,11 @@ fn verdicts(out: &mut String, corpus: &Corpus, contradictions: &[&Contradiction]
     }
 }
 
-/// The statement's words, and its translation in italics below them.
+/// The statement's words, and its translation in italics after them.
 fn quote(st: &Statement) -> String {
     let mut out = cell(&st.text);
     if let Some(t) = &st.translation {
-        let _ = write!(out, "<br>*{}*", cell(t));
+        let _ = write!(out, " / *{}*", cell(t));
     }
     out
 }
@@ -175,18 +175,51 @@ pub fn inline(s: &str) -> String {
     if digits > 0 && matches!(out.as_bytes().get(digits), Some(b'.' | b')')) {
         out.insert(digits, '\\');
     }
+    defuse_autolinks(&out)
+}
+
+/// GitHub-flavoured renderers turn a bare `https://...` or `www....` in text into a link; an
+/// escaped `:` or `.` (which CommonMark renders as itself) keeps it text.
+fn defuse_autolinks(s: &str) -> String {
+    if !s.contains("://") && !s.to_ascii_lowercase().contains("www.") {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("://") {
+            out.push_str("\\:");
+            rest = &rest[1..];
+            continue;
+        }
+        if rest.len() >= 4 && rest.as_bytes()[..4].eq_ignore_ascii_case(b"www.") {
+            out.push_str(&rest[..3]);
+            out.push_str("\\.");
+            rest = &rest[4..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
     out
 }
 
-/// Text that may hold line breaks, for a table cell: each line escaped, joined by `<br>`.
+/// Text that may hold line breaks, for a table cell, where no line can break without HTML
+/// (which many renderers turn off): each line escaped, joined by ` / `.
 pub fn cell(s: &str) -> String {
-    let lines: Vec<String> = s.trim().lines().map(inline).collect();
-    lines.join("<br>")
+    let lines: Vec<String> = s
+        .trim()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(inline)
+        .collect();
+    lines.join(" / ")
 }
 
-/// A note or claim as one paragraph: its lines joined by spaces.
+/// A note or claim: its paragraphs as Markdown paragraphs, each paragraph's lines joined by
+/// spaces.
 fn inline_text(s: &str) -> String {
-    paragraphs(s).join("<br><br>")
+    paragraphs(s).join("\n\n")
 }
 
 /// A free text's paragraphs (separated by blank lines), each as one escaped line.
@@ -233,8 +266,18 @@ mod tests {
             inline("a\x1b[31mb\u{202e}c"),
             "a␛\\[31mb<U+202E>c".replace('<', "\\<").replace('>', "\\>")
         );
-        assert_eq!(cell("one\ntwo"), "one<br>two");
+        assert_eq!(cell("one\ntwo"), "one / two");
         assert!(!cell("a\r\nb\x07").chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn addresses_in_text_never_become_links() {
+        assert_eq!(
+            inline("see https://evil.example/x or WWW.evil.example"),
+            "see https\\://evil.example/x or WWW\\.evil.example"
+        );
+        assert_eq!(inline("a@b.example"), "a\\@b.example");
+        assert_eq!(inline("no link here"), "no link here");
     }
 
     #[test]

@@ -10,12 +10,13 @@
 
 pub mod claimreview;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod markdown;
 pub mod sqlite;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -77,6 +78,8 @@ pub struct Selected<'a> {
     /// In file order.
     pub statements: Vec<&'a Statement>,
     pub contradictions: Vec<&'a Contradiction>,
+    /// Each exported verdict's id, by position in `contradictions` ([`Incident::verdict_ids`]).
+    pub verdict_ids: Vec<String>,
 }
 
 impl<'a> Selection<'a> {
@@ -100,6 +103,7 @@ impl<'a> Selection<'a> {
                     incident: inc,
                     statements,
                     contradictions: Vec::new(),
+                    verdict_ids: Vec::new(),
                 });
             }
         }
@@ -120,12 +124,13 @@ impl<'a> Selection<'a> {
                 .is_none_or(|c| c.contains(&(r.incident.as_str(), r.statement.as_str())))
         };
         for sel in &mut incidents {
-            sel.contradictions = sel
-                .incident
-                .contradictions
-                .iter()
-                .filter(|c| c.between.iter().all(exported))
-                .collect();
+            let ids = sel.incident.verdict_ids();
+            for (c, id) in sel.incident.contradictions.iter().zip(ids) {
+                if c.between.iter().all(exported) {
+                    sel.contradictions.push(c);
+                    sel.verdict_ids.push(id);
+                }
+            }
         }
         Selection { corpus, incidents }
     }
@@ -138,11 +143,16 @@ impl<'a> Selection<'a> {
         }
     }
 
-    /// Every exported verdict, with the incident whose file holds it.
-    pub fn contradictions(&self) -> impl Iterator<Item = (&'a Incident, &'a Contradiction)> + '_ {
-        self.incidents
-            .iter()
-            .flat_map(|s| s.contradictions.iter().map(move |c| (s.incident, *c)))
+    /// Every exported verdict, with the incident whose file holds it and its id there.
+    pub fn contradictions(
+        &self,
+    ) -> impl Iterator<Item = (&'a Incident, &'a Contradiction, &str)> + '_ {
+        self.incidents.iter().flat_map(|s| {
+            s.contradictions
+                .iter()
+                .zip(&s.verdict_ids)
+                .map(move |(c, id)| (s.incident, *c, id.as_str()))
+        })
     }
 }
 
@@ -220,10 +230,13 @@ pub struct Row<'a> {
     pub tags: &'a [String],
     pub incident_tags: &'a [String],
     pub note: Option<&'a str>,
+    /// Every exported verdict about this statement, from any file, as `verdict:other-ref`
+    /// (`contradicts:temu-referral-data#campaign-terms`), in the order the files hold them.
+    pub verdicts: Vec<String>,
 }
 
 /// The CSV header, in [`Row`]'s field order.
-pub const ROW_FIELDS: [&str; 22] = [
+pub const ROW_FIELDS: [&str; 23] = [
     "ref",
     "incident",
     "company",
@@ -246,6 +259,7 @@ pub const ROW_FIELDS: [&str; 22] = [
     "tags",
     "incident_tags",
     "note",
+    "verdicts",
 ];
 
 impl<'a> Row<'a> {
@@ -274,16 +288,134 @@ impl<'a> Row<'a> {
             tags: &st.tags,
             incident_tags: &inc.tags,
             note: st.note.as_deref(),
+            verdicts: Vec::new(),
         }
     }
 }
 
-impl Selection<'_> {
+/// One verdict with both of its statements: a row of `--table verdicts`.
+#[derive(Debug, Serialize)]
+pub struct VerdictRow<'a> {
+    /// `incident#verdict-id`, unique in the corpus.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub id: String,
+    /// The incident whose file holds the verdict.
+    pub incident: &'a str,
+    pub company: &'a str,
+    pub verdict: &'static str,
+    /// The statement under review (see docs/format.md).
+    pub reviewed: String,
+    pub statement_1: String,
+    pub date_1: String,
+    pub speaker_1: &'a str,
+    pub organization_1: &'a str,
+    pub kind_1: &'static str,
+    pub text_1: &'a str,
+    pub translation_1: Option<&'a str>,
+    pub statement_2: String,
+    pub date_2: String,
+    pub speaker_2: &'a str,
+    pub organization_2: &'a str,
+    pub kind_2: &'static str,
+    pub text_2: &'a str,
+    pub translation_2: Option<&'a str>,
+    pub claim: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub tagged_by: Option<&'a str>,
+    pub tagged_at: Option<String>,
+}
+
+/// The header of `--table verdicts`, in [`VerdictRow`]'s field order.
+pub const VERDICT_FIELDS: [&str; 24] = [
+    "ref",
+    "id",
+    "incident",
+    "company",
+    "verdict",
+    "reviewed",
+    "statement_1",
+    "date_1",
+    "speaker_1",
+    "organization_1",
+    "kind_1",
+    "text_1",
+    "translation_1",
+    "statement_2",
+    "date_2",
+    "speaker_2",
+    "organization_2",
+    "kind_2",
+    "text_2",
+    "translation_2",
+    "claim",
+    "note",
+    "tagged_by",
+    "tagged_at",
+];
+
+/// A verdict's `tagged_at` as the exports write it: RFC 3339, UTC as `Z`.
+pub fn tagged_at(c: &Contradiction) -> Option<String> {
+    c.tagged_at
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
+impl<'a> Selection<'a> {
     /// Every exported statement as a flat row, incidents by id, statements in file order.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> + '_ {
-        self.incidents
-            .iter()
-            .flat_map(|s| s.statements.iter().map(move |st| Row::new(s.incident, st)))
+        let mut verdicts: HashMap<&StatementRef, Vec<String>> = HashMap::new();
+        for (_, c, _) in self.contradictions() {
+            for (me, other) in [(0, 1), (1, 0)] {
+                verdicts
+                    .entry(&c.between[me])
+                    .or_default()
+                    .push(format!("{}:{}", c.verdict, c.between[other]));
+            }
+        }
+        let verdicts = std::rc::Rc::new(verdicts);
+        self.incidents.iter().flat_map(move |s| {
+            let verdicts = verdicts.clone();
+            s.statements.iter().map(move |st| {
+                let mut row = Row::new(s.incident, st);
+                let key = StatementRef::new(s.incident.id.as_str(), st.id.as_str());
+                row.verdicts = verdicts.get(&key).cloned().unwrap_or_default();
+                row
+            })
+        })
+    }
+
+    /// Every exported verdict with both statements, in the order of [`Self::contradictions`].
+    pub fn verdict_rows(&self) -> impl Iterator<Item = VerdictRow<'a>> + '_ {
+        self.contradictions().filter_map(|(inc, c, id)| {
+            let (_, a) = self.corpus.statement(&c.between[0])?;
+            let (_, b) = self.corpus.statement(&c.between[1])?;
+            Some(VerdictRow {
+                reference: format!("{}#{id}", inc.id),
+                id: id.to_string(),
+                incident: &inc.id,
+                company: &inc.company,
+                verdict: c.verdict.as_str(),
+                reviewed: c.reviewed().0.to_string(),
+                statement_1: c.between[0].to_string(),
+                date_1: iso(&a.date),
+                speaker_1: &a.speaker,
+                organization_1: &a.organization,
+                kind_1: a.kind.as_str(),
+                text_1: &a.text,
+                translation_1: a.translation.as_deref(),
+                statement_2: c.between[1].to_string(),
+                date_2: iso(&b.date),
+                speaker_2: &b.speaker,
+                organization_2: &b.organization,
+                kind_2: b.kind.as_str(),
+                text_2: &b.text,
+                translation_2: b.translation.as_deref(),
+                claim: c.claim.as_deref(),
+                note: c.note.as_deref(),
+                tagged_by: c.tagged_by.as_deref(),
+                tagged_at: tagged_at(c),
+            })
+        })
     }
 }
 

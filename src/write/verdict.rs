@@ -352,33 +352,29 @@ pub fn fix_ids(corpus: &Corpus) -> Result<Vec<IdsAdded>, WriteError> {
                 // Run again from scratch when the file changed under us.
                 ids.clear();
                 let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
-                let mut taken: Vec<String> = fresh
-                    .contradictions
-                    .iter()
-                    .filter_map(|c| c.id.clone())
-                    .collect();
                 // The entries in file order are the parsed verdicts in the same order.
-                let mut give = |between: &[StatementRef; 2]| {
-                    let id = verdict_id(between, &fresh.id, |s| taken.iter().any(|t| t == s));
-                    taken.push(id.clone());
+                let all = fresh.verdict_ids();
+                let mut give = |i: usize| {
+                    // An empty id (no such entry) would not parse, and nothing is written.
+                    let id = all.get(i).cloned().unwrap_or_default();
                     ids.push(id.clone());
                     id
                 };
                 match editable.doc.get_mut("contradictions") {
                     Some(Item::ArrayOfTables(tables)) => {
-                        for (t, c) in tables.iter_mut().zip(&fresh.contradictions) {
+                        for (i, t) in tables.iter_mut().enumerate() {
                             if !t.contains_key("id") {
-                                let id = give(&c.between);
+                                let id = give(i);
                                 edit::put_key(t, "id", id.as_str().into(), None);
                             }
                         }
                     }
                     Some(Item::Value(Value::Array(array))) => {
-                        for (v, c) in array.iter_mut().zip(&fresh.contradictions) {
+                        for (i, v) in array.iter_mut().enumerate() {
                             if let Some(t) = v.as_inline_table_mut()
                                 && !t.contains_key("id")
                             {
-                                let id = give(&c.between);
+                                let id = give(i);
                                 edit::put_inline_key(t, "id", id.as_str().into(), None);
                             }
                         }
