@@ -13,6 +13,9 @@
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
 //!   ClaimReview or SQLite.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
+//! - [`merge`]: three versions of an incident file merged entry by entry (git's merge driver).
+//! - [`git`]: what the corpus's git repository knows: who changed an entry and when, staged
+//!   files, the merge driver's setup.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
@@ -28,6 +31,8 @@ pub mod diff;
 pub mod export;
 pub mod fold;
 pub mod generate;
+pub mod git;
+pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod query;

@@ -19,6 +19,8 @@ mod verdict;
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
 pub use verdict::{ordered_pair, tag, tag_target, untag};
 
+pub(crate) use edit::toml_string;
+
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -201,6 +203,22 @@ pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corp
     corpus.failed.sort();
     corpus.failed.dedup();
     Ok(corpus)
+}
+
+/// Replaces the file at `path` with `bytes`, under its lock, atomically and durably: for a file
+/// written whole, such as a merge's result.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let io_err = |what| move |e| WriteError::Io(path.to_path_buf(), what, e);
+    let locked = files::Locked::acquire(path).map_err(io_err("lock the file"))?;
+    locked.replace(bytes).map_err(io_err("write the file"))
+}
+
+/// Creates the file at `path` with `bytes`, atomically, never replacing one already there.
+pub fn create_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    files::create_new(path, bytes).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => WriteError::Exists(path.to_path_buf()),
+        _ => WriteError::Io(path.to_path_buf(), "create the file", e),
+    })
 }
 
 /// Who is tagging, when `--by` is not given: `ONRECORD_USER`, else git's `user.name` as the
