@@ -578,3 +578,102 @@ fn hostile_names_in_history_are_shown_safely() {
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
     assert!(stdout.contains("Evil␛]0;owned␇Name"), "{stdout}");
 }
+
+#[test]
+fn check_staged_reads_what_is_staged_not_the_work_tree() {
+    let repo = Repo::new(INCIDENT);
+    fs::write(
+        repo.path().join("statements/globex.toml"),
+        "title = \"Globex\"\ncompany = \"Globex\"\n\n[[statements]]\nid = \"x\"\ndate = 2024-01-01\nspeaker = \"Globex\"\nurl = \"https://example.org\"\ntext = \"Fine.\"\n",
+    )
+    .unwrap();
+    repo.commit_all("Add Globex");
+    // A broken date staged, then fixed in the work tree only.
+    let broken = INCIDENT.replace("date = 2024-03-01", "date = \"March\"");
+    fs::write(repo.file(), &broken).unwrap();
+    repo.git(&["add", "statements/acme-recall.toml"]);
+    fs::write(repo.file(), INCIDENT).unwrap();
+    repo.onrecord(&["check"]).assert().success();
+    let out = repo
+        .onrecord(&["check", "--staged"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("statements/acme-recall.toml:11:1: error: `date` = \"March\""),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 1, "only the staged file: {stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checked 1 file staged"));
+
+    // The other way round: a good file staged, a broken work tree: the commit is fine.
+    fs::write(repo.file(), INCIDENT.replace("safe.", "safe to use.")).unwrap();
+    repo.git(&["add", "statements/acme-recall.toml"]);
+    fs::write(repo.file(), &broken).unwrap();
+    repo.onrecord(&["check", "--staged", "--strict"])
+        .assert()
+        .success();
+}
+
+/// The hook docs/git.md gives, with onrecord called by its full path.
+fn documented_hook() -> String {
+    let doc =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/git.md")).unwrap();
+    let start = doc
+        .find("```sh\n#!/bin/sh")
+        .expect("the hook in docs/git.md")
+        + "```sh\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    doc[start..end].replace(
+        "exec onrecord ",
+        &format!("exec '{}' ", env!("CARGO_BIN_EXE_onrecord")),
+    )
+}
+
+#[test]
+fn the_documented_pre_commit_hook_refuses_a_broken_file() {
+    let repo = Repo::new(INCIDENT);
+    let hook = repo.path().join(".git/hooks/pre-commit");
+    fs::write(&hook, documented_hook()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&hook, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::write(
+        repo.file(),
+        INCIDENT.replace("id = \"second\"", "id = \"first\""),
+    )
+    .unwrap();
+    repo.git(&["add", "-A"]);
+    let out = repo.git_output(&["commit", "-q", "-m", "Duplicate id"]);
+    assert!(!out.status.success(), "the hook stops the commit");
+    // git hands a hook's output to stderr.
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("duplicate statement id `first`"), "{said}");
+    fs::write(repo.file(), INCIDENT.replace("safe.", "safe to use.")).unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "A good change"]);
+}
+
+#[test]
+fn ci_formats_name_files_from_the_repository_top() {
+    let repo =
+        Repo::new(&INCIDENT.replace("source = \"gazette\"\ntext = \"Every", "text = \"Every"));
+    let sub = repo.path().join("statements");
+    let out = Command::cargo_bin("onrecord")
+        .unwrap()
+        .current_dir(&sub)
+        .args(["check", "--dir", ".", "--format", "github"])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a warning is not a failure");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "::warning file=statements/acme-recall.toml,line=9,col=1::this statement has neither `source` nor `url`%3A say where it was published\n"
+            .replace("%3A", ":")
+    );
+}
