@@ -146,7 +146,8 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 enum Out<'a> {
-    Take(&'a str),
+    /// A piece's text, its key, and whether it is theirs.
+    Take(&'a str, &'a Key, bool),
     Conflict {
         ours: Option<&'a str>,
         theirs: Option<&'a str>,
@@ -163,9 +164,17 @@ struct Slot<'a> {
 
 /// Merges `ours` and `theirs`, two versions of the incident file `base`.
 pub fn merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Result<Merged, MergeError> {
-    let base = Version::new("the common ancestor", base, &opts.incident)?;
-    let ours = Version::new("our version", ours, &opts.incident)?;
-    let theirs = Version::new("their version", theirs, &opts.incident)?;
+    // Each version is read on its own thread: reading is most of a merge's time.
+    let (base, ours, theirs) = std::thread::scope(|s| {
+        let b = s.spawn(|| Version::new("the common ancestor", base, &opts.incident));
+        let t = s.spawn(|| Version::new("their version", theirs, &opts.incident));
+        let o = Version::new("our version", ours, &opts.incident);
+        (joined(b), o, joined(t))
+    });
+    // Errors in the order a person reads the versions: ours, theirs, the ancestor.
+    let ours = ours?;
+    let theirs = theirs?;
+    let base = base?;
 
     let mut parts: Vec<Out> = Vec::new();
     for region in 0..=2 {
@@ -175,10 +184,17 @@ pub fn merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Result<Mer
         .iter()
         .filter_map(|o| match o {
             Out::Conflict { what, .. } => Some(what.clone()),
-            Out::Take(_) => None,
+            Out::Take(..) => None,
         })
         .collect();
 
+    let parts_keys: Vec<(&Key, bool)> = parts
+        .iter()
+        .filter_map(|p| match p {
+            Out::Take(_, k, theirs) => Some((*k, *theirs)),
+            Out::Conflict { .. } => None,
+        })
+        .collect();
     let nl = if ours.crlf() { "\r\n" } else { "\n" };
     let defuse_all = !conflicts.is_empty();
     let mut text = String::with_capacity(ours.text.len() + theirs.text.len() / 8 + 16);
@@ -202,7 +218,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Result<Mer
     let marker = |c: char| c.to_string().repeat(opts.marker_size.max(1));
     for part in &parts {
         match part {
-            Out::Take(s) => push(&mut text, s),
+            Out::Take(s, ..) => push(&mut text, s),
             Out::Conflict { ours, theirs, .. } => {
                 if !text.is_empty() && !text.ends_with('\n') {
                     text.push_str(nl);
@@ -224,6 +240,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Result<Mer
         }
     }
     if conflicts.is_empty()
+        && may_clash(&parts_keys)
         && let Err(e) = toml::de::DeTable::parse(text.trim_start_matches('\u{feff}'))
     {
         return Err(MergeError::Unsupported(format!(
@@ -234,10 +251,34 @@ pub fn merge(base: &str, ours: &str, theirs: &str, opts: &Options) -> Result<Mer
     Ok(Merged { text, conflicts })
 }
 
+fn joined<'a>(
+    h: std::thread::ScopedJoinHandle<'_, Result<Version<'a>, MergeError>>,
+) -> Result<Version<'a>, MergeError> {
+    h.join().unwrap_or_else(|_| {
+        Err(MergeError::Unsupported(
+            "a version could not be read".into(),
+        ))
+    })
+}
+
+/// Whether pieces of a clean merge could define one key twice, so that the result must be read
+/// again to be sure it is TOML. Entries by themselves cannot: each comes from a valid version
+/// and names only itself. A top-level key or a table can, when it comes from the other side or
+/// is named like an array of entries.
+fn may_clash(pieces: &[(&Key, bool)]) -> bool {
+    pieces.iter().any(|(k, theirs)| match k {
+        Key::Top(name) | Key::Table(name) => {
+            let first = name.split('.').next().unwrap_or_default();
+            *theirs || split::ENTRY_KINDS.contains(&first)
+        }
+        _ => false,
+    })
+}
+
 fn merge_region<'a>(
-    base: &Version<'a>,
-    ours: &Version<'a>,
-    theirs: &Version<'a>,
+    base: &'a Version<'a>,
+    ours: &'a Version<'a>,
+    theirs: &'a Version<'a>,
     region: u8,
     parts: &mut Vec<Out<'a>>,
 ) {
@@ -256,9 +297,9 @@ fn merge_region<'a>(
         let out = match (b, t) {
             (Some(b), Some(t)) => {
                 if same(o, t) || same(t, b) {
-                    Some(Out::Take(o))
+                    Some(Out::Take(o, &op.key, false))
                 } else if same(o, b) {
-                    Some(Out::Take(t))
+                    Some(Out::Take(t, &op.key, true))
                 } else {
                     Some(Out::Conflict {
                         ours: Some(o),
@@ -273,13 +314,13 @@ fn merge_region<'a>(
                 theirs: None,
                 what: format!("{} was changed on our side and removed on theirs", what()),
             }),
-            (None, Some(t)) if same(o, t) => Some(Out::Take(o)),
+            (None, Some(t)) if same(o, t) => Some(Out::Take(o, &op.key, false)),
             (None, Some(t)) => Some(Out::Conflict {
                 ours: Some(o),
                 theirs: Some(t),
                 what: format!("{} was added on both sides, differently", what()),
             }),
-            (None, None) => Some(Out::Take(o)),
+            (None, None) => Some(Out::Take(o, &op.key, false)),
         };
         if let Some(ti) = ti {
             theirs_slot.insert(ti, slots.len());
@@ -316,7 +357,7 @@ fn merge_region<'a>(
                     tp.key.describe()
                 ),
             },
-            None => Out::Take(t),
+            None => Out::Take(t, &tp.key, true),
         };
         // After what ours added at the same place: ours first.
         let mut gap = last_gap.unwrap_or(0);
@@ -469,6 +510,16 @@ mod tests {
         assert_eq!(m.conflicts.len(), 1, "the same pair, changed on both sides");
         let m = merge(&base, &base, &theirs, &opts).unwrap();
         assert_eq!(m.text, theirs);
+    }
+
+    #[test]
+    fn pieces_that_would_define_a_key_twice_are_refused() {
+        let e = run_err("a = 1\n", "a = 1\n[b]\nx = 1\n", "a = 1\nb = 2\n");
+        assert!(matches!(e, MergeError::Unsupported(_)), "{e}");
+    }
+
+    fn run_err(base: &str, ours: &str, theirs: &str) -> MergeError {
+        merge(base, ours, theirs, &Options::default()).unwrap_err()
     }
 
     #[test]

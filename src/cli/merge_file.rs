@@ -86,17 +86,23 @@ pub fn run(args: &Args, _cx: &Context, _out: &mut impl Write) -> Result<Status, 
             return Ok(Status::Ok);
         }
     };
-    crate::write::replace_file(&args.ours, merged.text.as_bytes())?;
     if !merged.conflicts.is_empty() {
+        crate::write::replace_file(&args.ours, merged.text.as_bytes())?;
         for c in &merged.conflicts {
             writeln!(err, "onrecord: {name}: conflict: {}", one_line(c))?;
         }
         return Ok(Status::Findings);
     }
     // Clean, but two sides can still disagree in ways only the whole file shows (a verdict
-    // about a statement the other side removed): say so, the merge itself stands.
+    // about a statement the other side removed): say so, the merge itself stands. Checked while
+    // the result is written, which mostly waits for the disk.
     let text = merged.text.trim_start_matches('\u{feff}');
-    let (_, diagnostics) = crate::parse::parse_incident(shown, &incident, text);
+    let (written, diagnostics) = std::thread::scope(|s| {
+        let check = s.spawn(|| crate::parse::parse_incident(shown, &incident, text).1);
+        let written = crate::write::replace_file(&args.ours, merged.text.as_bytes());
+        (written, check.join().unwrap_or_default())
+    });
+    written?;
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
         writeln!(

@@ -9,8 +9,10 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 
@@ -139,6 +141,17 @@ pub struct History {
 /// The history of `target` in the incident file `file` (a path in a work tree), newest first,
 /// at most `limit` changes.
 pub fn history(file: &Path, target: &Target, limit: Option<usize>) -> Result<History, GitError> {
+    history_within(file, target, limit, None)
+}
+
+/// `history`, stopped (with what it found so far) when it has taken longer than `budget`.
+pub fn history_within(
+    file: &Path,
+    target: &Target,
+    limit: Option<usize>,
+    budget: Option<Duration>,
+) -> Result<History, GitError> {
+    let started = Instant::now();
     let folder = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -178,7 +191,9 @@ pub fn history(file: &Path, target: &Target, limit: Option<usize>) -> Result<His
     let mut log = Log::start(&top, &path)?;
     let mut changes = Vec::new();
     while let Some(commit) = log.next_commit()? {
-        if limit.is_some_and(|l| changes.len() >= l) {
+        if limit.is_some_and(|l| changes.len() >= l)
+            || budget.is_some_and(|b| started.elapsed() > b)
+        {
             break;
         }
         let Some(raw) = commit.raw else { continue };
@@ -230,6 +245,32 @@ pub fn last_change(file: &Path, target: &Target) -> Option<Change> {
         .changes
         .into_iter()
         .next()
+}
+
+/// "last changed by X on D" for a statement, for an interface that asks on every frame: each
+/// answer is kept until the file changes on disk, and a history that takes longer than
+/// `budget` to read gives none.
+pub fn last_changed_line(file: &Path, statement: &str, budget: Duration) -> Option<String> {
+    type Cache = HashMap<(PathBuf, String), (Option<SystemTime>, Option<String>)>;
+    static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+    let modified = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+    let key = (file.to_path_buf(), statement.to_string());
+    if let Ok(cache) = CACHE.lock()
+        && let Some((when, line)) = cache.as_ref().and_then(|c| c.get(&key))
+        && *when == modified
+    {
+        return line.clone();
+    }
+    let line = history_within(file, &Target::statement(statement), Some(1), Some(budget))
+        .ok()
+        .and_then(|h| h.changes.into_iter().next())
+        .map(|c| describe(&c));
+    if let Ok(mut cache) = CACHE.lock() {
+        cache
+            .get_or_insert_with(HashMap::new)
+            .insert(key, (modified, line.clone()));
+    }
+    line
 }
 
 /// "last changed by X on D", safe to print.
