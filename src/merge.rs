@@ -513,6 +513,33 @@ mod tests {
     }
 
     #[test]
+    fn a_verdict_given_an_id_on_one_side_is_still_the_same_verdict() {
+        let base = format!(
+            "{BASE}\n[[contradictions]]\nbetween = [\"a\", \"b\"]\nverdict = \"contradicts\"\n"
+        );
+        let with_id = base.replace(
+            "[[contradictions]]\n",
+            "[[contradictions]]\nid = \"a-vs-b\"\n",
+        );
+        let appended = format!("{base}\n[[statements]]\nid = \"c\"\ntext = \"three\"\n");
+        let opts = Options {
+            incident: "inc".into(),
+            ..Options::default()
+        };
+        for (ours, theirs) in [(&with_id, &appended), (&appended, &with_id)] {
+            let m = merge(&base, ours, theirs, &opts).unwrap();
+            assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+            assert_eq!(
+                m.text.matches("[[contradictions]]").count(),
+                1,
+                "{}",
+                m.text
+            );
+            assert!(m.text.contains("id = \"a-vs-b\"") && m.text.contains("id = \"c\""));
+        }
+    }
+
+    #[test]
     fn pieces_that_would_define_a_key_twice_are_refused() {
         let e = run_err("a = 1\n", "a = 1\n[b]\nx = 1\n", "a = 1\nb = 2\n");
         assert!(matches!(e, MergeError::Unsupported(_)), "{e}");

@@ -300,7 +300,7 @@ fn the_same_pair_tagged_differently_is_a_conflict_around_that_verdict_only() {
     // What git's merge printed names the entry.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("verdict about `acme-recall#first` and `acme-recall#second`"),
+        stderr.contains("the [[contradictions]] entry `first-vs-second` was added on both sides"),
         "{stderr}"
     );
 }
@@ -524,6 +524,15 @@ fn log_follows_a_statement_and_a_verdict_through_renames() {
     let changes = v["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["subject"], "Tag the first contradiction");
+
+    // The verdict by its id.
+    let out = repo
+        .onrecord(&["log", "acme-recall#first-vs-second", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changes"][0]["subject"], "Tag the first contradiction");
+    assert_eq!(v["changes"].as_array().unwrap().len(), 1);
 
     // The whole file, renames included.
     repo.onrecord(&["log", "acme-recall"])

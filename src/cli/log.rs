@@ -63,7 +63,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
                     return not_found(&r.incident, Some(&r.statement));
                 }
             }
-            let Some((inc, _)) = corpus
+            let Some((inc, c)) = corpus
                 .contradictions()
                 .find(|(_, c)| c.involves_pair(&a, &b))
             else {
@@ -76,17 +76,38 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
             (
                 format!("{a} {b}"),
                 inc.path.clone(),
-                Target::verdict(&a.to_string(), &b.to_string(), None),
+                Target::verdict(&a.to_string(), &b.to_string(), c.id.as_deref()),
             )
         }
         None => match args.reference.split_once('#') {
             Some((incident, statement)) => {
                 let r = StatementRef::parse(&args.reference, None)
                     .map_err(|e| Error::Usage(one_line(&e.to_string()).into_owned()))?;
-                let Some((inc, st)) = corpus.statement(&r) else {
-                    return not_found(incident, Some(statement));
-                };
-                (r.to_string(), inc.path.clone(), Target::statement(&st.id))
+                match (corpus.statement(&r), corpus.incident(incident)) {
+                    (Some((inc, st)), _) => {
+                        (r.to_string(), inc.path.clone(), Target::statement(&st.id))
+                    }
+                    // A verdict by its id.
+                    (None, Some(inc))
+                        if inc
+                            .contradictions
+                            .iter()
+                            .any(|c| c.id.as_deref() == Some(statement)) =>
+                    {
+                        let c = inc
+                            .contradictions
+                            .iter()
+                            .find(|c| c.id.as_deref() == Some(statement))
+                            .expect("found above");
+                        let target = Target::verdict(
+                            &c.between[0].to_string(),
+                            &c.between[1].to_string(),
+                            Some(statement),
+                        );
+                        (r.to_string(), inc.path.clone(), target)
+                    }
+                    _ => return not_found(incident, Some(statement)),
+                }
             }
             None => {
                 let id = &args.reference;
