@@ -910,7 +910,7 @@ fn the_statement_pane_says_who_last_changed_it() {
         .map(|l| l.to_string())
         .collect();
     assert_eq!(
-        lines.last().map(|l| l.get(..40).unwrap_or(l)),
+        lines.last().map(|l| l.get(..41).unwrap_or(l)),
         Some("last changed by Ann Example on 2025-03-04"),
         "{lines:#?}"
     );
