@@ -9,6 +9,7 @@ pub mod fix_ids;
 pub mod git_setup;
 pub mod list;
 pub mod log;
+pub mod matching;
 pub mod merge_file;
 pub mod new;
 pub mod search;
@@ -67,6 +68,10 @@ pub enum Command {
     Diff(diff::Args),
     /// Candidate contradictions, ranked, each with its reasons
     Suggest(suggest::Args),
+    /// Has this been said, or denied, before? Statements that say the same as a new quote or
+    /// the opposite
+    #[command(name = "match")]
+    Match(matching::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
     Tag(tag::Args),
     /// Remove the verdict about two statements
@@ -274,6 +279,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Log(args)) => log::run(args, &cx, &mut out)?,
         Some(Command::MergeFile(args)) => merge_file::run(args, &cx, &mut out)?,
         Some(Command::GitSetup(args)) => git_setup::run(args, &cx, &mut out)?,
+        Some(Command::Match(args)) => matching::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
