@@ -18,6 +18,9 @@
 //!   ClaimReview or SQLite.
 //! - [`atomic`]: replacing or creating a file all at once, for the write path and exports.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
+//! - [`merge`]: three versions of an incident file merged entry by entry (git's merge driver).
+//! - [`git`]: what the corpus's git repository knows: who changed an entry and when, staged
+//!   files, the merge driver's setup.
 //! - [`claims`]: claim analysis, the language layer: tokenizer, word lists (data tables),
 //!   negations and other markers, stems, and the changes that matter between two statements.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
@@ -38,7 +41,9 @@ pub mod diff;
 pub mod export;
 pub mod fold;
 pub mod generate;
+pub mod git;
 pub mod matching;
+pub mod merge;
 pub mod model;
 pub mod output;
 pub mod parse;

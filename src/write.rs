@@ -21,6 +21,8 @@ pub use source::{NewSource, SourceAdded, add_source, validate_source};
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
 pub use verdict::{IdsAdded, fix_ids, ordered_pair, tag, tag_target, untag};
 
+pub(crate) use edit::toml_string;
+
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -225,6 +227,25 @@ pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corp
     corpus.failed.sort();
     corpus.failed.dedup();
     Ok(corpus)
+}
+
+/// Replaces the file at `path` with `bytes`, under its lock, atomically and durably: for a file
+/// written whole, such as a merge's result.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let io_err = |what| move |e| WriteError::Io(path.to_path_buf(), what, e);
+    let locked = files::Locked::acquire(path).map_err(io_err("lock the file"))?;
+    match locked.replace(bytes).map_err(io_err("write the file"))? {
+        files::Replaced::Done => Ok(()),
+        files::Replaced::Changed => Err(WriteError::ChangedOnDisk(path.to_path_buf())),
+    }
+}
+
+/// Creates the file at `path` with `bytes`, atomically, never replacing one already there.
+pub fn create_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    crate::atomic::create_new(path, bytes).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => WriteError::Exists(path.to_path_buf()),
+        _ => WriteError::Io(path.to_path_buf(), "create the file", e),
+    })
 }
 
 /// Who is tagging, when `--by` is not given: `ONRECORD_USER`, else git's `user.name` as the

@@ -540,6 +540,90 @@ fn every_invalid_toml_document_is_reported_and_the_rest_still_loads() {
     );
 }
 
+/// The SARIF log holds what SARIF 2.1.0 requires of each object it uses (§3.13 sarifLog, §3.14
+/// run, §3.18 toolComponent, §3.27 result, §3.28 location, §3.30 region), with values of the
+/// types and ranges the standard gives, and every result's rule declared.
+#[test]
+fn sarif_output_is_a_well_formed_sarif_2_1_0_log() {
+    let dir = corpus(&[
+        (
+            "globex.toml",
+            &VALID.replace("date = 2021-01-05", "date = \"soon\""),
+        ),
+        (
+            "a b/é.toml",
+            &VALID.replace("url = \"https://example.org/globex/2\"\n", ""),
+        ),
+    ]);
+    let run = onrecord(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert!(
+        log["$schema"]
+            .as_str()
+            .unwrap()
+            .ends_with("sarif-2.1.0.json")
+    );
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "onrecord");
+    let rules: Vec<&str> = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(runs[0]["columnKind"], "unicodeCodePoints");
+    let results = runs[0]["results"].as_array().unwrap();
+    let mut levels = Vec::new();
+    let mut uris = Vec::new();
+    for r in results {
+        assert!(rules.contains(&r["ruleId"].as_str().unwrap()), "{r}");
+        let level = r["level"].as_str().unwrap();
+        assert!(["none", "note", "warning", "error"].contains(&level));
+        levels.push(level);
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let locations = r["locations"].as_array().unwrap();
+        assert_eq!(locations.len(), 1);
+        let physical = &locations[0]["physicalLocation"];
+        let uri = physical["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            uri.bytes().all(|b| b.is_ascii_graphic()),
+            "a URI reference: {uri}"
+        );
+        uris.push(uri.to_string());
+        let region = &physical["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+    }
+    assert!(
+        levels.contains(&"error") && levels.contains(&"warning"),
+        "{levels:?}"
+    );
+    assert!(
+        uris.iter().any(|u| u.ends_with("a%20b/%C3%A9.toml")),
+        "{uris:?}"
+    );
+}
+
+#[test]
+fn github_annotations_for_every_diagnostic() {
+    let dir = corpus(&[(
+        "globex.toml",
+        &VALID.replace("date = 2021-01-05", "date = \"soon\""),
+    )]);
+    let run = onrecord(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    let line = run.stdout.lines().next().unwrap();
+    assert!(line.starts_with("::error file="), "{line}");
+    assert!(
+        line.contains("globex.toml,line=6,col=1::`date` = \"soon\" is not a date"),
+        "{line}"
+    );
+}
+
 const WITH_VERDICT: &str = r#"
 [[contradictions]]
 id = "first-vs-second"

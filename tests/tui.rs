@@ -13,7 +13,12 @@ const FIXTURES: &str = "tests/fixtures/tui";
 
 fn app(width: u16, height: u16) -> App {
     let corpus = store::load(Path::new(FIXTURES)).unwrap();
-    let mut app = App::new(corpus, Config::default());
+    // The fixtures are in this repository: what git says of them changes with every commit.
+    let config = Config {
+        hide_git_history: true,
+        ..Config::default()
+    };
+    let mut app = App::new(corpus, config);
     update(&mut app, Action::Resize(width, height));
     app
 }
@@ -875,4 +880,60 @@ fn end_to_end_in_tmux() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!t.tmux(&["list-panes"]).contains('['), "q did not quit");
+}
+
+/// A corpus in a fresh git repository, its one file committed by "Ann Example".
+fn corpus_in_git() -> tempfile::TempDir {
+    let dir = copy_fixtures();
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .current_dir(dir.path())
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", "2025-03-04T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2025-03-04T10:00:00Z")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "user.name", "Ann Example"]);
+    git(&["config", "user.email", "ann@example.org"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "The records"]);
+    dir
+}
+
+#[test]
+fn the_statement_pane_says_who_last_changed_it() {
+    let dir = corpus_in_git();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let lines: Vec<String> = onrecord::tui::browse::detail_lines(&app, 60)
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    assert_eq!(
+        lines.last().map(|l| l.get(..41).unwrap_or(l)),
+        Some("last changed by Ann Example on 2025-03-04"),
+        "{lines:#?}"
+    );
+    // Turned off in the config, and outside a repository, there is no such line.
+    app.config.hide_git_history = true;
+    let lines = onrecord::tui::browse::detail_lines(&app, 60);
+    assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
+    let outside = copy_fixtures();
+    let app = App::new(store::load(outside.path()).unwrap(), Config::default());
+    let lines = onrecord::tui::browse::detail_lines(&app, 60);
+    assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
+}
+
+#[test]
+fn the_statement_pane_says_who_last_changed_it_in_tmux() {
+    let dir = corpus_in_git();
+    let t = Tmux::start(120, 40, dir.path());
+    t.wait_for("last changed by Ann Example on 2025-03-04");
 }

@@ -6,8 +6,11 @@ pub mod check;
 pub mod diff;
 pub mod export;
 pub mod fix_ids;
+pub mod git_setup;
 pub mod list;
+pub mod log;
 pub mod matching;
+pub mod merge_file;
 pub mod new;
 pub mod search;
 pub mod show;
@@ -87,6 +90,12 @@ pub enum Command {
     Source(source::Args),
     /// Export to json, jsonl, csv, markdown, claimreview or sqlite
     Export(Box<export::Args>),
+    /// Who changed a statement or a verdict, and when, from git's history
+    Log(log::Args),
+    /// Merge three versions of an incident file entry by entry (git's merge driver)
+    MergeFile(merge_file::Args),
+    /// Make git merge incident files with `onrecord merge-file`
+    GitSetup(git_setup::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,6 +138,8 @@ pub enum Error {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Write(#[from] crate::write::WriteError),
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
 }
 
 /// What every command gets: where the corpus is, and how to print.
@@ -273,6 +284,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
         Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
+        Some(Command::Log(args)) => log::run(args, &cx, &mut out)?,
+        Some(Command::MergeFile(args)) => merge_file::run(args, &cx, &mut out)?,
+        Some(Command::GitSetup(args)) => git_setup::run(args, &cx, &mut out)?,
         Some(Command::Match(args)) => matching::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };

@@ -6,6 +6,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
+use crate::git::history::{self, Change, Target};
 use crate::model::{Contradiction, Incident, Source, Statement, StatementRef, is_slug};
 use crate::store::Corpus;
 use crate::text::{first_line, one_line, sanitize};
@@ -48,6 +49,9 @@ pub struct StatementView<'a> {
     /// Whom a citation names: "Le Parisien, as reported by AFP (Le Figaro)".
     pub credit: Option<String>,
     pub verdicts: Vec<VerdictView<'a>>,
+    /// The last commit that changed the statement, when the corpus is in a git repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_changed: Option<Change>,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,6 +61,9 @@ struct IncidentView<'a> {
     path: String,
     /// Verdicts kept in other files that name this incident's statements.
     verdicts_elsewhere: Vec<VerdictView<'a>>,
+    /// The last commit that changed the file, when the corpus is in a git repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_changed: Option<Change>,
 }
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
@@ -68,7 +75,8 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         let Some((inc, st)) = corpus.statement(&r) else {
             return not_found(corpus, incident, Some(statement));
         };
-        let view = statement_view(corpus, inc, st);
+        let mut view = statement_view(corpus, inc, st);
+        view.last_changed = history::last_change(&inc.path, &Target::statement(&st.id));
         match args.format {
             Format::Json => write_json(out, &view)?,
             Format::Text => write_statement(out, corpus, &view, paint)?,
@@ -96,6 +104,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
                     incident: &i.id,
                 })
                 .collect(),
+            last_changed: history::last_change(&inc.path, &Target::File),
         };
         match args.format {
             Format::Json => write_json(out, &view)?,
@@ -127,6 +136,7 @@ pub fn statement_view<'a>(
                 incident: &i.id,
             })
             .collect(),
+        last_changed: None,
     }
 }
 
@@ -273,6 +283,9 @@ fn write_statement(
         writeln!(out, "verdicts:")?;
         write_verdicts(out, corpus, &v.verdicts, paint)?;
     }
+    if let Some(c) = &v.last_changed {
+        writeln!(out, "{}", paint.dim(&history::describe(c)))?;
+    }
     Ok(())
 }
 
@@ -330,6 +343,9 @@ fn write_incident(
         writeln!(out, "\nverdicts:")?;
         write_verdicts(out, corpus, &own, paint)?;
         write_verdicts(out, corpus, &v.verdicts_elsewhere, paint)?;
+    }
+    if let Some(c) = &v.last_changed {
+        writeln!(out, "\n{}", paint.dim(&history::describe(c)))?;
     }
     Ok(())
 }

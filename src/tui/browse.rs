@@ -331,6 +331,12 @@ pub fn statement_lines(app: &App, pos: Option<Pos>, width: u16) -> Vec<Line<'sta
         ),
         Style::new().fg(theme.muted),
     ));
+    let budget = std::time::Duration::from_millis(300);
+    if !app.config.hide_git_history
+        && let Some(l) = crate::git::history::last_changed_line(&inc.path, &st.id, budget)
+    {
+        out.push(Line::styled(l, Style::new().fg(theme.muted)));
+    }
     out
 }
 

@@ -85,6 +85,8 @@ pub struct Config {
     /// Written as `tagged_by` on verdicts tagged here.
     pub tagged_by: Option<String>,
     pub theme: Theme,
+    /// `git_history = false`: no "last changed by" line from git in the statement pane.
+    pub hide_git_history: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +100,7 @@ enum Keys {
 #[serde(deny_unknown_fields)]
 struct File {
     tagged_by: Option<String>,
+    git_history: Option<bool>,
     #[serde(default)]
     keys: BTreeMap<String, Keys>,
     #[serde(default)]
@@ -123,6 +126,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
     let file: File = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
     let mut config = Config {
         tagged_by: file.tagged_by.filter(|s| !s.trim().is_empty()),
+        hide_git_history: file.git_history == Some(false),
         ..Config::default()
     };
     for (action, keys) in &file.keys {
