@@ -8,6 +8,7 @@
 //! - [`query`]: filters shared by every command and the search box.
 //! - [`search`]: matching and ranking statements for a query, with what to highlight.
 //! - [`store`]: finding and loading a corpus folder.
+//! - [`cache`]: the verified snapshot of parsed files that spares a command re-parsing them.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
@@ -21,6 +22,7 @@
 //! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

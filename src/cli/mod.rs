@@ -34,6 +34,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Parse every file instead of taking unchanged ones from the cache (as ONRECORD_NO_CACHE=1)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -248,6 +252,7 @@ pub fn write_jsonl<T: serde::Serialize>(
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    crate::cache::enable(!cli.no_cache && !crate::cache::disabled_by_env());
     let cx = Context::new(&cli);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
