@@ -48,7 +48,7 @@ pub const NO_CACHE_ENV: &str = "ONRECORD_NO_CACHE";
 const MAGIC: &[u8; 16] = b"onrecord-cache\0\0";
 /// Bumped whenever the snapshot's layout or what parsing produces changes; the crate's own
 /// version is also recorded, so a snapshot from another release is never trusted.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Magic, format, checksum, payload length.
 const HEADER: usize = 16 + 4 + 8 + 8;
 /// How close to the snapshot's writing a file's change may be before its times alone are not
@@ -261,7 +261,9 @@ struct CStatement {
 
 #[derive(Serialize, Deserialize)]
 struct CContradiction {
+    id: Option<String>,
     between: [(String, String); 2],
+    reviewed: Option<(String, String)>,
     verdict: u8,
     claim: Option<String>,
     note: Option<String>,
@@ -391,6 +393,11 @@ fn entry(path: &Path, key: Key, fingerprint: u64, result: &FileResult) -> Option
                 .contradictions
                 .iter()
                 .map(|c| CContradiction {
+                    id: c.id.clone(),
+                    reviewed: c
+                        .reviewed
+                        .as_ref()
+                        .map(|r| (r.incident.clone(), r.statement.clone())),
                     between: c
                         .between
                         .clone()
@@ -474,6 +481,8 @@ fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
                 .map(|c| {
                     let [(ai, as_), (bi, bs)] = c.between;
                     Ok(Contradiction {
+                        id: c.id,
+                        reviewed: c.reviewed.map(|(i, s)| model::StatementRef::new(i, s)),
                         between: [
                             model::StatementRef::new(ai, as_),
                             model::StatementRef::new(bi, bs),
@@ -668,21 +677,25 @@ pub fn load_files_in(
 /// Decides one file: kept from the snapshot when its key is unchanged (and, when the key is
 /// too recent to trust alone, its bytes too), parsed otherwise.
 fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
-    let parse = |bytes: io::Result<Vec<u8>>, key: Key| match bytes {
+    // Read as the loader reads: regular files only, under the size limit. A file that cannot
+    // be read is never recorded, so the limit or a permission may change between runs.
+    let max = store::options().max_file_size;
+    let read = || store::read_incident_file(path, max);
+    let parse = |bytes: Result<Vec<u8>, String>, key: Key| match bytes {
         Ok(bytes) => Outcome {
             result: store::parse_file(path, &bytes),
             recorded: Some((key, model::fingerprint(&bytes))),
             parsed: true,
         },
-        Err(err) => Outcome {
-            result: store::unreadable(path, &err),
+        Err(message) => Outcome {
+            result: store::unreadable(path, message),
             recorded: None,
             parsed: true,
         },
     };
     let key = match fs::metadata(path) {
-        Ok(m) => Key::of(&m),
-        Err(_) => {
+        Ok(m) if m.is_file() => Key::of(&m),
+        _ => {
             return Outcome {
                 result: store::load_file(path),
                 recorded: None,
@@ -690,13 +703,13 @@ fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
             };
         }
     };
-    let Some(e) = old.filter(|e| e.key == key) else {
-        return parse(fs::read(path), key);
+    let Some(e) = old.filter(|e| e.key == key && key.size <= max) else {
+        return parse(read(), key);
     };
     let fp = e.fingerprint;
     if key.changed_ns() >= trusted_before {
         // Racy: a change made within the clock's tick may not have moved the times.
-        match fs::read(path) {
+        match read() {
             Ok(bytes) if model::fingerprint(&bytes) == fp => {}
             other => return parse(other, key),
         }
@@ -707,7 +720,7 @@ fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
             recorded: Some((key, fp)),
             parsed: false,
         },
-        Err(Invalid) => parse(fs::read(path), key),
+        Err(Invalid) => parse(read(), key),
     }
 }
 
@@ -798,7 +811,9 @@ text = "Terms"
 translaton = "typo"
 
 [[contradictions]]
+id = "first-vs-second"
 between = ["first", "second"]
+reviewed = "second"
 verdict = "walks-back"
 claim = "They sell"
 note = "A note"

@@ -11,26 +11,35 @@
 //! - [`cache`]: the verified snapshot of parsed files that spares a command re-parsing them.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`output`]: the one JSON writer and the one CSV row writer every command prints with.
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
 //!   ClaimReview or SQLite.
+//! - [`atomic`]: replacing or creating a file all at once, for the write path and exports.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
+//! - [`claims`]: claim analysis, the language layer: tokenizer, word lists (data tables),
+//!   negations and other markers, stems, and the changes that matter between two statements.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
+//! - [`matching`]: a new quote against the record: statements that say the same or the opposite.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
 //! - [`config`]: the config file's place, and its `[export]` settings.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
 //! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
+pub mod atomic;
 pub mod cache;
 pub mod check;
+pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod export;
 pub mod fold;
 pub mod generate;
+pub mod matching;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod query;
 pub mod search;

@@ -5,7 +5,9 @@ pub mod add;
 pub mod check;
 pub mod diff;
 pub mod export;
+pub mod fix_ids;
 pub mod list;
+pub mod matching;
 pub mod new;
 pub mod search;
 pub mod show;
@@ -29,6 +31,15 @@ pub struct Cli {
     /// The corpus folder [default: $ONRECORD_DIR, else ./statements]
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// Follow links to folders inside the corpus (links to files are always followed)
+    #[arg(long, global = true)]
+    pub follow: bool,
+
+    /// The largest incident file read, in MB; a larger file is reported and left out
+    #[arg(long, global = true, value_name = "MB", default_value_t = store::DEFAULT_MAX_FILE_SIZE >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_file_size: u64,
 
     /// When to colour the output; NO_COLOR in the environment means never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -58,10 +69,16 @@ pub enum Command {
     Diff(diff::Args),
     /// Candidate contradictions, ranked, each with its reasons
     Suggest(suggest::Args),
+    /// Has this been said, or denied, before? Statements that say the same as a new quote or
+    /// the opposite
+    #[command(name = "match")]
+    Match(matching::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
     Tag(tag::Args),
     /// Remove the verdict about two statements
     Untag(untag::Args),
+    /// Give every verdict without an `id` one, derived from its two statements
+    FixIds(fix_ids::Args),
     /// Create a new incident file
     New(new::Args),
     /// Append a statement to an incident
@@ -223,36 +240,15 @@ impl Paint {
     }
 }
 
-/// A CSV writer's error as the command's: I/O errors keep their kind (a closed pipe).
-pub(crate) fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::Io(e),
-        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
-    }
-}
-
-/// Writes a JSON value followed by a newline.
-pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
-    // `From` keeps an I/O error's kind, so a closed pipe still ends quietly.
-    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
-    writeln!(w)
-}
-
-/// Writes one compact JSON value a line.
-pub fn write_jsonl<T: serde::Serialize>(
-    w: &mut impl Write,
-    values: impl IntoIterator<Item = T>,
-) -> io::Result<()> {
-    for v in values {
-        serde_json::to_writer(&mut *w, &v).map_err(io::Error::from)?;
-        writeln!(w)?;
-    }
-    Ok(())
-}
+pub use crate::output::{write_json, write_jsonl};
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     crate::cache::enable(!cli.no_cache && !crate::cache::disabled_by_env());
+    store::set_options(store::LoadOptions {
+        follow: cli.follow,
+        max_file_size: cli.max_file_size * 1024 * 1024,
+    });
     let cx = Context::new(&cli);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -268,11 +264,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
         Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
         Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
+        Some(Command::FixIds(args)) => fix_ids::run(args, &cx, &mut out)?,
         Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
         Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
         Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
+        Some(Command::Match(args)) => matching::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;

@@ -7,8 +7,8 @@ use std::path::Path;
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, given,
-    invalid, unwritable,
+    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, find_incident, given, invalid,
+    unwritable,
 };
 use crate::check::suggestion;
 use crate::model::{Date, Incident, Kind, Statement, is_slug};
@@ -65,6 +65,21 @@ fn is_language_tag(lang: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// Whether every common TOML reader (Python's `tomllib`, taplo) reads the date as written:
+/// they refuse the year 0 and a leap second (`23:59:60`), which TOML 1.0 leaves open.
+fn readable_everywhere(d: &Date) -> Result<(), &'static str> {
+    use chrono::{Datelike, Timelike};
+    if d.start().year() < 1 {
+        return Err("is in the year 0: years start at 0001");
+    }
+    if let Date::DateTime(dt) = d
+        && dt.nanosecond() >= 1_000_000_000
+    {
+        return Err("is a leap second (:60), which common TOML readers refuse: use :59");
+    }
+    Ok(())
+}
+
 fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
@@ -85,11 +100,18 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
     }
     if st.date.trim().is_empty() {
         bad("date", format!("the date is missing: {DATE_HINT}"));
-    } else if Date::parse(&st.date).is_none() {
-        bad(
-            "date",
-            format!("\"{}\" is not a date: {DATE_HINT}", st.date.escape_debug()),
-        );
+    } else {
+        match Date::parse(&st.date) {
+            None => bad(
+                "date",
+                format!("\"{}\" is not a date: {DATE_HINT}", st.date.escape_debug()),
+            ),
+            Some(d) => {
+                if let Err(why) = readable_everywhere(&d) {
+                    bad("date", format!("\"{}\" {why}", st.date.escape_debug()));
+                }
+            }
+        }
     }
     if st.speaker.trim().is_empty() {
         bad(
@@ -206,6 +228,7 @@ pub fn add_statement(
     let date = Date::parse(&st.date).ok_or_else(|| invalid("date", DATE_HINT))?;
     let id = std::cell::RefCell::new(String::new());
     let path = edit_file(
+        &corpus.root,
         inc,
         expected,
         |_, fresh, style| {
@@ -357,7 +380,7 @@ pub fn new_incident(
             first.map_or_else(|| "the file would not load".into(), |d| d.message),
         ));
     }
-    files::create_new(&path, text.as_bytes()).map_err(|e| {
+    crate::atomic::create_new(&path, text.as_bytes()).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
             WriteError::Exists(path.clone())
         } else {
