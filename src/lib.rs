@@ -11,6 +11,7 @@
 //! - [`snapshot`]: a source's saved copy: found safely, size-limited, hash-checked, its
 //!   visible text in the form quotes are compared in.
 //! - [`verify`]: every quote against its source's saved copy.
+//! - [`cache`]: the verified snapshot of parsed files that spares a command re-parsing them.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
 //! - [`output`]: the one JSON writer and the one CSV row writer every command prints with.
@@ -33,6 +34,7 @@
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
 pub mod atomic;
+pub mod cache;
 pub mod check;
 pub mod claims;
 pub mod cli;

@@ -374,37 +374,48 @@ pub fn read_incident_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 
 /// Reads and checks one file: its incident when it has no errors, and its diagnostics.
 pub fn load_file(path: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+    match read_incident_file(path, options().max_file_size) {
+        Ok(bytes) => parse_file(path, &bytes),
+        Err(message) => unreadable(path, message),
+    }
+}
+
+/// The result for a file that could not be read, with [`read_incident_file`]'s message.
+pub(crate) fn unreadable(path: &Path, message: String) -> FileResult {
+    failed_at(path, 1, 1, message)
+}
+
+fn failed_at(path: &Path, line: u32, column: u32, message: String) -> FileResult {
+    let d = Diagnostic {
+        path: path.to_path_buf(),
+        line,
+        column,
+        severity: Severity::Error,
+        message,
+    };
+    (None, vec![d])
+}
+
+/// Checks one file's bytes, read from `path`.
+pub(crate) fn parse_file(path: &Path, bytes: &[u8]) -> FileResult {
     let id = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    let fail = |line, column, message: String| {
-        let d = Diagnostic {
-            path: path.to_path_buf(),
-            line,
-            column,
-            severity: Severity::Error,
-            message,
-        };
-        (None, vec![d])
-    };
-    let bytes = match read_incident_file(path, options().max_file_size) {
-        Ok(b) => b,
-        Err(message) => return fail(1, 1, message),
-    };
-    match std::str::from_utf8(&bytes) {
+    match std::str::from_utf8(bytes) {
         Ok(text) => {
             // The parser skips one leading byte-order mark itself.
             let (mut parsed, diagnostics) = parse_incident(path, id, text);
             if let Some(p) = &mut parsed {
-                p.incident.fingerprint = crate::model::fingerprint(&bytes);
+                p.incident.fingerprint = crate::model::fingerprint(bytes);
             }
             (parsed, diagnostics)
         }
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let (line, column) = check::LineIndex::new(valid).position(valid.len());
-            fail(
+            failed_at(
+                path,
                 line,
                 column,
                 "not UTF-8: incident files must be saved as UTF-8 (re-save the file with that \
@@ -417,10 +428,25 @@ pub fn load_file(path: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
 
 /// Loads every incident file under `dir`. Fails only when the folder itself cannot be read;
 /// a bad file is reported in `diagnostics` and `failed` and never stops the others.
+///
+/// When the command line turned the cache on ([`crate::cache`]), files that have not changed
+/// since the last run are taken from it rather than parsed; the corpus is the same.
 pub fn load(dir: &Path) -> Result<Corpus, StoreError> {
     let Walk { files, skipped } = walk(dir, &options())?;
-    let results = load_parallel(&files);
+    let results = match crate::cache::enabled() {
+        true => crate::cache::load_files(dir, &files),
+        false => load_parallel(&files),
+    };
+    Ok(assemble(dir, &files, skipped, results))
+}
 
+/// The corpus from every file's own result, after the rules that span files.
+fn assemble(
+    dir: &Path,
+    files: &[PathBuf],
+    skipped: Vec<Diagnostic>,
+    results: Vec<FileResult>,
+) -> Corpus {
     let mut diagnostics = Vec::new();
     let mut loaded = Vec::new();
     let mut failed = Vec::new();
@@ -461,18 +487,18 @@ pub fn load(dir: &Path) -> Result<Corpus, StoreError> {
     diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, b.severity).cmp(&(&b.path, b.line, b.column, a.severity))
     });
-    Ok(Corpus {
+    Corpus {
         root: dir.to_path_buf(),
         incidents,
         failed,
         diagnostics,
         files: found,
-    })
+    }
 }
 
-type FileResult = (Option<Parsed>, Vec<Diagnostic>);
+pub(crate) type FileResult = (Option<Parsed>, Vec<Diagnostic>);
 
-fn load_parallel(files: &[PathBuf]) -> Vec<FileResult> {
+pub(crate) fn load_parallel(files: &[PathBuf]) -> Vec<FileResult> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);

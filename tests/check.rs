@@ -20,6 +20,10 @@ fn onrecord(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .env_remove("ONRECORD_DIR")
         .env("NO_COLOR", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .output()
         .unwrap();
     Run {

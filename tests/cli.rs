@@ -10,7 +10,10 @@ use assert_cmd::Command;
 
 fn onrecord() -> Command {
     let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.env_remove("ONRECORD_DIR").env("NO_COLOR", "1");
+    cmd.env_remove("ONRECORD_DIR").env("NO_COLOR", "1").env(
+        "XDG_CACHE_HOME",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+    );
     cmd
 }
 
@@ -204,6 +207,10 @@ fn a_closed_pipe_exits_quietly() {
     let exe = assert_cmd::cargo::cargo_bin("onrecord");
     for format in ["text", "json", "jsonl", "csv"] {
         let mut child = StdCommand::new(&exe)
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+            )
             .arg("--dir")
             .arg(dir.path())
             .args(["list", "--format", format])

@@ -22,7 +22,10 @@ fn eval_dir() -> PathBuf {
 
 fn onrecord(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.arg("--dir").arg(dir).env_remove("NO_COLOR");
+    cmd.arg("--dir").arg(dir).env_remove("NO_COLOR").env(
+        "XDG_CACHE_HOME",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+    );
     cmd
 }
 

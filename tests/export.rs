@@ -31,7 +31,11 @@ fn onrecord() -> Command {
     let mut cmd = Command::cargo_bin("onrecord").unwrap();
     cmd.env_remove("ONRECORD_DIR")
         .env("NO_COLOR", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config");
+        .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        );
     cmd
 }
 

@@ -13,7 +13,10 @@ const DIR: &str = "tests/fixtures/search";
 
 fn onrecord() -> Command {
     let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.env_remove("NO_COLOR").env_remove("ONRECORD_DIR");
+    cmd.env_remove("NO_COLOR").env_remove("ONRECORD_DIR").env(
+        "XDG_CACHE_HOME",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+    );
     cmd.args(["--dir", DIR]);
     cmd
 }

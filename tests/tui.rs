@@ -566,6 +566,10 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     assert_eq!(st.text, "Meep meep.", "the new statement is selected");
     let check = assert_cmd::Command::cargo_bin("onrecord")
         .unwrap()
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .args(["--dir"])
         .arg(dir.path())
         .arg("check")
@@ -729,8 +733,9 @@ impl Tmux {
             .args(["new-session", "-d", "-x", &width.to_string(), "-y"])
             .arg(height.to_string())
             .arg(format!(
-                "env XDG_CONFIG_HOME={} EDITOR={} TERM=xterm-256color {} --dir {}",
+                "env XDG_CONFIG_HOME={} XDG_CACHE_HOME={} EDITOR={} TERM=xterm-256color {} --dir {}",
                 dir.path().display(),
+                dir.path().join("cache").display(),
                 editor.display(),
                 bin,
                 corpus.display()

@@ -42,6 +42,10 @@ fn onrecord(dir: &Path) -> Command {
     cmd.arg("--dir")
         .arg(dir)
         .env("ONRECORD_USER", "A. Tester")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+        )
         .env_remove("ONRECORD_DIR");
     cmd
 }
@@ -788,7 +792,11 @@ fn concurrent_writers_all_keep_their_change() {
         let mut cmd = StdCommand::new(&bin);
         cmd.arg("--dir")
             .arg(dir.path())
-            .env("ONRECORD_USER", format!("tagger {i}"));
+            .env("ONRECORD_USER", format!("tagger {i}"))
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+            );
         if i % 3 == 0 {
             cmd.args(["add", "acme-many", "--speaker", &format!("writer {i}")])
                 .args([
@@ -868,7 +876,11 @@ fn a_killed_writer_never_leaves_a_broken_file() {
         let mut cmd = StdCommand::new(&bin);
         cmd.arg("--dir")
             .arg(dir.path())
-            .env("ONRECORD_USER", "killer");
+            .env("ONRECORD_USER", "killer")
+            .env(
+                "XDG_CACHE_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
+            );
         match round % 3 {
             0 => cmd
                 .args([

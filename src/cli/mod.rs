@@ -50,6 +50,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Parse every file instead of taking unchanged ones from the cache (as ONRECORD_NO_CACHE=1)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -257,6 +261,7 @@ pub use crate::output::{write_json, write_jsonl};
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    crate::cache::enable(!cli.no_cache && !crate::cache::disabled_by_env());
     store::set_options(store::LoadOptions {
         follow: cli.follow,
         max_file_size: cli.max_file_size * 1024 * 1024,
