@@ -32,6 +32,7 @@ use std::sync::OnceLock;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use memchr::memmem;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::fold::fold_char;
@@ -335,24 +336,15 @@ impl SearchIndex {
             .iter()
             .map(|i| folded(&i.company))
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let parts: Vec<Part> = if threads <= 1 || entries.len() < 4096 {
+        // One part a core: each part is a string, and more of them would only cost copying.
+        let parts: Vec<Part> = if entries.len() < 4096 {
             vec![part_of(corpus, &entries, &titles, &companies)]
         } else {
-            let chunk = entries.len().div_ceil(threads);
-            let (titles, companies) = (&titles, &companies);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = entries
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || part_of(corpus, part, titles, companies)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("an indexing thread panicked"))
-                    .collect()
-            })
+            let chunk = entries.len().div_ceil(rayon::current_num_threads());
+            entries
+                .par_chunks(chunk)
+                .map(|part| part_of(corpus, part, &titles, &companies))
+                .collect()
         };
         let mut text = String::with_capacity(parts.iter().map(|p| p.text.len()).sum());
         let mut ends = Vec::with_capacity(entries.len());
@@ -385,10 +377,7 @@ impl SearchIndex {
     /// core, each thread filling whole words of the sets for its own entries.
     fn build_pairs(&self) -> Vec<Bits> {
         let n = self.entries.len();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let chunk = (n.div_ceil(threads).div_ceil(64) * 64).max(64);
+        let chunk = (n.div_ceil(rayon::current_num_threads()).div_ceil(64) * 64).max(64);
         let fill = |start: usize| {
             let end = (start + chunk).min(n);
             let mut sets = vec![Bits::new(end - start); PAIR_HASHES];
@@ -399,20 +388,8 @@ impl SearchIndex {
             }
             sets
         };
-        let parts: Vec<Vec<Bits>> = if threads <= 1 || n <= chunk {
-            (0..n).step_by(chunk).map(fill).collect()
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..n)
-                    .step_by(chunk)
-                    .map(|start| scope.spawn(move || fill(start)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("an indexing thread panicked"))
-                    .collect()
-            })
-        };
+        let starts: Vec<usize> = (0..n).step_by(chunk).collect();
+        let parts: Vec<Vec<Bits>> = starts.into_par_iter().map(fill).collect();
         let mut sets = vec![Bits::new(n); PAIR_HASHES];
         for (k, part) in parts.into_iter().enumerate() {
             let first = k * chunk / 64;

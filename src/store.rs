@@ -238,21 +238,9 @@ pub fn load(dir: &Path) -> Result<Corpus, StoreError> {
 type FileResult = (Option<Parsed>, Vec<Diagnostic>);
 
 fn load_parallel(files: &[PathBuf]) -> Vec<FileResult> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if threads <= 1 || files.len() < 64 {
+    use rayon::prelude::*;
+    if files.len() < 64 {
         return files.iter().map(|p| load_file(p)).collect();
     }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| load_file(p)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a loader thread panicked"))
-            .collect()
-    })
+    files.par_iter().map(|p| load_file(p)).collect()
 }
