@@ -2,13 +2,14 @@
 //! claim beside what the same company said or did later.
 //!
 //! Which module owns what:
-//! - [`model`]: incidents, sources, statements, verdicts, references and dates; no I/O.
+//! - [`model`]: incidents, sources, statements, verdicts, references and dates, and the rules
+//!   for slugs, dates and language tags with the hints that explain them; no I/O.
 //! - [`parse`]: one file's text into an incident, with a diagnostic for every broken rule.
 //! - [`check`]: diagnostics, and the rules that span files.
-//! - [`query`]: filters shared by every command and the search box.
+//! - [`query`]: the filter shared by every command and the search box, and its query tokens.
 //! - [`search`]: matching and ranking statements for a query, with what to highlight.
-//! - [`store`]: finding and loading a corpus folder.
-//! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
+//! - [`store`]: finding and loading a corpus folder, and a statement's `Position` in it.
+//! - [`fold`]: folding text for matching (case, accents through NFKD, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
 //!   ClaimReview or SQLite.
@@ -17,11 +18,16 @@
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
 //! - [`config`]: the config file's place, and its `[export]` settings.
-//! - [`cli`]: one module per command, each printing to any `io::Write`.
-//! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
+//! - `cli`: one module per command, each printing to any `io::Write`; the only module besides
+//!   `tui` that knows clap.
+//! - `tui`: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
+//!
+//! `cli` and `tui` (and clap, ratatui and crossterm) come with the `application` feature, on
+//! by default; `default-features = false` gives the library alone.
 
 pub mod check;
+#[cfg(feature = "application")]
 pub mod cli;
 pub mod config;
 pub mod diff;
@@ -36,6 +42,7 @@ pub mod store;
 pub mod suggest;
 pub mod text;
 pub mod timeline;
+#[cfg(feature = "application")]
 pub mod tui;
 pub mod write;
 

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
+use super::filter::FilterArgs;
 use super::{Context, Error, Status};
 use crate::export::{self, ClaimReviewOptions, ExportError, Summary};
-use crate::query::{Filter, FilterArgs};
+use crate::query::Filter;
 use crate::store::Corpus;
 use crate::text::one_line;
 

@@ -5,9 +5,9 @@ use std::io::Write;
 use clap::ValueEnum;
 use serde::Serialize;
 
+use super::filter::FilterArgs;
 use super::{Context, Error, Paint, Status, csv_error, write_json, write_jsonl};
 use crate::model::Incident;
-use crate::query::FilterArgs;
 use crate::text::{csv_cell, one_line};
 
 #[derive(Debug, Default, clap::Args)]

@@ -3,9 +3,12 @@
 
 pub mod add;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod export;
+pub mod filter;
 pub mod list;
+pub mod man;
 pub mod new;
 pub mod search;
 pub mod show;
@@ -24,7 +27,14 @@ use crate::store::{self, Corpus, StoreError};
 
 /// Keep what companies said on the record, and set a claim beside what they said later.
 #[derive(Debug, Parser)]
-#[command(name = "onrecord", version, about, max_term_width = 100)]
+#[command(
+    name = "onrecord",
+    version,
+    about,
+    after_help = "With no command, onrecord opens its interface on the corpus (on a terminal; \
+                  elsewhere it lists the incidents, as `onrecord list` does).",
+    max_term_width = 100
+)]
 pub struct Cli {
     /// The corpus folder [default: $ONRECORD_DIR, else ./statements]
     #[arg(long, global = true, value_name = "DIR")]
@@ -64,6 +74,10 @@ pub enum Command {
     Add(Box<add::Args>),
     /// Export to json, jsonl, csv, markdown, claimreview or sqlite
     Export(Box<export::Args>),
+    /// Print a completion script for bash, zsh, fish, powershell or elvish
+    Completions(completions::Args),
+    /// Print the manual page, in roff (`onrecord man | man -l -`)
+    Man(man::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -268,6 +282,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
         Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
+        Some(Command::Completions(args)) => completions::run(args, &mut out)?,
+        Some(Command::Man(args)) => man::run(args, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
