@@ -2,6 +2,8 @@
 //! made-up companies of tests/fixtures/suggest-eval, and the evaluation of `suggest` against
 //! the labels beside those fixtures.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +23,7 @@ fn eval_dir() -> PathBuf {
 }
 
 fn onrecord(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
+    let mut cmd = common::onrecord();
     cmd.arg("--dir").arg(dir).env_remove("NO_COLOR");
     cmd
 }
