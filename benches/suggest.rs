@@ -5,13 +5,16 @@
 //! generating one). The whole-process figure spawns target/release/onrecord, so build it
 //! first: `cargo build --release`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use onrecord::diff::diff_texts;
 use onrecord::query::Filter;
 use onrecord::suggest::suggest;
+
+mod common;
+use common::ms;
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
     let mut times = Vec::with_capacity(runs);
@@ -23,10 +26,6 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) 
     }
     times.sort();
     (times[0], times[runs / 2], last.expect("at least one run"))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 fn in_process(dir: &Path) {
@@ -165,29 +164,9 @@ fn big_diffs() {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let tmp;
-    let dir: PathBuf = match args.first() {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            tmp = tempfile::tempdir().expect("a temporary folder");
-            let dir = tmp.path().join("corpus");
-            let g = onrecord::generate::generate(&dir, 100_000, 1).expect("the corpus is written");
-            println!(
-                "generated {} statements in {} files ({:.1} MB) under {}",
-                g.statements,
-                g.files,
-                g.bytes as f64 / 1e6,
-                dir.display()
-            );
-            dir
-        }
-    };
+    let corpus = common::corpus(100_000);
     // The diffs first, before a 100k corpus has been through memory.
     big_diffs();
-    in_process(&dir);
-    whole_process(&dir);
+    in_process(&corpus.dir);
+    whole_process(&corpus.dir);
 }
