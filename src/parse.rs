@@ -12,7 +12,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::check::{Diagnostic, LineIndex, Parsed, Severity, suggestion};
 use crate::model::{
-    Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict, is_slug,
+    Contradiction, DATE_HINT, Date, Incident, Kind, SLUG_HINT, Source, Statement, StatementRef,
+    Verdict, is_language_tag, is_slug,
 };
 
 const INCIDENT_KEYS: &[&str] = &[
@@ -49,9 +50,6 @@ const CONTRADICTION_KEYS: &[&str] = &[
     "tagged_by",
     "tagged_at",
 ];
-
-const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
-const DATE_HINT: &str = "a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or \"2024-11\" or \"2024\" when only the month or year is known";
 
 /// Parses one file. `id` is the file stem. Returns the incident when the file has no errors,
 /// and every diagnostic either way.
@@ -351,16 +349,7 @@ impl Cx<'_> {
 
     fn lang(&mut self, t: &At<'_, '_>) -> Option<String> {
         let lang = self.string(t, "lang", false)?;
-        let ok = {
-            let mut parts = lang.split('-');
-            let first = parts.next().unwrap_or("");
-            (2..=3).contains(&first.len())
-                && first.bytes().all(|b| b.is_ascii_alphabetic())
-                && parts.all(|p| {
-                    (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())
-                })
-        };
-        if !ok {
+        if !is_language_tag(&lang) {
             let at = t.get("lang").map_or(t.header, |(k, _)| k.span().start);
             self.warning(
                 at,

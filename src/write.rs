@@ -151,7 +151,7 @@ pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corp
                 format!(
                     "\"{}\" is not an incident id ({})",
                     id.escape_debug(),
-                    statement::SLUG_HINT
+                    crate::model::SLUG_HINT
                 ),
             ));
         }

@@ -11,7 +11,9 @@ use super::{
     invalid, unwritable,
 };
 use crate::check::suggestion;
-use crate::model::{Date, Incident, Kind, Statement, is_slug};
+use crate::model::{
+    DATE_HINT_UNQUOTED, Date, Incident, Kind, SLUG_HINT, Statement, is_language_tag, is_slug,
+};
 use crate::parse::parse_incident;
 use crate::store::{self, Corpus};
 
@@ -54,17 +56,6 @@ pub fn validate_statement(
     }
 }
 
-const DATE_HINT: &str = "write a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or 2024-11 or 2024 when only the month or year is known";
-pub(super) const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
-
-fn is_language_tag(lang: &str) -> bool {
-    let mut parts = lang.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
 fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
@@ -84,11 +75,17 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
         }
     }
     if st.date.trim().is_empty() {
-        bad("date", format!("the date is missing: {DATE_HINT}"));
+        bad(
+            "date",
+            format!("the date is missing: write {DATE_HINT_UNQUOTED}"),
+        );
     } else if Date::parse(&st.date).is_none() {
         bad(
             "date",
-            format!("\"{}\" is not a date: {DATE_HINT}", st.date.escape_debug()),
+            format!(
+                "\"{}\" is not a date: write {DATE_HINT_UNQUOTED}",
+                st.date.escape_debug()
+            ),
         );
     }
     if st.speaker.trim().is_empty() {
@@ -203,7 +200,8 @@ pub fn add_statement(
     if !problems.is_empty() {
         return Err(WriteError::Invalid(problems));
     }
-    let date = Date::parse(&st.date).ok_or_else(|| invalid("date", DATE_HINT))?;
+    let date = Date::parse(&st.date)
+        .ok_or_else(|| invalid("date", format!("write {DATE_HINT_UNQUOTED}")))?;
     let id = std::cell::RefCell::new(String::new());
     let path = edit_file(
         inc,
