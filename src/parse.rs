@@ -54,7 +54,7 @@ const CONTRADICTION_KEYS: &[&str] = &[
 /// Parses one file. `id` is the file stem. Returns the incident when the file has no errors,
 /// and every diagnostic either way.
 pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
-    let mut cx = Cx {
+    let mut cx = Parser {
         path,
         lines: LineIndex::new(text),
         diagnostics: Vec::new(),
@@ -105,7 +105,8 @@ fn bad_number_in(v: &Value<'_>) -> Option<(Range<usize>, &'static str)> {
     }
 }
 
-struct Cx<'a> {
+/// One file being parsed: where it is, to say where a problem is, and the problems so far.
+struct Parser<'a> {
     path: &'a Path,
     lines: LineIndex<'a>,
     diagnostics: Vec<Diagnostic>,
@@ -114,23 +115,24 @@ struct Cx<'a> {
 type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
-type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>);
+/// A key of a table as written, with its value.
+type KeyValue<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>);
 
 /// The most keys a table of the format has (a statement's).
 const MAX_KEYS: usize = 16;
 
 /// A table's known keys, read in one pass, with the byte offset to blame when one of them is
 /// missing.
-struct At<'t, 'i> {
+struct TableKeys<'t, 'i> {
     header: usize,
     what: &'static str,
     keys: &'static [&'static str],
-    /// The entry for each of `keys`, by position.
-    slots: [Option<Entry<'t, 'i>>; MAX_KEYS],
+    /// The key and value for each of `keys`, by position.
+    slots: [Option<KeyValue<'t, 'i>>; MAX_KEYS],
 }
 
-impl<'t, 'i> At<'t, 'i> {
-    fn get(&self, key: &str) -> Option<Entry<'t, 'i>> {
+impl<'t, 'i> TableKeys<'t, 'i> {
+    fn get(&self, key: &str) -> Option<KeyValue<'t, 'i>> {
         let i = self
             .keys
             .iter()
@@ -151,7 +153,7 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-impl Cx<'_> {
+impl Parser<'_> {
     fn push(&mut self, at: usize, severity: Severity, message: String) {
         let (line, column) = self.lines.position(at);
         self.diagnostics.push(Diagnostic {
@@ -178,7 +180,7 @@ impl Cx<'_> {
         header: usize,
         what: &'static str,
         keys: &'static [&'static str],
-    ) -> At<'t, 'i> {
+    ) -> TableKeys<'t, 'i> {
         debug_assert!(keys.len() <= MAX_KEYS);
         let mut slots = [None; MAX_KEYS];
         for (k, v) in table.iter() {
@@ -197,7 +199,7 @@ impl Cx<'_> {
                 }
             }
         }
-        At {
+        TableKeys {
             header,
             what,
             keys,
@@ -206,7 +208,7 @@ impl Cx<'_> {
     }
 
     /// A string value; `None` (with an error when `required`) if missing or not a string.
-    fn string(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<String> {
+    fn string(&mut self, t: &TableKeys<'_, '_>, key: &str, required: bool) -> Option<String> {
         match t.get(key) {
             None => {
                 if required {
@@ -236,7 +238,7 @@ impl Cx<'_> {
         }
     }
 
-    fn slug(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<String> {
+    fn slug(&mut self, t: &TableKeys<'_, '_>, key: &str, required: bool) -> Option<String> {
         let s = self.string(t, key, required)?;
         if is_slug(&s) {
             Some(s)
@@ -253,7 +255,7 @@ impl Cx<'_> {
         }
     }
 
-    fn tags(&mut self, t: &At<'_, '_>) -> Vec<String> {
+    fn tags(&mut self, t: &TableKeys<'_, '_>) -> Vec<String> {
         let Some((k, v)) = t.get("tags") else {
             return Vec::new();
         };
@@ -284,7 +286,7 @@ impl Cx<'_> {
         tags
     }
 
-    fn date(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<Date> {
+    fn date(&mut self, t: &TableKeys<'_, '_>, key: &str, required: bool) -> Option<Date> {
         let Some((k, v)) = t.get(key) else {
             if required {
                 self.error(
@@ -347,7 +349,7 @@ impl Cx<'_> {
         parsed
     }
 
-    fn lang(&mut self, t: &At<'_, '_>) -> Option<String> {
+    fn lang(&mut self, t: &TableKeys<'_, '_>) -> Option<String> {
         let lang = self.string(t, "lang", false)?;
         if !is_language_tag(&lang) {
             let at = t.get("lang").map_or(t.header, |(k, _)| k.span().start);
@@ -369,7 +371,7 @@ impl Cx<'_> {
         key: &str,
         what: &'static str,
         keys: &'static [&'static str],
-    ) -> Vec<At<'t, 'i>> {
+    ) -> Vec<TableKeys<'t, 'i>> {
         let Some((k, v)) = doc.get_key_value(key) else {
             return Vec::new();
         };
@@ -635,7 +637,12 @@ impl Cx<'_> {
 
     /// Records `id` (the value of `t`'s `id` key) as seen at its key's offset, or reports it
     /// as a duplicate. Lines are computed only for the error.
-    fn unique<'t>(&mut self, seen: &mut HashMap<&'t str, usize>, t: &At<'t, '_>, what: &str) {
+    fn unique<'t>(
+        &mut self,
+        seen: &mut HashMap<&'t str, usize>,
+        t: &TableKeys<'t, '_>,
+        what: &str,
+    ) {
         let Some((k, v)) = t.get("id") else { return };
         let Some(id) = v.get_ref().as_str() else {
             return;
@@ -658,7 +665,7 @@ impl Cx<'_> {
     #[allow(clippy::type_complexity)]
     fn between(
         &mut self,
-        t: &At<'_, '_>,
+        t: &TableKeys<'_, '_>,
         incident: &str,
         statement_ids: &HashMap<&str, usize>,
     ) -> Option<([StatementRef; 2], [(u32, u32); 2])> {
