@@ -240,7 +240,7 @@ fn now_utc() -> String {
 }
 
 /// An optional text field: blank means left out.
-fn given(s: &Option<String>) -> Option<&str> {
+fn non_blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|s| !s.trim().is_empty())
 }
 

@@ -7,8 +7,8 @@ use std::path::Path;
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, given,
-    invalid, unwritable,
+    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, invalid,
+    non_blank, unwritable,
 };
 use crate::check::suggestion;
 use crate::model::{
@@ -59,7 +59,7 @@ pub fn validate_statement(
 fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
-    if let Some(id) = given(&st.id) {
+    if let Some(id) = non_blank(&st.id) {
         if !is_slug(id) {
             bad(
                 "id",
@@ -97,7 +97,7 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
     if st.text.trim().is_empty() {
         bad("text", "the statement's text is missing".into());
     }
-    if let Some(lang) = given(&st.lang)
+    if let Some(lang) = non_blank(&st.lang)
         && !is_language_tag(lang)
     {
         bad(
@@ -108,13 +108,13 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
             ),
         );
     }
-    if given(&st.translation).is_some() && given(&st.lang).is_none() {
+    if non_blank(&st.translation).is_some() && non_blank(&st.lang).is_none() {
         bad(
             "lang",
             "a translation needs the language of the text (--lang fr)".into(),
         );
     }
-    if let Some(source) = given(&st.source) {
+    if let Some(source) = non_blank(&st.source) {
         match inc {
             Some(inc) if inc.source(source).is_none() => {
                 let hint = suggestion(source, inc.sources.iter().map(|s| s.id.as_str()));
@@ -212,7 +212,7 @@ pub fn add_statement(
             if !problems.is_empty() {
                 return Err(WriteError::Invalid(problems));
             }
-            let new_id = match given(&st.id) {
+            let new_id = match non_blank(&st.id) {
                 Some(id) => id.to_string(),
                 None => derive_id(fresh, st, &date),
             };
@@ -234,7 +234,7 @@ pub fn add_statement(
 }
 
 fn reads_back_as(s: &Statement, st: &NewStatement, date: &Date) -> bool {
-    let opt = |a: &Option<String>, b: &Option<String>| a.as_deref() == given(b);
+    let opt = |a: &Option<String>, b: &Option<String>| a.as_deref() == non_blank(b);
     s.date == *date
         && s.date.iso() == date.iso()
         && s.speaker == st.speaker
@@ -246,7 +246,7 @@ fn reads_back_as(s: &Statement, st: &NewStatement, date: &Date) -> bool {
         && opt(&s.source, &st.source)
         && opt(&s.url, &st.url)
         && opt(&s.role, &st.role)
-        && given(&st.organization).is_none_or(|o| o == s.organization)
+        && non_blank(&st.organization).is_none_or(|o| o == s.organization)
         && s.tags == st.tags
         && opt(&s.note, &st.note)
 }
@@ -267,7 +267,7 @@ fn statement_table(
     put("speaker", edit::string_value(&st.speaker, false)?);
     let optional = [("organization", &st.organization), ("role", &st.role)];
     for (key, v) in optional {
-        if let Some(v) = given(v) {
+        if let Some(v) = non_blank(v) {
             put(key, edit::string_value(v, false)?);
         }
     }
@@ -280,12 +280,12 @@ fn statement_table(
         ("url", &st.url),
         ("lang", &st.lang),
     ] {
-        if let Some(v) = given(v) {
+        if let Some(v) = non_blank(v) {
             put(key, edit::string_value(v, false)?);
         }
     }
     put("text", edit::string_value(&st.text, ml)?);
-    if let Some(v) = given(&st.translation) {
+    if let Some(v) = non_blank(&st.translation) {
         put("translation", edit::string_value(v, ml)?);
     }
     if !st.tags.is_empty() {
@@ -294,7 +294,7 @@ fn statement_table(
             Value::Array(st.tags.iter().map(String::as_str).collect()),
         );
     }
-    if let Some(v) = given(&st.note) {
+    if let Some(v) = non_blank(&st.note) {
         put("note", edit::string_value(v, ml)?);
     }
     Ok(t)

@@ -4,7 +4,7 @@ use toml_edit::{Array, Item, Table, Value};
 
 use super::{
     Change, TagRequest, Tagged, WriteError, WriteOutcome, check_ref, edit, edit_file,
-    find_incident, find_statement, given, invalid, now_utc, unwritable,
+    find_incident, find_statement, invalid, non_blank, now_utc, unwritable,
 };
 use crate::model::{Incident, StatementRef};
 use crate::store::Corpus;
@@ -82,8 +82,8 @@ pub fn tag(
         })));
     }
     let target = tag_target(corpus, &req.a, &req.b)?;
-    let claim = given(&req.claim);
-    let note = given(&req.note);
+    let claim = non_blank(&req.claim);
+    let note = non_blank(&req.note);
     let tagged_at = now_utc();
 
     let path = edit_file(
