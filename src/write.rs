@@ -280,10 +280,10 @@ fn find_statement<'c>(
     }
 }
 
-/// What a change makes of a file's text.
-enum Change {
+/// A file's new text: whole, or an entry appended to what is there.
+enum NewText {
     /// The whole new text.
-    Text(String),
+    Whole(String),
     /// A new `[[key]]` entry, appended at the end of the file.
     Append(&'static str, Table),
 }
@@ -350,7 +350,7 @@ fn unwritable(inc: &Incident, message: impl Into<String>) -> WriteError {
 fn edit_file(
     inc: &Incident,
     expected: Option<u64>,
-    change: impl FnOnce(&str, &Incident, &Style) -> Result<Change, WriteError>,
+    change: impl FnOnce(&str, &Incident, &Style) -> Result<NewText, WriteError>,
     verify: impl FnOnce(&Incident) -> bool,
 ) -> Result<PathBuf, WriteError> {
     let path = &inc.path;
@@ -388,18 +388,18 @@ fn edit_file(
     let style = Style::of(body);
     let unwritable = |e| WriteError::Unwritable(path.clone(), e);
     let (new_body, written) = match change(body, fresh, &style)? {
-        Change::Text(new_body) => {
+        NewText::Whole(new_body) => {
             let written = parse(&new_body).map_err(unwritable)?;
             (new_body, written)
         }
-        Change::Append(key, entry) if !edit::may_be_inline(body, key) => {
+        NewText::Append(key, entry) if !edit::may_be_inline(body, key) => {
             // The file loaded, so `key` is absent or [[key]] tables and one more entry at the
             // end is valid TOML: only the entry needs reading back, not the whole file again.
             let block = edit::render_entry(key, &entry, &style);
             let written = parse(&probe(fresh, key, &entry, &block)).map_err(unwritable)?;
             (edit::append(body, &block, &style), written)
         }
-        Change::Append(key, entry) => {
+        NewText::Append(key, entry) => {
             append_entry(body, key, &entry, &style, parse).map_err(unwritable)?
         }
     };

@@ -7,7 +7,7 @@ use std::path::Path;
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, invalid,
+    NewText, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, invalid,
     non_blank, unwritable,
 };
 use crate::check::suggestion;
@@ -219,7 +219,7 @@ pub fn add_statement(
             let entry =
                 statement_table(&new_id, &date, st, style).map_err(|e| unwritable(fresh, e))?;
             *id.borrow_mut() = new_id;
-            Ok(Change::Append("statements", entry))
+            Ok(NewText::Append("statements", entry))
         },
         |inc| {
             inc.statements

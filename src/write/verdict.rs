@@ -3,7 +3,7 @@
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    Change, TagRequest, Tagged, WriteError, WriteOutcome, check_ref, edit, edit_file,
+    NewText, TagRequest, Tagged, WriteError, WriteOutcome, check_ref, edit, edit_file,
     find_incident, find_statement, invalid, non_blank, now_utc, unwritable,
 };
 use crate::model::{Incident, StatementRef};
@@ -128,7 +128,7 @@ pub fn tag(
                         Ok(())
                     };
                     apply().map_err(|e| unwritable(fresh, e))?;
-                    Ok(Change::Text(editable.render()))
+                    Ok(NewText::Whole(editable.render()))
                 }
                 None => {
                     let between = [
@@ -145,7 +145,7 @@ pub fn tag(
                     let table = entry
                         .table(between, style.multiline())
                         .map_err(|e| unwritable(fresh, e))?;
-                    Ok(Change::Append("contradictions", table))
+                    Ok(NewText::Append("contradictions", table))
                 }
             }
         },
@@ -247,7 +247,7 @@ pub fn untag(
                 }
                 let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
                 edit::remove_pair(&mut editable.doc, &fresh.id, a, b);
-                Ok(Change::Text(editable.render()))
+                Ok(NewText::Whole(editable.render()))
             },
             |inc| !inc.contradictions.iter().any(|c| c.involves_pair(a, b)),
         );
