@@ -135,7 +135,7 @@ pub fn tag(
                         written_ref(&earlier, &fresh.id),
                         written_ref(&later, &fresh.id),
                     ];
-                    let entry = Entry {
+                    let entry = NewVerdict {
                         verdict: req.verdict.as_str(),
                         claim,
                         note,
@@ -163,8 +163,8 @@ pub fn tag(
     Ok(WriteOutcome { path, id: None })
 }
 
-/// The values of a new `[[contradictions]]` entry.
-struct Entry<'a> {
+/// A verdict about to be written: the values of a new `[[contradictions]]` entry.
+struct NewVerdict<'a> {
     verdict: &'a str,
     claim: Option<&'a str>,
     note: Option<&'a str>,
@@ -172,7 +172,7 @@ struct Entry<'a> {
     at: &'a str,
 }
 
-impl Entry<'_> {
+impl NewVerdict<'_> {
     /// Keys in docs/format.md's order.
     fn table(&self, between: [String; 2], multiline: bool) -> Result<Table, String> {
         let mut t = Table::new();
