@@ -39,7 +39,22 @@ pub struct Corpus {
     pub files: usize,
 }
 
+/// Where a statement is in a loaded corpus: its incident's index in [`Corpus::incidents`] and
+/// its index in that incident's statements. It holds for the corpus it came from only; a
+/// [`StatementRef`] names a statement across loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub incident: usize,
+    pub statement: usize,
+}
+
 impl Corpus {
+    /// The statement at a position, with its incident.
+    pub fn at(&self, p: Position) -> (&Incident, &Statement) {
+        let inc = &self.incidents[p.incident];
+        (inc, &inc.statements[p.statement])
+    }
+
     pub fn incident(&self, id: &str) -> Option<&Incident> {
         self.incidents
             .binary_search_by(|i| i.id.as_str().cmp(id))

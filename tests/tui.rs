@@ -248,7 +248,7 @@ fn search_narrows_as_you_type_and_enter_jumps() {
         .hits
         .iter()
         .map(|h| {
-            app.corpus.incidents[h.incident].statements[h.statement]
+            app.corpus.incidents[h.position.incident].statements[h.position.statement]
                 .id
                 .clone()
         })
