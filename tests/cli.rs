@@ -316,7 +316,10 @@ fn completions_offer_every_command_and_parse_in_their_shell() {
                 "fish" => format!("-l {flag}"),
                 _ => format!("--{flag}"),
             };
-            assert!(script.contains(&spelled), "{shell}: `--{flag}` is not offered");
+            assert!(
+                script.contains(&spelled),
+                "{shell}: `--{flag}` is not offered"
+            );
         }
         let path = dir.path().join(shell);
         fs::write(&path, &script).unwrap();
@@ -368,10 +371,7 @@ fn the_manual_pages_hold_every_command_and_flag_and_render() {
     assert!(page.contains("With no command, onrecord opens its interface"));
     for c in &commands {
         let page = stdout(onrecord().args(["man", c]));
-        assert!(
-            page.contains(&format!(".TH onrecord-{c} 1")),
-            "{c}: {page}"
-        );
+        assert!(page.contains(&format!(".TH onrecord-{c} 1")), "{c}: {page}");
         for flag in flags_in_help(c) {
             assert!(
                 page.contains(&flag.replace('-', "\\-")),
