@@ -2,10 +2,11 @@
 //! `onrecord suggest` process, and a word diff of two 1 MB statements.
 //!
 //! `cargo bench --bench suggest` (add `-- DIR` to measure an existing corpus folder instead of
-//! generating one). The whole-process figure spawns target/release/onrecord, so build it
+//! generating one; `-- --organizations 20` generates the skewed shape instead, 20
+//! organizations with 5,000 statements each and long-tailed prose, where pairs are many). The whole-process figure spawns target/release/onrecord, so build it
 //! first: `cargo build --release`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -164,9 +165,40 @@ fn big_diffs() {
 }
 
 fn main() {
-    let corpus = common::corpus(100_000);
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let tmp;
+    let organizations = match args.as_slice() {
+        [flag, n] if flag == "--organizations" => Some(n.parse().expect("--organizations N")),
+        _ => None,
+    };
+    let dir: PathBuf = match args.first() {
+        Some(dir) if organizations.is_none() => PathBuf::from(dir),
+        _ => {
+            tmp = tempfile::tempdir().expect("a temporary folder");
+            let dir = tmp.path().join("corpus");
+            let options = onrecord::generate::Options {
+                statements: 100_000,
+                seed: 1,
+                organizations,
+            };
+            let g =
+                onrecord::generate::generate_with(&dir, &options).expect("the corpus is written");
+            println!(
+                "generated {} statements{} in {} files ({:.1} MB) under {}",
+                g.statements,
+                organizations.map_or(String::new(), |n| format!(" of {n} organizations")),
+                g.files,
+                g.bytes as f64 / 1e6,
+                dir.display()
+            );
+            dir
+        }
+    };
     // The diffs first, before a 100k corpus has been through memory.
     big_diffs();
-    in_process(&corpus.dir);
-    whole_process(&corpus.dir);
+    in_process(&dir);
+    whole_process(&dir);
 }

@@ -11,9 +11,13 @@
 //! - [`store`]: finding and loading a corpus folder, and a statement's `Position` in it.
 //! - [`fold`]: folding text for matching (case, accents through NFKD, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`output`]: the one JSON writer and the one CSV row writer every command prints with.
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
 //!   ClaimReview or SQLite.
+//! - [`atomic`]: replacing or creating a file all at once, for the write path and exports.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
+//! - [`claims`]: claim analysis, the language layer: tokenizer, word lists (data tables),
+//!   negations and other markers, stems, and the changes that matter between two statements.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
@@ -26,7 +30,9 @@
 //! `cli` and `tui` (and clap, ratatui and crossterm) come with the `application` feature, on
 //! by default; `default-features = false` gives the library alone.
 
+pub mod atomic;
 pub mod check;
+pub mod claims;
 #[cfg(feature = "application")]
 pub mod cli;
 pub mod config;
@@ -35,6 +41,7 @@ pub mod export;
 pub mod fold;
 pub mod generate;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod query;
 pub mod search;

@@ -43,7 +43,9 @@ const STATEMENT_KEYS: &[&str] = &[
     "note",
 ];
 const CONTRADICTION_KEYS: &[&str] = &[
+    "id",
     "between",
+    "reviewed",
     "verdict",
     "claim",
     "note",
@@ -54,6 +56,17 @@ const CONTRADICTION_KEYS: &[&str] = &[
 /// Parses one file. `id` is the file stem. Returns the incident when the file has no errors,
 /// and every diagnostic either way.
 pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
+    // A file saved with CRLF line ends (a Windows checkout) reads as the same file saved with
+    // LF: outside multi-line strings a CRLF is only a line end, and inside one it becomes
+    // `\n`, so a text never depends on the platform it was checked out on. An escaped `\r`
+    // is not a line end and stays. Lines and columns are unchanged.
+    let normalized;
+    let text = if memchr::memmem::find(text.as_bytes(), b"\r\n").is_some() {
+        normalized = text.replace("\r\n", "\n");
+        normalized.as_str()
+    } else {
+        text
+    };
     let mut cx = Parser {
         path,
         lines: LineIndex::new(text),
@@ -62,8 +75,11 @@ pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
-            let at = e.span().map_or(0, |s| s.start);
-            let message = e.message().trim().replace('\n', " ");
+            let at = e.span().map(|s| s.start).unwrap_or_else(|| deep_key(text));
+            let mut message = e.message().trim().replace('\n', " ");
+            if message == "recursion limit" {
+                message = "a key of 80 or more dotted parts: shorten it".into();
+            }
             cx.error(at, format!("not valid TOML: {message}"));
             return (None, cx.diagnostics);
         }
@@ -79,6 +95,27 @@ pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec
     let parsed = cx.incident(id, doc.get_ref());
     let failed = cx.diagnostics.iter().any(Diagnostic::is_error);
     (parsed.filter(|_| !failed), cx.diagnostics)
+}
+
+/// Where a key of too many dotted parts starts (the parser's error for it has no position):
+/// the first line whose key, before `=` or inside a table header, has 80 parts or more (the
+/// parser's limit); else the start of the file.
+fn deep_key(text: &str) -> usize {
+    const PARTS: usize = 80;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = if trimmed.starts_with('[') {
+            trimmed.split(']').next().unwrap_or_default()
+        } else {
+            trimmed.split('=').next().unwrap_or_default()
+        };
+        if key.matches('.').count() + 1 >= PARTS {
+            return at + (line.len() - trimmed.len());
+        }
+        at += line.len();
+    }
+    0
 }
 
 /// The parser keeps numbers as text and checks them only when they are read; no key of the
@@ -553,6 +590,7 @@ impl Parser<'_> {
 
         let mut contradictions = Vec::new();
         let mut between_positions = Vec::new();
+        let mut verdict_ids: HashMap<&str, usize> = HashMap::new();
         for t in self.tables(
             doc,
             "contradictions",
@@ -560,7 +598,19 @@ impl Parser<'_> {
             CONTRADICTION_KEYS,
         ) {
             let line = self.lines.line(t.header);
+            let verdict_id = self.slug(&t, "id", false);
+            if verdict_id.is_some() {
+                self.unique(&mut verdict_ids, &t, "verdict");
+            } else if t.get("id").is_none() {
+                self.warning(
+                    t.header,
+                    "this verdict has no `id`: run `onrecord fix-ids` to give every verdict one, \
+                     so that links, exports and merges can name it"
+                        .into(),
+                );
+            }
             let between = self.between(&t, id, &statement_ids);
+            let reviewed = self.reviewed(&t, id, between.as_ref().map(|(b, _)| b));
             let verdict = match self.string(&t, "verdict", true) {
                 None => None,
                 Some(v) => {
@@ -606,7 +656,9 @@ impl Parser<'_> {
             };
             if let (Some((between, pos)), Some(verdict)) = (between, verdict) {
                 contradictions.push(Contradiction {
+                    id: verdict_id,
                     between,
+                    reviewed,
                     verdict,
                     claim,
                     note,
@@ -660,6 +712,40 @@ impl Parser<'_> {
         } else {
             seen.insert(id, at);
         }
+    }
+
+    /// `reviewed`, which must name one of the two statements of `between` (when those could be
+    /// read at all).
+    fn reviewed(
+        &mut self,
+        t: &TableKeys<'_, '_>,
+        incident: &str,
+        between: Option<&[StatementRef; 2]>,
+    ) -> Option<StatementRef> {
+        let s = self.string(t, "reviewed", false)?;
+        let at = t.get("reviewed").map_or(t.header, |(k, _)| k.span().start);
+        let r = match StatementRef::parse(&s, Some(incident)) {
+            Ok(r) => r,
+            Err(e) => {
+                self.error(at, format!("`reviewed`: {e}"));
+                return None;
+            }
+        };
+        let between = between?;
+        if !between.contains(&r) {
+            self.error(
+                at,
+                format!(
+                    "`reviewed` = \"{}\" names neither statement of `between`: write one of \
+                     \"{}\" or \"{}\" (the claim under review), or leave it out for the second",
+                    s.escape_debug(),
+                    written(&between[0], incident),
+                    written(&between[1], incident)
+                ),
+            );
+            return None;
+        }
+        Some(r)
     }
 
     #[allow(clippy::type_complexity)]
@@ -729,5 +815,14 @@ impl Parser<'_> {
             return None;
         }
         Some(([a, b], positions))
+    }
+}
+
+/// A reference as a file of `incident` writes it: bare for its own statements.
+fn written(r: &StatementRef, incident: &str) -> String {
+    if r.incident == incident {
+        r.statement.clone()
+    } else {
+        r.to_string()
     }
 }

@@ -13,8 +13,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::diff::words::{self, Analysis, TokenKind, analyze, tokenize};
-use crate::diff::{Change, ChangeKind, changes, comparable};
+use crate::claims::evidence::assess;
+use crate::claims::terms::{Interner as Terms, shared, statement_terms};
+use crate::claims::{Analysis, Change, analyze, comparable};
 use crate::fold::fold;
 use crate::model::{Incident, Statement, StatementRef};
 use crate::query::Filter;
@@ -34,8 +35,6 @@ pub struct Suggestion {
 
 /// A pair is scored only when it is at least this alike.
 const MIN_SIMILARITY: f64 = 0.15;
-/// What changed must weigh at least this much: a hedge appearing on one side alone does not.
-const MIN_EVIDENCE: f64 = 0.5;
 /// Words more common than this within one organization are left out of the index (they still
 /// count in the similarity): pairing on them would be quadratic and tell little.
 const MAX_POSTINGS: usize = 200;
@@ -46,105 +45,9 @@ struct Profile {
     terms: Vec<u32>,
 }
 
-/// Interned stems, with the first word seen for each as written (lowercased), to show people.
-#[derive(Default)]
-struct Terms {
-    ids: HashMap<String, u32>,
-    shown: Vec<String>,
-}
-
-impl Terms {
-    fn id(&mut self, stem: String, surface: &str) -> u32 {
-        if let Some(&id) = self.ids.get(&stem) {
-            return id;
-        }
-        let id = self.shown.len() as u32;
-        self.shown.push(surface.to_string());
-        self.ids.insert(stem, id);
-        id
-    }
-}
-
-fn push_terms(text: &str, terms: &mut Terms, out: &mut Vec<u32>) {
-    for t in tokenize(text) {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        let written = t.text(text);
-        let key = fold(written);
-        if words::is_content(&key) {
-            out.push(terms.id(words::stem(&key), &written.to_lowercase()));
-        }
-    }
-}
-
 fn profile(st: &Statement, terms: &mut Terms) -> Profile {
-    let mut v = Vec::new();
-    push_terms(&st.text, terms, &mut v);
-    if let Some(t) = &st.translation {
-        push_terms(t, terms, &mut v);
-    }
-    v.sort_unstable();
-    v.dedup();
-    Profile { terms: v }
-}
-
-/// The terms two sorted id lists share.
-fn shared(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
-}
-
-/// How much a change counts as evidence of a contradiction.
-fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) -> f64 {
-    let both = !c.a.is_empty() && !c.b.is_empty();
-    match c.kind {
-        ChangeKind::NegationLost | ChangeKind::NegationGained
-            if crate::diff::agree_through_negation(a, b) =>
-        {
-            0.1
-        }
-        ChangeKind::NegationLost | ChangeKind::NegationGained => {
-            // A negation that bears on a word both statements use is the strongest sign.
-            let denier = if c.kind == ChangeKind::NegationLost {
-                a
-            } else {
-                b
-            };
-            if words::negated_heads(denier)
-                .iter()
-                .any(|s| shared_stems.contains(s.as_str()))
-            {
-                1.0
-            } else if words::negated_stems(denier)
-                .iter()
-                .any(|s| shared_stems.contains(s.as_str()))
-            {
-                0.5
-            } else {
-                0.3
-            }
-        }
-        ChangeKind::Opposed => 0.8,
-        ChangeKind::RestrictionAdded | ChangeKind::RestrictionDropped => 0.6,
-        ChangeKind::Time if both => 0.7,
-        ChangeKind::Time => 0.25,
-        ChangeKind::Quantity if both => 0.5,
-        ChangeKind::Quantity => 0.2,
-        ChangeKind::Number => 0.4,
-        ChangeKind::Hedge if both => 0.45,
-        ChangeKind::Hedge => 0.15,
+    Profile {
+        terms: statement_terms(st, terms),
     }
 }
 
@@ -199,34 +102,15 @@ impl Read {
 fn score_pair(
     (a, read_a): (&Statement, &Read),
     (b, read_b): (&Statement, &Read),
-    shared_stems: &HashSet<&str>,
     shown: &[String],
     similarity: f64,
 ) -> Option<Found> {
     let (_, ta, tb) = comparable(a, b);
     let (aa, ab) = (read_a.of(a, ta), read_b.of(b, tb));
-    let found = changes(ta, aa, tb, ab);
-    if found.is_empty() {
-        return None;
-    }
-    let mut weighted: Vec<(f64, &Change)> = found
-        .iter()
-        .map(|c| (weight(c, shared_stems, aa, ab), c))
-        .collect();
-    weighted.sort_by(|x, y| y.0.total_cmp(&x.0));
-    // The strongest change counts fully, the others less and less.
-    let evidence: f64 = weighted
-        .iter()
-        .enumerate()
-        .map(|(i, (w, _))| w / (1 + i) as f64)
-        .sum();
-    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.8) {
-        return None;
-    }
-    let score = similarity.sqrt() * (1.0 - (-1.5 * evidence).exp());
+    let judged = assess(ta, aa, tb, ab, similarity)?;
     Some(Found {
-        score: (score * 1000.0).round() / 1000.0,
-        reasons: weighted.iter().map(|(_, c)| c.describe()).collect(),
+        score: judged.score,
+        reasons: judged.changes.iter().map(Change::describe).collect(),
         shared_terms: shown.to_vec(),
     })
 }
@@ -381,10 +265,6 @@ fn order<'a>(
 fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
     let mut terms = Terms::default();
     let profiles: Vec<Profile> = texts.iter().map(|st| profile(st, &mut terms)).collect();
-    let mut stems: Vec<&str> = vec![""; terms.shown.len()];
-    for (stem, &id) in &terms.ids {
-        stems[id as usize] = stem;
-    }
     let n = texts.len();
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); terms.shown.len()];
     for (i, p) in profiles.iter().enumerate() {
@@ -421,7 +301,6 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
             let (Some(ri), Some(rj)) = (&reads[i], &reads[j]) else {
                 continue;
             };
-            let shared_stems: HashSet<&str> = common.iter().map(|&t| stems[t as usize]).collect();
             let mut shown: Vec<String> = common
                 .iter()
                 .map(|&t| terms.shown[t as usize].clone())
@@ -429,8 +308,8 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
             shown.sort();
             shown.dedup();
             let (a, b) = ((texts[i], ri), (texts[j], rj));
-            let forward = score_pair(a, b, &shared_stems, &shown, similarity);
-            let backward = score_pair(b, a, &shared_stems, &shown, similarity);
+            let forward = score_pair(a, b, &shown, similarity);
+            let backward = score_pair(b, a, &shown, similarity);
             let best = forward
                 .iter()
                 .chain(&backward)
@@ -451,31 +330,7 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
     out
 }
 
-/// How alike two statements are, 0 to 1: the cosine of the words they are about (from text
-/// and translation, stemmed), unweighted. For a timeline, where there is no corpus to weigh
-/// words against.
-pub fn similarity(a: &Statement, b: &Statement) -> f64 {
-    let mut terms = Terms::default();
-    let (pa, pb) = (profile(a, &mut terms), profile(b, &mut terms));
-    let common = shared(&pa.terms, &pb.terms).len() as f64;
-    let denom = ((pa.terms.len() * pb.terms.len()) as f64).sqrt();
-    if denom == 0.0 { 0.0 } else { common / denom }
-}
-
-/// Whether the polarity flipped from `a` to `b`: one denies what the other states without
-/// denying it ("ne vendons pas" and "vendre à vie"), judged on the word each negation denies
-/// first, so that a shared "clients" elsewhere in the sentence does not count.
-pub fn flips(a: &Statement, b: &Statement) -> bool {
-    let (_, ta, tb) = comparable(a, b);
-    let (aa, ab) = (analyze(ta), analyze(tb));
-    let denied_in = |x: &Analysis, y: &Analysis| {
-        let (nx, ny) = (words::negated_heads(x), words::negated_stems(y));
-        let said: HashSet<String> = words::content_terms(y).into_iter().collect();
-        nx.iter()
-            .any(|s| s.len() >= 4 && said.contains(s) && !ny.contains(s))
-    };
-    denied_in(&aa, &ab) || denied_in(&ab, &aa)
-}
+pub use crate::claims::{flips, similarity};
 
 #[cfg(test)]
 mod tests {
@@ -575,6 +430,8 @@ mod tests {
         c.incidents[0]
             .contradictions
             .push(crate::model::Contradiction {
+                id: None,
+                reviewed: None,
                 between: [
                     StatementRef::new("acme", "sold"),
                     StatementRef::new("acme", "claim"),

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod diff;
 pub mod export;
 pub mod filter;
+pub mod fix_ids;
 pub mod list;
 pub mod man;
 pub mod new;
@@ -40,6 +41,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
+    /// Follow links to folders inside the corpus (links to files are always followed)
+    #[arg(long, global = true)]
+    pub follow: bool,
+
+    /// The largest incident file read, in MB; a larger file is reported and left out
+    #[arg(long, global = true, value_name = "MB", default_value_t = store::DEFAULT_MAX_FILE_SIZE >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_file_size: u64,
+
     /// When to colour the output; NO_COLOR in the environment means never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -68,6 +78,8 @@ pub enum Command {
     Tag(tag::Args),
     /// Remove the verdict about two statements
     Untag(untag::Args),
+    /// Give every verdict without an `id` one, derived from its two statements
+    FixIds(fix_ids::Args),
     /// Create a new incident file
     New(new::Args),
     /// Append a statement to an incident
@@ -233,35 +245,14 @@ impl Paint {
     }
 }
 
-/// A CSV writer's error as the command's: I/O errors keep their kind (a closed pipe).
-pub(crate) fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::Io(e),
-        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
-    }
-}
-
-/// Writes a JSON value followed by a newline.
-pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
-    // `From` keeps an I/O error's kind, so a closed pipe still ends quietly.
-    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
-    writeln!(w)
-}
-
-/// Writes one compact JSON value a line.
-pub fn write_jsonl<T: serde::Serialize>(
-    w: &mut impl Write,
-    values: impl IntoIterator<Item = T>,
-) -> io::Result<()> {
-    for v in values {
-        serde_json::to_writer(&mut *w, &v).map_err(io::Error::from)?;
-        writeln!(w)?;
-    }
-    Ok(())
-}
+pub use crate::output::{write_json, write_jsonl};
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    store::set_options(store::LoadOptions {
+        follow: cli.follow,
+        max_file_size: cli.max_file_size * 1024 * 1024,
+    });
     let cx = Context::new(&cli);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -277,6 +268,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
         Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
         Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
+        Some(Command::FixIds(args)) => fix_ids::run(args, &cx, &mut out)?,
         Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
         Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,

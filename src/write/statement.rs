@@ -7,7 +7,7 @@ use std::path::Path;
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    NewText, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, invalid,
+    NewText, WriteError, WriteOutcome, edit, edit::Style, edit_file, find_incident, invalid,
     non_blank, unwritable,
 };
 use crate::check::suggestion;
@@ -56,6 +56,21 @@ pub fn validate_statement(
     }
 }
 
+/// Whether every common TOML reader (Python's `tomllib`, taplo) reads the date as written:
+/// they refuse the year 0 and a leap second (`23:59:60`), which TOML 1.0 leaves open.
+fn readable_everywhere(d: &Date) -> Result<(), &'static str> {
+    use chrono::{Datelike, Timelike};
+    if d.start().year() < 1 {
+        return Err("is in the year 0: years start at 0001");
+    }
+    if let Date::DateTime(dt) = d
+        && dt.nanosecond() >= 1_000_000_000
+    {
+        return Err("is a leap second (:60), which common TOML readers refuse: use :59");
+    }
+    Ok(())
+}
+
 fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
@@ -79,14 +94,21 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
             "date",
             format!("the date is missing: write {DATE_HINT_UNQUOTED}"),
         );
-    } else if Date::parse(&st.date).is_none() {
-        bad(
-            "date",
-            format!(
-                "\"{}\" is not a date: write {DATE_HINT_UNQUOTED}",
-                st.date.escape_debug()
+    } else {
+        match Date::parse(&st.date) {
+            None => bad(
+                "date",
+                format!(
+                    "\"{}\" is not a date: write {DATE_HINT_UNQUOTED}",
+                    st.date.escape_debug()
+                ),
             ),
-        );
+            Some(d) => {
+                if let Err(why) = readable_everywhere(&d) {
+                    bad("date", format!("\"{}\" {why}", st.date.escape_debug()));
+                }
+            }
+        }
     }
     if st.speaker.trim().is_empty() {
         bad(
@@ -204,6 +226,7 @@ pub fn add_statement(
         .ok_or_else(|| invalid("date", format!("write {DATE_HINT_UNQUOTED}")))?;
     let id = std::cell::RefCell::new(String::new());
     let path = edit_file(
+        &corpus.root,
         inc,
         expected,
         |_, fresh, style| {
@@ -355,7 +378,7 @@ pub fn new_incident(
             first.map_or_else(|| "the file would not load".into(), |d| d.message),
         ));
     }
-    files::create_new(&path, text.as_bytes()).map_err(|e| {
+    crate::atomic::create_new(&path, text.as_bytes()).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
             WriteError::Exists(path.clone())
         } else {
