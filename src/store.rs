@@ -324,7 +324,7 @@ fn walk_entry(
         Err(e) => walk.skipped.push(skipped(
             path,
             Severity::Error,
-            format!("cannot look at the file: {e}"),
+            format!("cannot read the file: {e}"),
         )),
     }
 }

@@ -38,6 +38,12 @@ const MIN_SIMILARITY: f64 = 0.15;
 /// Words more common than this within one organization are left out of the index (they still
 /// count in the similarity): pairing on them would be quadratic and tell little.
 const MAX_POSTINGS: usize = 200;
+/// Each statement is weighed against at most its `NEIGHBOURS` nearest statements of the same
+/// organization: those sharing the most rare words with it, each shared word weighing the
+/// log of how rare it is within the organization. A pair is scored when either statement
+/// has the other among its neighbours, so the costly comparison runs at most
+/// `2 × NEIGHBOURS` times per statement and the work grows linearly with statements.
+pub const NEIGHBOURS: usize = 24;
 
 /// One statement's words, interned.
 struct Profile {
@@ -163,8 +169,8 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
 
     // Statements saying the very same words are scored once, as one text.
     let mut texts: Vec<Vec<Vec<usize>>> = Vec::with_capacity(groups.len());
-    let mut scored: Vec<Scored> = Vec::new();
-    for (g, (_, members)) in groups.iter_mut().enumerate() {
+    let mut representatives: Vec<Vec<&Statement>> = Vec::with_capacity(groups.len());
+    for (_, members) in groups.iter_mut() {
         members.sort_by(|a, b| a.key.cmp(&b.key));
         let mut seen: HashMap<(&str, Option<&str>, Option<&str>), usize> = HashMap::new();
         let mut same: Vec<Vec<usize>> = Vec::new();
@@ -181,11 +187,38 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
             });
             same[k].push(i);
         }
-        let representatives: Vec<&Statement> =
-            same.iter().map(|s| members[s[0]].statement).collect();
-        scored.extend(score_group(g, &representatives));
+        representatives.push(same.iter().map(|s| members[s[0]].statement).collect());
         texts.push(same);
     }
+    // Organizations are scored on as many threads as there are cores, the largest first so
+    // that one big organization does not finish last alone.
+    let mut by_size: Vec<usize> = (0..representatives.len()).collect();
+    by_size.sort_by_key(|&g| std::cmp::Reverse(representatives[g].len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(by_size.len().max(1));
+    let mut scored: Vec<Scored> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&g) = by_size.get(k) else {
+                            break;
+                        };
+                        out.extend(score_group(g, &representatives[g]));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a scoring thread"))
+            .collect()
+    });
     scored.sort_by(|a, b| {
         b.best
             .total_cmp(&a.best)
@@ -272,21 +305,54 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
             postings[t as usize].push(i as u32);
         }
     }
-    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
-    let mut out = Vec::new();
-    let mut acc: HashSet<u32> = HashSet::new();
-    for i in 0..n {
-        acc.clear();
-        for &t in &profiles[i].terms {
+    // Each statement's nearest neighbours by the rare words they share.
+    let rarity: Vec<f32> = postings
+        .iter()
+        .map(|l| ((n as f32 + 1.0) / l.len().max(1) as f32).ln())
+        .collect();
+    let mut weight = vec![0f32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (i, p) in profiles.iter().enumerate() {
+        for &t in &p.terms {
             let list = &postings[t as usize];
-            if list.len() <= MAX_POSTINGS {
-                acc.extend(list.iter().filter(|&&j| j as usize > i));
+            if list.len() > MAX_POSTINGS {
+                continue;
+            }
+            for &j in list {
+                if j as usize == i {
+                    continue;
+                }
+                if weight[j as usize] == 0.0 {
+                    touched.push(j);
+                }
+                weight[j as usize] += rarity[t as usize];
             }
         }
-        let mut candidates: Vec<u32> = acc.iter().copied().collect();
-        candidates.sort_unstable();
-        for j in candidates {
-            let j = j as usize;
+        if touched.len() > NEIGHBOURS {
+            touched.select_nth_unstable_by(NEIGHBOURS - 1, |&x, &y| {
+                weight[y as usize]
+                    .total_cmp(&weight[x as usize])
+                    .then(x.cmp(&y))
+            });
+        }
+        for &j in touched.iter().take(NEIGHBOURS) {
+            let (u, v) = (i.min(j as usize), i.max(j as usize));
+            pairs.push((u as u32, v as u32));
+        }
+        for &j in &touched {
+            weight[j as usize] = 0.0;
+        }
+        touched.clear();
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+
+    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
+    let mut out = Vec::new();
+    for (i, j) in pairs {
+        let (i, j) = (i as usize, j as usize);
+        {
             let common = shared(&profiles[i].terms, &profiles[j].terms);
             let similarity = common.len() as f64
                 / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();

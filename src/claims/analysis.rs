@@ -152,12 +152,15 @@ fn phrase_at(words: &[Word], at: usize, phrase: &str) -> Option<usize> {
 
 /// Reads a text's words and the markers among them.
 pub fn analyze(text: &str) -> Analysis {
-    analyze_tokens(text, &tokenize(text))
+    analyze_tokens(text, &tokenize(super::analysed_part(text)))
 }
 
 /// [`analyze`], from the text's tokens when they are at hand.
 pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
     let lx = lexicon::get();
+    // Only the part of a long text that is read for its claims.
+    let read = super::analysed_part(text).len();
+    let tokens = &tokens[..tokens.partition_point(|t| t.end <= read)];
     let mut words = Vec::with_capacity(tokens.len() / 2);
     let mut clause_start = true;
     // A long text repeats its words; each written form is folded once.

@@ -26,6 +26,25 @@ pub use compare::{
 pub use terms::{content_terms, is_content, is_stopword, negated_heads, negated_stems, stem};
 pub use tokenize::{Fnv, Token, TokenKind, WordMap, tokenize};
 
+/// How much of a text is read for its claims: the first 256 KiB (some 40,000 words, a long
+/// report). A statement past that is read up to there, so that one 175 MB statement costs
+/// what a long report costs, in `suggest`, `timeline`, `match` and the diff's list of changes
+/// (the word diff itself runs under its own deadline).
+pub const MAX_ANALYSED_BYTES: usize = 256 * 1024;
+
+/// The part of a text that is read for its claims: at most [`MAX_ANALYSED_BYTES`], cut at a
+/// character boundary.
+pub fn analysed_part(text: &str) -> &str {
+    if text.len() <= MAX_ANALYSED_BYTES {
+        return text;
+    }
+    let mut end = MAX_ANALYSED_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The items sorted, each once.
 pub(crate) fn sorted_unique<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
     let mut v: Vec<T> = items.collect();

@@ -10,6 +10,7 @@ pub mod filter;
 pub mod fix_ids;
 pub mod list;
 pub mod man;
+pub mod matching;
 pub mod new;
 pub mod search;
 pub mod show;
@@ -74,6 +75,10 @@ pub enum Command {
     Diff(diff::Args),
     /// Candidate contradictions, ranked, each with its reasons
     Suggest(suggest::Args),
+    /// Has this been said, or denied, before? Statements that say the same as a new quote or
+    /// the opposite
+    #[command(name = "match")]
+    Match(matching::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
     Tag(tag::Args),
     /// Remove the verdict about two statements
@@ -276,6 +281,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
         Some(Command::Completions(args)) => completions::run(args, &mut out)?,
         Some(Command::Man(args)) => man::run(args, &mut out)?,
+        Some(Command::Match(args)) => matching::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;
