@@ -12,18 +12,14 @@ use std::time::{Duration, Instant};
 
 use onrecord::query::Filter;
 
-const RUNS: usize = 5;
+mod common;
+use common::{load_average, ms};
 
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
+const RUNS: usize = 5;
 
 /// Best and median of `RUNS` timings, in milliseconds.
 fn summary(mut times: Vec<Duration>) -> String {
     times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     format!(
         "best {:>7.1} ms  median {:>7.1} ms",
         ms(times[0]),
@@ -103,16 +99,7 @@ fn measure(dir: &Path, scratch: &Path) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let corpus = common::corpus(100_000);
     let scratch = tempfile::tempdir().expect("a temporary folder");
-    if let Some(dir) = args.first() {
-        measure(Path::new(dir), scratch.path());
-        return;
-    }
-    let dir = scratch.path().join("corpus");
-    onrecord::generate::generate(&dir, 100_000, 1).expect("the corpus is written");
-    measure(&dir, scratch.path());
+    measure(&corpus.dir, scratch.path());
 }

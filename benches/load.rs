@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod common;
+
 fn peak_rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -68,22 +70,17 @@ fn measure(dir: &Path) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
         child(Path::new(&args[1]));
         return;
     }
-    if let Some(dir) = args.first() {
+    if let Some(dir) = common::args().first() {
         measure(&PathBuf::from(dir));
         return;
     }
     let tmp = tempfile::tempdir().expect("a temporary folder");
     for n in [1_000, 10_000, 100_000] {
-        let dir = tmp.path().join(n.to_string());
-        onrecord::generate::generate(&dir, n, 1).expect("the corpus is written");
-        measure(&dir);
+        measure(&common::generated(&tmp.path().join(n.to_string()), n));
     }
 }

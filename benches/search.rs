@@ -9,11 +9,14 @@
 //! "best" takes each keystroke's fastest round first, which leaves out most of the time spent
 //! waiting for a core when other programs keep the machine busy.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use onrecord::query::parse_query;
 use onrecord::search::{SearchIndex, Searcher};
+
+mod common;
+use common::{load_average, ms, percentile};
 
 /// Exactly 20 characters each: words the generator writes, with and without typos, and one
 /// with a filter token.
@@ -27,26 +30,11 @@ const QUERIES: &[&str] = &[
 const ROUNDS: usize = 5;
 const LIMIT: usize = 50;
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 /// Times `f`, wall-clock.
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let t = Instant::now();
     let out = f();
     (out, t.elapsed())
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
 }
 
 /// `times[round][keystroke]`.
@@ -68,24 +56,8 @@ fn summary(label: &str, times: &[Vec<Duration>]) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let _tmp;
-    let dir: PathBuf = match args.first() {
-        Some(d) => PathBuf::from(d),
-        None => {
-            let tmp = tempfile::tempdir().expect("a temporary folder");
-            let t = Instant::now();
-            onrecord::generate::generate(tmp.path(), 100_000, 1).expect("the corpus generates");
-            println!("generated 100k statements in {:.0} ms", ms(t.elapsed()));
-            let path = tmp.path().to_path_buf();
-            _tmp = tmp;
-            path
-        }
-    };
-    run(&dir);
+    let corpus = common::corpus(100_000);
+    run(&corpus.dir);
 }
 
 fn run(dir: &Path) {

@@ -14,6 +14,9 @@ use onrecord::diff::diff_texts;
 use onrecord::query::Filter;
 use onrecord::suggest::suggest;
 
+mod common;
+use common::ms;
+
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
     let mut times = Vec::with_capacity(runs);
     let mut last = None;
@@ -24,10 +27,6 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) 
     }
     times.sort();
     (times[0], times[runs / 2], last.expect("at least one run"))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 fn in_process(dir: &Path) {

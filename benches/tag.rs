@@ -12,6 +12,8 @@ use onrecord::model::{StatementRef, Verdict};
 use onrecord::store;
 use onrecord::write::{self, TagRequest};
 
+mod common;
+
 const ID: &str = "acme-big-incident";
 const RUNS: usize = 20;
 
@@ -179,8 +181,7 @@ fn main() {
     println!("tag on a 1 MB incident file, alone in the corpus:");
     measure(&alone);
 
-    let beside = tmp.path().join("beside");
-    onrecord::generate::generate(&beside, 10_000, 1).expect("the corpus is written");
+    let beside = common::generated(&tmp.path().join("beside"), 10_000);
     big_incident(&beside, 1_000_000);
     println!("the same file beside a generated corpus of 10,000 statements:");
     measure(&beside);

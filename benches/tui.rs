@@ -6,21 +6,19 @@
 //! ratatui's in-memory backend at 120×40, so the figure is the program's own work; one real
 //! start of the release binary in tmux times the first frame as a user sees it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use onrecord::tui::worker::Worker;
 use onrecord::tui::{Action, App, Config, Effect, draw_offscreen, offscreen, update};
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+mod common;
+use common::ms;
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();
-    let at = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[at]
+    common::percentile(samples, p)
 }
 
 fn frames(app: &mut App, keys: &[&str], n: usize) -> Vec<Duration> {
@@ -55,19 +53,8 @@ fn search(worker: &Worker, app: &mut App, effect: Option<Effect>) {
 }
 
 fn main() {
-    let arg = std::env::args().skip(1).find(|a| !a.starts_with("--"));
-    let tmp;
-    let dir: PathBuf = match arg {
-        Some(d) => PathBuf::from(d),
-        None => {
-            tmp = tempfile::tempdir().expect("a temporary folder");
-            let t = Instant::now();
-            onrecord::generate::generate(tmp.path(), 100_000, 1).expect("the corpus is written");
-            println!("generated 100000 statements in {:.0} ms", ms(t.elapsed()));
-            tmp.path().to_path_buf()
-        }
-    };
-    run(&dir);
+    let corpus = common::corpus(100_000);
+    run(&corpus.dir);
 }
 
 fn tmux(socket: &str, args: &[&str]) -> String {

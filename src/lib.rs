@@ -2,17 +2,18 @@
 //! claim beside what the same company said or did later.
 //!
 //! Which module owns what:
-//! - [`model`]: incidents, sources, statements, verdicts, references and dates; no I/O.
+//! - [`model`]: incidents, sources, statements, verdicts, references and dates, and the rules
+//!   for slugs, dates and language tags with the hints that explain them; no I/O.
 //! - [`parse`]: one file's text into an incident, with a diagnostic for every broken rule.
 //! - [`check`]: diagnostics, and the rules that span files.
-//! - [`query`]: filters shared by every command and the search box.
+//! - [`query`]: the filter shared by every command and the search box, and its query tokens.
 //! - [`search`]: matching and ranking statements for a query, with what to highlight.
-//! - [`store`]: finding and loading a corpus folder.
+//! - [`store`]: finding and loading a corpus folder, and a statement's `Position` in it.
 //! - [`snapshot`]: a source's saved copy: found safely, size-limited, hash-checked, its
 //!   visible text in the form quotes are compared in.
 //! - [`verify`]: every quote against its source's saved copy.
 //! - [`cache`]: the verified snapshot of parsed files that spares a command re-parsing them.
-//! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
+//! - [`fold`]: folding text for matching (case, accents through NFKD, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
 //! - [`output`]: the one JSON writer and the one CSV row writer every command prints with.
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
@@ -29,14 +30,19 @@
 //! - [`matching`]: a new quote against the record: statements that say the same or the opposite.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
 //! - [`config`]: the config file's place, and its `[export]` settings.
-//! - [`cli`]: one module per command, each printing to any `io::Write`.
-//! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
+//! - `cli`: one module per command, each printing to any `io::Write`; the only module besides
+//!   `tui` that knows clap.
+//! - `tui`: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
+//!
+//! `cli` and `tui` (and clap, ratatui and crossterm) come with the `application` feature, on
+//! by default; `default-features = false` gives the library alone.
 
 pub mod atomic;
 pub mod cache;
 pub mod check;
 pub mod claims;
+#[cfg(feature = "application")]
 pub mod cli;
 pub mod config;
 pub mod diff;
@@ -56,6 +62,7 @@ pub mod store;
 pub mod suggest;
 pub mod text;
 pub mod timeline;
+#[cfg(feature = "application")]
 pub mod tui;
 pub mod verify;
 pub mod write;

@@ -55,8 +55,20 @@ pub fn is_home_page(url: &str) -> bool {
     path.trim_matches('/').is_empty()
 }
 
-/// Whether `s` looks like a BCP 47 language tag: `fr`, `en-GB`, `zh-Hant-TW`.
-pub fn is_lang_tag(s: &str) -> bool {
+/// How a slug is written, for the messages that refuse one.
+pub const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
+
+/// How a date is written in an incident file, for the messages that refuse one: there a
+/// partial date is a quoted string.
+pub const DATE_HINT: &str = "a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or \"2024-11\" or \"2024\" when only the month or year is known";
+
+/// How a date is written on the command line or in the interface's form, where nothing is
+/// quoted.
+pub const DATE_HINT_UNQUOTED: &str = "a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or 2024-11 or 2024 when only the month or year is known";
+
+/// Whether `s` has the shape of a BCP 47 language tag: a language of two or three letters,
+/// then any subtags of one to eight letters or digits (`fr`, `en-GB`, `zh-Hant-TW`).
+pub fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
@@ -665,6 +677,26 @@ mod tests {
             assert!(!is_slug(bad), "{bad}");
         }
         assert!(is_slug(&"a".repeat(80)));
+    }
+
+    #[test]
+    fn language_tags() {
+        for ok in ["fr", "en-GB", "zh-Hant-TW", "gsw", "es-419"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "f",
+            "french",
+            "fr_FR",
+            "fr-",
+            "-fr",
+            "en-abcdefghi",
+            "f1",
+            "fr-é",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

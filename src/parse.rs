@@ -12,7 +12,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::check::{Diagnostic, LineIndex, Parsed, Severity, suggestion};
 use crate::model::{
-    Contradiction, Date, Incident, Kind, Source, Statement, StatementRef, Verdict, is_slug,
+    Contradiction, DATE_HINT, Date, Incident, Kind, SLUG_HINT, Source, Statement, StatementRef,
+    Verdict, is_language_tag, is_slug,
 };
 
 const INCIDENT_KEYS: &[&str] = &[
@@ -62,9 +63,6 @@ const CONTRADICTION_KEYS: &[&str] = &[
     "tagged_at",
 ];
 
-const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
-const DATE_HINT: &str = "a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or \"2024-11\" or \"2024\" when only the month or year is known";
-
 /// Parses one file. `id` is the file stem. Returns the incident when the file has no errors,
 /// and every diagnostic either way.
 pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
@@ -79,7 +77,7 @@ pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec
     } else {
         text
     };
-    let mut cx = Cx {
+    let mut cx = Parser {
         path,
         lines: LineIndex::new(text),
         diagnostics: Vec::new(),
@@ -154,7 +152,8 @@ fn bad_number_in(v: &Value<'_>) -> Option<(Range<usize>, &'static str)> {
     }
 }
 
-struct Cx<'a> {
+/// One file being parsed: where it is, to say where a problem is, and the problems so far.
+struct Parser<'a> {
     path: &'a Path,
     lines: LineIndex<'a>,
     diagnostics: Vec<Diagnostic>,
@@ -163,23 +162,24 @@ struct Cx<'a> {
 type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
-type Entry<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>);
+/// A key of a table as written, with its value.
+type KeyValue<'t, 'i> = (&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>);
 
 /// The most keys a table of the format has (a statement's).
 const MAX_KEYS: usize = 16;
 
 /// A table's known keys, read in one pass, with the byte offset to blame when one of them is
 /// missing.
-struct At<'t, 'i> {
+struct TableKeys<'t, 'i> {
     header: usize,
     what: &'static str,
     keys: &'static [&'static str],
-    /// The entry for each of `keys`, by position.
-    slots: [Option<Entry<'t, 'i>>; MAX_KEYS],
+    /// The key and value for each of `keys`, by position.
+    slots: [Option<KeyValue<'t, 'i>>; MAX_KEYS],
 }
 
-impl<'t, 'i> At<'t, 'i> {
-    fn get(&self, key: &str) -> Option<Entry<'t, 'i>> {
+impl<'t, 'i> TableKeys<'t, 'i> {
+    fn get(&self, key: &str) -> Option<KeyValue<'t, 'i>> {
         let i = self
             .keys
             .iter()
@@ -200,7 +200,7 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-impl Cx<'_> {
+impl Parser<'_> {
     fn push(&mut self, at: usize, severity: Severity, message: String) {
         let (line, column) = self.lines.position(at);
         self.diagnostics.push(Diagnostic {
@@ -227,7 +227,7 @@ impl Cx<'_> {
         header: usize,
         what: &'static str,
         keys: &'static [&'static str],
-    ) -> At<'t, 'i> {
+    ) -> TableKeys<'t, 'i> {
         debug_assert!(keys.len() <= MAX_KEYS);
         let mut slots = [None; MAX_KEYS];
         for (k, v) in table.iter() {
@@ -246,7 +246,7 @@ impl Cx<'_> {
                 }
             }
         }
-        At {
+        TableKeys {
             header,
             what,
             keys,
@@ -255,7 +255,7 @@ impl Cx<'_> {
     }
 
     /// A string value; `None` (with an error when `required`) if missing or not a string.
-    fn string(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<String> {
+    fn string(&mut self, t: &TableKeys<'_, '_>, key: &str, required: bool) -> Option<String> {
         match t.get(key) {
             None => {
                 if required {
@@ -285,7 +285,7 @@ impl Cx<'_> {
         }
     }
 
-    fn slug(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<String> {
+    fn slug(&mut self, t: &TableKeys<'_, '_>, key: &str, required: bool) -> Option<String> {
         let s = self.string(t, key, required)?;
         if is_slug(&s) {
             Some(s)
@@ -302,7 +302,7 @@ impl Cx<'_> {
         }
     }
 
-    fn tags(&mut self, t: &At<'_, '_>) -> Vec<String> {
+    fn tags(&mut self, t: &TableKeys<'_, '_>) -> Vec<String> {
         let Some((k, v)) = t.get("tags") else {
             return Vec::new();
         };
@@ -333,7 +333,7 @@ impl Cx<'_> {
         tags
     }
 
-    fn date(&mut self, t: &At<'_, '_>, key: &str, required: bool) -> Option<Date> {
+    fn date(&mut self, t: &TableKeys<'_, '_>, key: &str, required: bool) -> Option<Date> {
         let Some((k, v)) = t.get(key) else {
             if required {
                 self.error(
@@ -396,9 +396,9 @@ impl Cx<'_> {
         parsed
     }
 
-    fn lang(&mut self, t: &At<'_, '_>) -> Option<String> {
+    fn lang(&mut self, t: &TableKeys<'_, '_>) -> Option<String> {
         let lang = self.string(t, "lang", false)?;
-        if !crate::model::is_lang_tag(&lang) {
+        if !is_language_tag(&lang) {
             let at = t.get("lang").map_or(t.header, |(k, _)| k.span().start);
             self.warning(
                 at,
@@ -412,7 +412,7 @@ impl Cx<'_> {
     }
 
     /// A `url`, with a warning when it is only an outlet's home page.
-    fn url(&mut self, t: &At<'_, '_>) -> Option<String> {
+    fn url(&mut self, t: &TableKeys<'_, '_>) -> Option<String> {
         let url = self.string(t, "url", false)?;
         if crate::model::is_home_page(&url) {
             let at = t.get("url").map_or(t.header, |(k, _)| k.span().start);
@@ -424,7 +424,7 @@ impl Cx<'_> {
 
     /// A source's `snapshot`: a relative path inside the corpus folder, checked here for its
     /// shape only (the file itself is `snapshot`'s business).
-    fn snapshot(&mut self, t: &At<'_, '_>) -> Option<String> {
+    fn snapshot(&mut self, t: &TableKeys<'_, '_>) -> Option<String> {
         let path = self.string(t, "snapshot", false)?;
         let at = t.get("snapshot").map_or(t.header, |(k, _)| k.span().start);
         match crate::snapshot::path_problem(&path) {
@@ -444,7 +444,7 @@ impl Cx<'_> {
     }
 
     /// A source's `sha256`: 64 hexadecimal digits.
-    fn sha256(&mut self, t: &At<'_, '_>, has_snapshot: bool) -> Option<String> {
+    fn sha256(&mut self, t: &TableKeys<'_, '_>, has_snapshot: bool) -> Option<String> {
         let hash = self.string(t, "sha256", false)?;
         let at = t.get("sha256").map_or(t.header, |(k, _)| k.span().start);
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -474,7 +474,7 @@ impl Cx<'_> {
         key: &str,
         what: &'static str,
         keys: &'static [&'static str],
-    ) -> Vec<At<'t, 'i>> {
+    ) -> Vec<TableKeys<'t, 'i>> {
         let Some((k, v)) = doc.get_key_value(key) else {
             return Vec::new();
         };
@@ -794,7 +794,12 @@ impl Cx<'_> {
 
     /// Records `id` (the value of `t`'s `id` key) as seen at its key's offset, or reports it
     /// as a duplicate. Lines are computed only for the error.
-    fn unique<'t>(&mut self, seen: &mut HashMap<&'t str, usize>, t: &At<'t, '_>, what: &str) {
+    fn unique<'t>(
+        &mut self,
+        seen: &mut HashMap<&'t str, usize>,
+        t: &TableKeys<'t, '_>,
+        what: &str,
+    ) {
         let Some((k, v)) = t.get("id") else { return };
         let Some(id) = v.get_ref().as_str() else {
             return;
@@ -818,7 +823,7 @@ impl Cx<'_> {
     /// read at all).
     fn reviewed(
         &mut self,
-        t: &At<'_, '_>,
+        t: &TableKeys<'_, '_>,
         incident: &str,
         between: Option<&[StatementRef; 2]>,
     ) -> Option<StatementRef> {
@@ -851,7 +856,7 @@ impl Cx<'_> {
     #[allow(clippy::type_complexity)]
     fn between(
         &mut self,
-        t: &At<'_, '_>,
+        t: &TableKeys<'_, '_>,
         incident: &str,
         statement_ids: &HashMap<&str, usize>,
     ) -> Option<([StatementRef; 2], [(u32, u32); 2])> {

@@ -1,5 +1,6 @@
-//! Filters shared by `list`, `search`, `suggest`, `export` and the interface, as command-line
-//! flags (`--company temu`) and as tokens inside a query (`company:temu since:2024-06 vendons`).
+//! Filters shared by `list`, `search`, `suggest`, `export` and the interface, and the tokens
+//! that set them inside a query (`company:temu since:2024-06 vendons`). The command line's
+//! flags (`--company temu`) are read into the same [`Filter`] by `cli::filter`.
 
 use crate::fold::fold;
 use crate::model::{Date, Incident, Kind, Statement, is_slug};
@@ -24,35 +25,6 @@ pub struct Filter {
     pub until: Option<Date>,
 }
 
-/// The flags every filtering command takes; flatten into a command's `Args`.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct FilterArgs {
-    /// Only this company's incidents (repeatable)
-    #[arg(long, value_name = "NAME")]
-    pub company: Vec<String>,
-    /// Only statements of this organization (repeatable)
-    #[arg(long, value_name = "NAME")]
-    pub organization: Vec<String>,
-    /// Only statements with this tag, on them or on their incident (repeatable)
-    #[arg(long, value_name = "TAG")]
-    pub tag: Vec<String>,
-    /// Only this speaker (repeatable)
-    #[arg(long, value_name = "NAME")]
-    pub speaker: Vec<String>,
-    /// Only quote, paraphrase or document (repeatable)
-    #[arg(long, value_name = "KIND")]
-    pub kind: Vec<String>,
-    /// Only this incident (repeatable)
-    #[arg(long, value_name = "ID")]
-    pub incident: Vec<String>,
-    /// From this date: 2024, 2024-11 or 2024-11-09
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Up to this date: 2024, 2024-11 or 2024-11-09
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FilterError {
     #[error("`{field}` wants a date like 2024, 2024-11 or 2024-11-09, not `{value}`")]
@@ -63,31 +35,6 @@ pub enum FilterError {
     BadIncident(String),
     #[error("`{0}:` needs a value, like `{0}:something`")]
     Empty(String),
-}
-
-impl FilterArgs {
-    pub fn to_filter(&self) -> Result<Filter, FilterError> {
-        let mut f = Filter::default();
-        for (field, values) in [
-            ("company", &self.company),
-            ("organization", &self.organization),
-            ("tag", &self.tag),
-            ("speaker", &self.speaker),
-            ("kind", &self.kind),
-            ("incident", &self.incident),
-        ] {
-            for v in values {
-                f.add(field, v)?;
-            }
-        }
-        if let Some(v) = &self.since {
-            f.add("since", v)?;
-        }
-        if let Some(v) = &self.until {
-            f.add("until", v)?;
-        }
-        Ok(f)
-    }
 }
 
 /// The field names a query token may start with.

@@ -32,12 +32,13 @@ use std::sync::OnceLock;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use memchr::memmem;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::fold::fold_char;
 use crate::model::{Incident, Statement};
 use crate::query::Filter;
-use crate::store::Corpus;
+use crate::store::{Corpus, Position};
 
 mod highlight;
 mod matching;
@@ -145,10 +146,8 @@ pub struct FieldMatch {
 /// One matching statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    /// Index into `corpus.incidents`.
-    pub incident: usize,
-    /// Index into that incident's `statements`.
-    pub statement: usize,
+    /// Where the statement is in the corpus searched.
+    pub position: Position,
     /// Higher is better; hits are sorted by it, then newest first.
     pub score: i64,
     pub rank: MatchRank,
@@ -158,8 +157,7 @@ pub struct Hit {
 
 impl Hit {
     pub fn get<'a>(&self, corpus: &'a Corpus) -> (&'a Incident, &'a Statement) {
-        let inc = &corpus.incidents[self.incident];
-        (inc, &inc.statements[self.statement])
+        corpus.at(self.position)
     }
 
     /// The ranges that matched in one field, empty when none did.
@@ -181,13 +179,6 @@ const INFIX: i64 = 500_000;
 
 fn base(rank: MatchRank) -> i64 {
     BASE[rank as usize]
-}
-
-/// One statement.
-#[derive(Debug)]
-struct Entry {
-    incident: u32,
-    statement: u32,
 }
 
 /// How many hashed byte pairs an index tells apart.
@@ -233,7 +224,7 @@ impl Pairs {
 #[derive(Debug)]
 pub struct SearchIndex {
     /// Newest first; ties in corpus order (incident id, then file order).
-    entries: Vec<Entry>,
+    entries: Vec<Position>,
     /// Every entry's folded fields, in [`Field::ALL`] order, separated by [`SEP`], one entry
     /// after the other: one block, so a scan reads memory in order.
     text: String,
@@ -245,7 +236,7 @@ pub struct SearchIndex {
     /// a single search reads every entry faster than it could build them.
     pairs: OnceLock<Vec<Bits>>,
     /// Corpus order (each incident's statements after the previous incident's) to entry.
-    position: Vec<u32>,
+    entry_of: Vec<u32>,
     /// Where each incident's statements start in corpus order.
     starts: Vec<u32>,
     /// Built the first time a query needs typos looked for.
@@ -279,12 +270,11 @@ fn fold_statement(
     }
 }
 
-fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[String]) -> Part {
+fn part_of(corpus: &Corpus, entries: &[Position], titles: &[String], companies: &[String]) -> Part {
     let mut part = Part::default();
-    for e in entries {
-        let inc = &corpus.incidents[e.incident as usize];
-        let st = &inc.statements[e.statement as usize];
-        let i = e.incident as usize;
+    for &e in entries {
+        let (inc, st) = corpus.at(e);
+        let i = e.incident;
         fold_statement(inc, st, Some((&titles[i], &companies[i])), &mut part.text);
         part.ends.push(part.text.len() as u32);
     }
@@ -294,40 +284,33 @@ fn part_of(corpus: &Corpus, entries: &[Entry], titles: &[String], companies: &[S
 /// Every statement, newest first, ties in corpus order (incident id, then file order); for
 /// each statement in corpus order its place in that order; and where each incident's
 /// statements start in corpus order.
-fn newest_first(corpus: &Corpus) -> (Vec<Entry>, Vec<u32>, Vec<u32>) {
+fn newest_first(corpus: &Corpus) -> (Vec<Position>, Vec<u32>, Vec<u32>) {
     let mut starts = Vec::with_capacity(corpus.incidents.len());
     let mut entries = Vec::with_capacity(corpus.statement_count());
     for (i, inc) in corpus.incidents.iter().enumerate() {
         starts.push(entries.len() as u32);
         for j in 0..inc.statements.len() {
-            entries.push(Entry {
-                incident: i as u32,
-                statement: j as u32,
+            entries.push(Position {
+                incident: i,
+                statement: j,
             });
         }
     }
-    let date =
-        |e: &Entry| corpus.incidents[e.incident as usize].statements[e.statement as usize].date;
+    let date = |e: Position| corpus.at(e).1.date;
     // Stable, so ties stay in corpus order.
     let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-    order.sort_by_cached_key(|&e| Reverse(date(&entries[e as usize])));
-    let mut position = vec![0u32; entries.len()];
-    for (pos, &e) in order.iter().enumerate() {
-        position[e as usize] = pos as u32;
+    order.sort_by_cached_key(|&e| Reverse(date(entries[e as usize])));
+    let mut entry_of = vec![0u32; entries.len()];
+    for (k, &e) in order.iter().enumerate() {
+        entry_of[e as usize] = k as u32;
     }
-    let entries = order
-        .iter()
-        .map(|&e| Entry {
-            incident: entries[e as usize].incident,
-            statement: entries[e as usize].statement,
-        })
-        .collect();
-    (entries, position, starts)
+    let entries = order.iter().map(|&e| entries[e as usize]).collect();
+    (entries, entry_of, starts)
 }
 
 impl SearchIndex {
     pub fn new(corpus: &Corpus) -> SearchIndex {
-        let (entries, position, starts) = newest_first(corpus);
+        let (entries, entry_of, starts) = newest_first(corpus);
         // An incident's fields are the same for each of its statements: fold them once.
         let titles: Vec<String> = corpus.incidents.iter().map(|i| folded(&i.title)).collect();
         let companies: Vec<String> = corpus
@@ -335,24 +318,15 @@ impl SearchIndex {
             .iter()
             .map(|i| folded(&i.company))
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let parts: Vec<Part> = if threads <= 1 || entries.len() < 4096 {
+        // One part a core: each part is a string, and more of them would only cost copying.
+        let parts: Vec<Part> = if entries.len() < 4096 {
             vec![part_of(corpus, &entries, &titles, &companies)]
         } else {
-            let chunk = entries.len().div_ceil(threads);
-            let (titles, companies) = (&titles, &companies);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = entries
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || part_of(corpus, part, titles, companies)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("an indexing thread panicked"))
-                    .collect()
-            })
+            let chunk = entries.len().div_ceil(rayon::current_num_threads());
+            entries
+                .par_chunks(chunk)
+                .map(|part| part_of(corpus, part, &titles, &companies))
+                .collect()
         };
         let mut text = String::with_capacity(parts.iter().map(|p| p.text.len()).sum());
         let mut ends = Vec::with_capacity(entries.len());
@@ -366,7 +340,7 @@ impl SearchIndex {
             text,
             ends,
             pairs: OnceLock::new(),
-            position,
+            entry_of,
             starts,
             vocabulary: OnceLock::new(),
         }
@@ -385,10 +359,7 @@ impl SearchIndex {
     /// core, each thread filling whole words of the sets for its own entries.
     fn build_pairs(&self) -> Vec<Bits> {
         let n = self.entries.len();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let chunk = (n.div_ceil(threads).div_ceil(64) * 64).max(64);
+        let chunk = (n.div_ceil(rayon::current_num_threads()).div_ceil(64) * 64).max(64);
         let fill = |start: usize| {
             let end = (start + chunk).min(n);
             let mut sets = vec![Bits::new(end - start); PAIR_HASHES];
@@ -399,20 +370,8 @@ impl SearchIndex {
             }
             sets
         };
-        let parts: Vec<Vec<Bits>> = if threads <= 1 || n <= chunk {
-            (0..n).step_by(chunk).map(fill).collect()
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..n)
-                    .step_by(chunk)
-                    .map(|start| scope.spawn(move || fill(start)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("an indexing thread panicked"))
-                    .collect()
-            })
-        };
+        let starts: Vec<usize> = (0..n).step_by(chunk).collect();
+        let parts: Vec<Vec<Bits>> = starts.into_par_iter().map(fill).collect();
         let mut sets = vec![Bits::new(n); PAIR_HASHES];
         for (k, part) in parts.into_iter().enumerate() {
             let first = k * chunk / 64;
@@ -461,7 +420,7 @@ impl SearchIndex {
             let start = self.starts.get(i).copied().unwrap_or(0) as usize;
             for (j, st) in inc.statements.iter().enumerate() {
                 if filter.matches_statement(inc, st) {
-                    bits.set(self.position[start + j] as usize);
+                    bits.set(self.entry_of[start + j] as usize);
                 }
             }
         }
@@ -664,29 +623,26 @@ impl SearchIndex {
         q: &Query,
         levels: &[Level],
     ) -> Hit {
-        let entry = &self.entries[e as usize];
-        make_hit(corpus, entry, rank, score, q, levels)
+        make_hit(corpus, self.entries[e as usize], rank, score, q, levels)
     }
 }
 
 fn make_hit(
     corpus: &Corpus,
-    entry: &Entry,
+    position: Position,
     rank: MatchRank,
     score: i64,
     q: &Query,
     levels: &[Level],
 ) -> Hit {
-    let (i, j) = (entry.incident as usize, entry.statement as usize);
-    let inc = &corpus.incidents[i];
+    let (inc, st) = corpus.at(position);
     let matches = if q.terms.is_empty() {
         Vec::new()
     } else {
-        highlights(inc, &inc.statements[j], q, rank, levels)
+        highlights(inc, st, q, rank, levels)
     };
     Hit {
-        incident: i,
-        statement: j,
+        position,
         score,
         rank,
         matches,
@@ -773,17 +729,17 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
     if limit == 0 {
         return Vec::new();
     }
-    let (order, position, starts) = newest_first(corpus);
-    let passes = |e: &Entry| {
-        let inc = &corpus.incidents[e.incident as usize];
-        filter.is_empty() || filter.matches(inc, &inc.statements[e.statement as usize])
+    let (order, entry_of, starts) = newest_first(corpus);
+    let passes = |&e: &Position| {
+        let (inc, st) = corpus.at(e);
+        filter.is_empty() || filter.matches(inc, st)
     };
     if q.terms.is_empty() {
         return order
             .iter()
             .filter(|e| passes(e))
             .take(limit)
-            .map(|e| make_hit(corpus, e, MatchRank::Words, 0, &q, &[]))
+            .map(|&e| make_hit(corpus, e, MatchRank::Words, 0, &q, &[]))
             .collect();
     }
     let mut scan = Scan::new(&q, best_score_unknown(&q), limit);
@@ -792,8 +748,8 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
     let mut ends: Vec<u32> = Vec::new();
     for (k, e) in order.iter().enumerate() {
         let start = text.len();
-        let inc = &corpus.incidents[e.incident as usize];
-        fold_statement(inc, &inc.statements[e.statement as usize], None, &mut text);
+        let (inc, st) = corpus.at(*e);
+        fold_statement(inc, st, None, &mut text);
         ends.push(text.len() as u32);
         if passes(e) && !scan.add(k as u32, &text[start..]) {
             break;
@@ -804,7 +760,7 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
         text,
         ends,
         pairs: OnceLock::new(),
-        position,
+        entry_of,
         starts,
         vocabulary: OnceLock::new(),
     };

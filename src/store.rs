@@ -42,7 +42,22 @@ pub struct Corpus {
     pub files: usize,
 }
 
+/// Where a statement is in a loaded corpus: its incident's index in [`Corpus::incidents`] and
+/// its index in that incident's statements. It holds for the corpus it came from only; a
+/// [`StatementRef`] names a statement across loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub incident: usize,
+    pub statement: usize,
+}
+
 impl Corpus {
+    /// The statement at a position, with its incident.
+    pub fn at(&self, p: Position) -> (&Incident, &Statement) {
+        let inc = &self.incidents[p.incident];
+        (inc, &inc.statements[p.statement])
+    }
+
     pub fn incident(&self, id: &str) -> Option<&Incident> {
         self.incidents
             .binary_search_by(|i| i.id.as_str().cmp(id))
@@ -499,21 +514,9 @@ fn assemble(
 pub(crate) type FileResult = (Option<Parsed>, Vec<Diagnostic>);
 
 pub(crate) fn load_parallel(files: &[PathBuf]) -> Vec<FileResult> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if threads <= 1 || files.len() < 64 {
+    use rayon::prelude::*;
+    if files.len() < 64 {
         return files.iter().map(|p| load_file(p)).collect();
     }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| load_file(p)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a loader thread panicked"))
-            .collect()
-    })
+    files.par_iter().map(|p| load_file(p)).collect()
 }

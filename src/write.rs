@@ -177,7 +177,7 @@ pub fn load_for(dir: &Path, ids: &[&str], refs: &[&StatementRef]) -> Result<Corp
                 format!(
                     "\"{}\" is not an incident id ({})",
                     id.escape_debug(),
-                    statement::SLUG_HINT
+                    crate::model::SLUG_HINT
                 ),
             ));
         }
@@ -285,7 +285,7 @@ fn now_utc() -> String {
 }
 
 /// An optional text field: blank means left out.
-fn given(s: &Option<String>) -> Option<&str> {
+fn non_blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|s| !s.trim().is_empty())
 }
 
@@ -325,10 +325,10 @@ fn find_statement<'c>(
     }
 }
 
-/// What a change makes of a file's text.
-enum Change {
+/// A file's new text: whole, or an entry appended to what is there.
+enum NewText {
     /// The whole new text.
-    Text(String),
+    Whole(String),
     /// A new `[[key]]` entry, appended at the end of the file.
     Append(&'static str, Table),
 }
@@ -424,7 +424,7 @@ fn edit_file(
     root: &Path,
     inc: &Incident,
     expected: Option<u64>,
-    mut change: impl FnMut(&str, &Incident, &Style) -> Result<Change, WriteError>,
+    mut change: impl FnMut(&str, &Incident, &Style) -> Result<NewText, WriteError>,
     verify: impl Fn(&Incident) -> bool,
 ) -> Result<PathBuf, WriteError> {
     let path = written_path(root, inc)?;
@@ -440,7 +440,7 @@ fn edit_once(
     inc: &Incident,
     path: &Path,
     expected: Option<u64>,
-    change: &mut impl FnMut(&str, &Incident, &Style) -> Result<Change, WriteError>,
+    change: &mut impl FnMut(&str, &Incident, &Style) -> Result<NewText, WriteError>,
     verify: &impl Fn(&Incident) -> bool,
 ) -> Result<files::Replaced, WriteError> {
     let path = &path.to_path_buf();
@@ -478,18 +478,18 @@ fn edit_once(
     let style = Style::of(body);
     let unwritable = |e| WriteError::Unwritable(path.clone(), e);
     let (new_body, written) = match change(body, fresh, &style)? {
-        Change::Text(new_body) => {
+        NewText::Whole(new_body) => {
             let written = parse(&new_body).map_err(unwritable)?;
             (new_body, written)
         }
-        Change::Append(key, entry) if !edit::may_be_inline(body, key) => {
+        NewText::Append(key, entry) if !edit::may_be_inline(body, key) => {
             // The file loaded, so `key` is absent or [[key]] tables and one more entry at the
             // end is valid TOML: only the entry needs reading back, not the whole file again.
             let block = edit::render_entry(key, &entry, &style);
             let written = parse(&probe(fresh, key, &entry, &block)).map_err(unwritable)?;
             (edit::append(body, &block, &style), written)
         }
-        Change::Append(key, entry) => {
+        NewText::Append(key, entry) => {
             append_entry(body, key, &entry, &style, parse).map_err(unwritable)?
         }
     };

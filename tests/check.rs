@@ -1,10 +1,11 @@
 //! `onrecord check` and loading: one test per rule of docs/format.md, each asserting the line (and
 //! column) its diagnostic points at, plus the broken files a newsroom's folder really holds.
 
+mod common;
+use common::corpus;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 
 struct Run {
     code: i32,
@@ -13,12 +14,10 @@ struct Run {
 }
 
 fn onrecord(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::cargo_bin("onrecord")
-        .unwrap()
+    let out = common::onrecord()
         .arg("--dir")
         .arg(dir)
         .args(args)
-        .env_remove("ONRECORD_DIR")
         .env("NO_COLOR", "1")
         .env(
             "XDG_CACHE_HOME",
@@ -31,17 +30,6 @@ fn onrecord(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-/// Writes `files` (path, contents) into a fresh folder.
-fn corpus(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 const VALID: &str = r#"title = "Globex Corp changes its mind"

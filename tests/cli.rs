@@ -2,6 +2,8 @@
 //! `list` and `show` in every format, hostile record text, pipes that close early, and the
 //! bundled statements verifying against the report they cite.
 
+mod common;
+
 use std::fs;
 use std::io::Read;
 use std::process::{Command as StdCommand, Stdio};
@@ -9,11 +11,8 @@ use std::process::{Command as StdCommand, Stdio};
 use assert_cmd::Command;
 
 fn onrecord() -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.env_remove("ONRECORD_DIR").env("NO_COLOR", "1").env(
-        "XDG_CACHE_HOME",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-    );
+    let mut cmd = common::onrecord();
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 
@@ -261,4 +260,161 @@ fn bundled_statements_verify_against_their_saved_report() {
     }
     assert_eq!(report["unverified"], 0);
     assert_eq!(report["verified"].as_u64().unwrap() as usize, rows.len());
+}
+
+/// The commands `--help` lists, in its order (without clap's own `help`).
+fn commands_in_help() -> Vec<String> {
+    let help = stdout(onrecord().arg("--help"));
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(String::from)
+        .collect()
+}
+
+/// The long flags `onrecord COMMAND --help` lists.
+fn flags_in_help(command: &str) -> Vec<String> {
+    let help = stdout(onrecord().args([command, "--help"]));
+    help.split_whitespace()
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(|w| w.trim_end_matches([',', '.', ')', '`']).to_string())
+        .filter(|w| w != "--help")
+        .collect()
+}
+
+/// Whether a program is on the PATH (the shells and `man` are optional on a machine).
+fn have(program: &str) -> bool {
+    StdCommand::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn help_says_that_no_command_opens_the_interface() {
+    let help = stdout(onrecord().arg("--help"));
+    assert!(
+        help.contains("With no command, onrecord opens its interface"),
+        "{help}"
+    );
+}
+
+#[test]
+fn completions_offer_every_command_and_parse_in_their_shell() {
+    let commands = commands_in_help();
+    assert!(commands.len() >= 14, "{commands:?}");
+    assert!(commands.iter().any(|c| c == "completions") && commands.iter().any(|c| c == "man"));
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = stdout(onrecord().args(["completions", shell]));
+        for c in &commands {
+            assert!(script.contains(c.as_str()), "{shell}: `{c}` is not offered");
+        }
+        for flag in ["dir", "color", "format", "verdict"] {
+            // fish spells a long flag `-l dir`.
+            let spelled = match shell {
+                "fish" => format!("-l {flag}"),
+                _ => format!("--{flag}"),
+            };
+            assert!(
+                script.contains(&spelled),
+                "{shell}: `--{flag}` is not offered"
+            );
+        }
+        let path = dir.path().join(shell);
+        fs::write(&path, &script).unwrap();
+        let checker = match shell {
+            "bash" => Some(("bash", vec!["-n"])),
+            "zsh" if have("zsh") => Some(("zsh", vec!["-n"])),
+            "fish" if have("fish") => Some(("fish", vec!["--no-execute"])),
+            _ => None,
+        };
+        if let Some((program, args)) = checker {
+            let status = StdCommand::new(program)
+                .args(args)
+                .arg(&path)
+                .status()
+                .unwrap();
+            assert!(
+                status.success(),
+                "{program} does not parse the {shell} script"
+            );
+        }
+    }
+    // Loaded into bash, it completes the command names.
+    let out = StdCommand::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {}; COMP_WORDS=(onrecord ta); COMP_CWORD=1; COMP_LINE='onrecord ta'; \
+             COMP_POINT=11; _onrecord onrecord ta onrecord; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            dir.path().join("bash").display()
+        ))
+        .output()
+        .unwrap();
+    let offered = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(offered.trim(), "tag", "{offered}");
+    let bad = onrecord().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_manual_pages_hold_every_command_and_flag_and_render() {
+    let commands = commands_in_help();
+    let page = stdout(onrecord().arg("man"));
+    assert!(page.contains(".TH onrecord 1"), "{page}");
+    for c in &commands {
+        assert!(
+            page.contains(&format!("onrecord\\-{}", c.replace('-', "\\-"))),
+            "`{c}` is missing"
+        );
+    }
+    assert!(page.contains("With no command, onrecord opens its interface"));
+    for c in &commands {
+        let page = stdout(onrecord().args(["man", c]));
+        assert!(page.contains(&format!(".TH onrecord-{c} 1")), "{c}: {page}");
+        for flag in flags_in_help(c) {
+            assert!(
+                page.contains(&flag.replace('-', "\\-")),
+                "onrecord-{c}(1) lacks {flag}"
+            );
+        }
+    }
+    let bad = onrecord().args(["man", "serach"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("no command `serach`; did you mean `search`?"),
+        "{err}"
+    );
+    if have("man") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("onrecord.1");
+        fs::write(&path, &page).unwrap();
+        let out = StdCommand::new("man")
+            .arg("-l")
+            .arg(&path)
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "100")
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for heading in ["NAME", "SYNOPSIS", "OPTIONS", "SUBCOMMANDS"] {
+            assert!(shown.contains(heading), "{heading} missing: {shown}");
+        }
+        for c in &commands {
+            assert!(
+                shown.contains(&format!("onrecord-{c}")),
+                "`{c}` missing: {shown}"
+            );
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! made-up companies of tests/fixtures/suggest-eval, and the evaluation of `suggest` against
 //! the labels beside those fixtures.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -21,11 +23,8 @@ fn eval_dir() -> PathBuf {
 }
 
 fn onrecord(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.arg("--dir").arg(dir).env_remove("NO_COLOR").env(
-        "XDG_CACHE_HOME",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-    );
+    let mut cmd = common::onrecord();
+    cmd.arg("--dir").arg(dir).env_remove("NO_COLOR");
     cmd
 }
 

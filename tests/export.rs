@@ -6,6 +6,8 @@
 //! The clients must be installed (`apt-get install sqlite3 python3`); a test fails, never
 //! passes silently, when one is missing.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command as StdCommand, Output, Stdio};
@@ -28,14 +30,8 @@ const PUBLISHER: [&str; 6] = [
 ];
 
 fn onrecord() -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.env_remove("ONRECORD_DIR")
-        .env("NO_COLOR", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config")
-        .env(
-            "XDG_CACHE_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-        );
+    let mut cmd = common::onrecord();
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 

@@ -1,6 +1,8 @@
 //! `onrecord search` and the search library over tests/fixtures/search: made-up companies,
 //! French and English statements.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -12,11 +14,8 @@ use serde_json::Value;
 const DIR: &str = "tests/fixtures/search";
 
 fn onrecord() -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.env_remove("NO_COLOR").env_remove("ONRECORD_DIR").env(
-        "XDG_CACHE_HOME",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-    );
+    let mut cmd = common::onrecord();
+    cmd.env_remove("NO_COLOR");
     cmd.args(["--dir", DIR]);
     cmd
 }

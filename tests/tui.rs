@@ -1,6 +1,8 @@
 //! The terminal interface: state tests (keys in, state out, no terminal), snapshots of every
 //! view drawn in memory, and an end-to-end run of the real binary inside tmux.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -258,7 +260,7 @@ fn search_narrows_as_you_type_and_enter_jumps() {
         .hits
         .iter()
         .map(|h| {
-            app.corpus.incidents[h.incident].statements[h.statement]
+            app.corpus.incidents[h.position.incident].statements[h.position.statement]
                 .id
                 .clone()
         })
@@ -329,12 +331,7 @@ fn stale_search_answers_are_dropped() {
 }
 
 fn copy_fixtures() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(FIXTURES).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    dir
+    common::copy_of(FIXTURES)
 }
 
 #[test]
@@ -564,12 +561,7 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     let (inc, st) = app.selected_statement().unwrap();
     assert_eq!(inc.id, "acme-widgets-recall");
     assert_eq!(st.text, "Meep meep.", "the new statement is selected");
-    let check = assert_cmd::Command::cargo_bin("onrecord")
-        .unwrap()
-        .env(
-            "XDG_CACHE_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-        )
+    let check = common::onrecord()
         .args(["--dir"])
         .arg(dir.path())
         .arg("check")

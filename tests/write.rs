@@ -2,6 +2,8 @@
 //! nothing, concurrent writers all keep their change, and a killed writer never leaves a
 //! broken file.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,34 +21,12 @@ const ACME: &str = "acme-recall.toml";
 const GLOBEX: &str = "2024/globex-pledge.toml";
 
 fn fixture() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(Path::new("tests/fixtures/write/odd"), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
+    common::copy_of("tests/fixtures/write/odd")
 }
 
 fn onrecord(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.arg("--dir")
-        .arg(dir)
-        .env("ONRECORD_USER", "A. Tester")
-        .env(
-            "XDG_CACHE_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-        )
-        .env_remove("ONRECORD_DIR");
+    let mut cmd = common::onrecord();
+    cmd.arg("--dir").arg(dir).env("ONRECORD_USER", "A. Tester");
     cmd
 }
 

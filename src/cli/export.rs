@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
+use super::filter::FilterArgs;
 use super::{Context, Error, Status};
 use crate::export::{self, ClaimReviewOptions, ExportError, Summary};
-use crate::query::{Filter, FilterArgs};
+use crate::query::Filter;
 use crate::store::Corpus;
 use crate::text::one_line;
 
@@ -149,7 +150,7 @@ fn usage(args: &Args) -> Result<(), Error> {
         ));
     }
     if let Some(lang) = &args.review_lang
-        && !crate::model::is_lang_tag(lang)
+        && !crate::model::is_language_tag(lang)
     {
         return Err(Error::Usage(format!(
             "--review-lang: `{}` is not a language tag such as `en` or `fr-CA`",

@@ -5,10 +5,10 @@ use std::io::Write;
 use clap::ValueEnum;
 use serde::Serialize;
 
+use super::filter::FilterArgs;
 use super::{Context, Error, Paint, Status, write_json, write_jsonl};
 use crate::model::Incident;
 use crate::output::CsvRows;
-use crate::query::FilterArgs;
 use crate::text::one_line;
 
 #[derive(Debug, Default, clap::Args)]

@@ -5,9 +5,9 @@ use std::io::{Read, Write};
 
 use clap::ValueEnum;
 
+use super::filter::FilterArgs;
 use super::{Context, Error, Paint, Status, write_json};
 use crate::matching::{Relation, match_quote};
-use crate::query::FilterArgs;
 use crate::text::{first_line, one_line};
 
 /// A quote read from standard input is read up to this many bytes.

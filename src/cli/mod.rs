@@ -3,12 +3,15 @@
 
 pub mod add;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod export;
+pub mod filter;
 pub mod fix_ids;
 pub mod git_setup;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod matching;
 pub mod merge_file;
 pub mod new;
@@ -31,7 +34,14 @@ use crate::store::{self, Corpus, StoreError};
 
 /// Keep what companies said on the record, and set a claim beside what they said later.
 #[derive(Debug, Parser)]
-#[command(name = "onrecord", version, about, max_term_width = 100)]
+#[command(
+    name = "onrecord",
+    version,
+    about,
+    after_help = "With no command, onrecord opens its interface on the corpus (on a terminal; \
+                  elsewhere it lists the incidents, as `onrecord list` does).",
+    max_term_width = 100
+)]
 pub struct Cli {
     /// The corpus folder [default: $ONRECORD_DIR, else ./statements]
     #[arg(long, global = true, value_name = "DIR")]
@@ -100,6 +110,10 @@ pub enum Command {
     MergeFile(merge_file::Args),
     /// Make git merge incident files with `onrecord merge-file`
     GitSetup(git_setup::Args),
+    /// Print a completion script for bash, zsh, fish, powershell or elvish
+    Completions(completions::Args),
+    /// Print the manual page, in roff (`onrecord man | man -l -`)
+    Man(man::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -292,6 +306,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Log(args)) => log::run(args, &cx, &mut out)?,
         Some(Command::MergeFile(args)) => merge_file::run(args, &cx, &mut out)?,
         Some(Command::GitSetup(args)) => git_setup::run(args, &cx, &mut out)?,
+        Some(Command::Completions(args)) => completions::run(args, &mut out)?,
+        Some(Command::Man(args)) => man::run(args, &mut out)?,
         Some(Command::Match(args)) => matching::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };

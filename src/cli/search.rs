@@ -6,10 +6,11 @@ use std::ops::Range;
 use clap::ValueEnum;
 use serde::Serialize;
 
+use super::filter::FilterArgs;
 use super::{Context, Error, Paint, Status, write_json, write_jsonl};
 use crate::model::{Date, Kind};
 use crate::output::CsvRows;
-use crate::query::{FilterArgs, parse_query};
+use crate::query::parse_query;
 use crate::search::{Field, Hit, MatchRank, search_once};
 use crate::store::Corpus;
 use crate::text::one_line;

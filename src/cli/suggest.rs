@@ -4,8 +4,8 @@ use std::io::Write;
 
 use clap::ValueEnum;
 
+use super::filter::FilterArgs;
 use super::{Context, Error, Paint, Status, write_json, write_jsonl};
-use crate::query::FilterArgs;
 use crate::suggest::suggest;
 use crate::text::{first_line, one_line};
 

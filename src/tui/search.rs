@@ -235,7 +235,10 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     );
     let inner = block.inner(preview);
     frame.render_widget(block, preview);
-    let pos = s.hits.get(s.selected).map(|h| (h.incident, h.statement));
+    let pos = s
+        .hits
+        .get(s.selected)
+        .map(|h| (h.position.incident, h.position.statement));
     let lines: Vec<Line> = if pos.is_some() {
         statement_lines(app, pos, inner.width)
     } else {

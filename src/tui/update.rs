@@ -313,7 +313,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::Open => {
             if let Some(hit) = app.search.hits.get(app.search.selected) {
-                let pos = (hit.incident, hit.statement);
+                let pos = (hit.position.incident, hit.position.statement);
                 app.view = View::Browse;
                 app.focus = Pane::Statements;
                 app.go_to(pos);

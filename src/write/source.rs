@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Item, Table, Value};
 
-use super::{Change, WriteError, edit, edit_file, find_incident, given, invalid, unwritable};
-use crate::model::{Date, Incident, Source, is_slug};
+use super::{NewText, WriteError, edit, edit_file, find_incident, invalid, non_blank, unwritable};
+use crate::model::{Date, Incident, SLUG_HINT, Source, is_slug};
 use crate::snapshot::{self, MAX_BYTES};
 use crate::store::Corpus;
 
@@ -41,7 +41,6 @@ pub struct SourceAdded {
     pub reused: bool,
 }
 
-const SLUG_HINT: &str = super::statement::SLUG_HINT;
 const DATE_HINT: &str =
     "write a date like 2024-11-09, or 2024-11 or 2024 when only the month or year is known";
 
@@ -75,7 +74,7 @@ fn source_problems(inc: Option<&Incident>, src: &NewSource) -> Vec<(String, Stri
     if src.outlet.trim().is_empty() {
         bad("outlet", "say which outlet published it".into());
     }
-    if let Some(id) = given(&src.id) {
+    if let Some(id) = non_blank(&src.id) {
         if !is_slug(id) {
             bad(
                 "id",
@@ -87,12 +86,12 @@ fn source_problems(inc: Option<&Incident>, src: &NewSource) -> Vec<(String, Stri
             bad("id", format!("`{id}` is already a source of `{}`", inc.id));
         }
     }
-    if let Some(url) = given(&src.url)
+    if let Some(url) = non_blank(&src.url)
         && let Some(problem) = crate::model::url_problem(url)
     {
         bad("url", problem.to_string());
     }
-    if let Some(p) = given(&src.published) {
+    if let Some(p) = non_blank(&src.published) {
         match Date::parse(p) {
             Some(Date::DateTime(_)) | None => bad(
                 "published",
@@ -101,8 +100,8 @@ fn source_problems(inc: Option<&Incident>, src: &NewSource) -> Vec<(String, Stri
             Some(_) => {}
         }
     }
-    if let Some(lang) = given(&src.lang)
-        && !super::statement::is_language_tag(lang)
+    if let Some(lang) = non_blank(&src.lang)
+        && !crate::model::is_language_tag(lang)
     {
         bad(
             "lang",
@@ -275,14 +274,14 @@ pub fn add_source(
             if !problems.is_empty() {
                 return Err(WriteError::Invalid(problems));
             }
-            let new_id = match given(&src.id) {
+            let new_id = match non_blank(&src.id) {
                 Some(id) => id.to_string(),
                 None => derive_id(fresh, &src.outlet),
             };
             let entry =
                 source_table(&new_id, src, recorded.as_ref()).map_err(|e| unwritable(fresh, e))?;
             *id.borrow_mut() = new_id;
-            Ok(Change::Append("sources", entry))
+            Ok(NewText::Append("sources", entry))
         },
         |inc| {
             inc.sources
@@ -307,12 +306,14 @@ pub fn add_source(
 }
 
 fn reads_back_as(s: &Source, src: &NewSource, recorded: Option<&(String, String)>) -> bool {
-    let opt = |a: &Option<String>, b: &Option<String>| a.as_deref() == given(b);
+    let opt = |a: &Option<String>, b: &Option<String>| a.as_deref() == non_blank(b);
     s.outlet == src.outlet
         && opt(&s.url, &src.url)
         && opt(&s.lang, &src.lang)
         && s.published.map(|d| d.iso())
-            == given(&src.published).and_then(Date::parse).map(|d| d.iso())
+            == non_blank(&src.published)
+                .and_then(Date::parse)
+                .map(|d| d.iso())
         && s.snapshot.as_deref() == recorded.map(|r| r.0.as_str())
         && s.sha256.as_deref() == recorded.map(|r| r.1.as_str())
 }
@@ -328,14 +329,14 @@ fn source_table(
     };
     put("id", id.into());
     put("outlet", edit::string_value(&src.outlet, false)?);
-    if let Some(url) = given(&src.url) {
+    if let Some(url) = non_blank(&src.url) {
         put("url", edit::string_value(url, false)?);
     }
-    if let Some(p) = given(&src.published) {
+    if let Some(p) = non_blank(&src.published) {
         let date = Date::parse(p).ok_or_else(|| format!("\"{p}\" is not a date"))?;
         put("published", edit::date_value(&date)?);
     }
-    if let Some(lang) = given(&src.lang) {
+    if let Some(lang) = non_blank(&src.lang) {
         put("lang", edit::string_value(lang, false)?);
     }
     if let Some((rel, hash)) = recorded {

@@ -7,11 +7,13 @@ use std::path::Path;
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, find_incident, given, invalid,
-    unwritable,
+    NewText, WriteError, WriteOutcome, edit, edit::Style, edit_file, find_incident, invalid,
+    non_blank, unwritable,
 };
 use crate::check::suggestion;
-use crate::model::{Date, Incident, Kind, Statement, is_slug};
+use crate::model::{
+    DATE_HINT_UNQUOTED, Date, Incident, Kind, SLUG_HINT, Statement, is_language_tag, is_slug,
+};
 use crate::parse::parse_incident;
 use crate::store::{self, Corpus};
 
@@ -56,17 +58,6 @@ pub fn validate_statement(
     }
 }
 
-const DATE_HINT: &str = "write a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or 2024-11 or 2024 when only the month or year is known";
-pub(super) const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
-
-pub(super) fn is_language_tag(lang: &str) -> bool {
-    let mut parts = lang.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
 /// Whether every common TOML reader (Python's `tomllib`, taplo) reads the date as written:
 /// they refuse the year 0 and a leap second (`23:59:60`), which TOML 1.0 leaves open.
 fn readable_everywhere(d: &Date) -> Result<(), &'static str> {
@@ -85,7 +76,7 @@ fn readable_everywhere(d: &Date) -> Result<(), &'static str> {
 fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
-    if let Some(id) = given(&st.id) {
+    if let Some(id) = non_blank(&st.id) {
         if !is_slug(id) {
             bad(
                 "id",
@@ -101,12 +92,18 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
         }
     }
     if st.date.trim().is_empty() {
-        bad("date", format!("the date is missing: {DATE_HINT}"));
+        bad(
+            "date",
+            format!("the date is missing: write {DATE_HINT_UNQUOTED}"),
+        );
     } else {
         match Date::parse(&st.date) {
             None => bad(
                 "date",
-                format!("\"{}\" is not a date: {DATE_HINT}", st.date.escape_debug()),
+                format!(
+                    "\"{}\" is not a date: write {DATE_HINT_UNQUOTED}",
+                    st.date.escape_debug()
+                ),
             ),
             Some(d) => {
                 if let Err(why) = readable_everywhere(&d) {
@@ -124,7 +121,7 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
     if st.text.trim().is_empty() {
         bad("text", "the statement's text is missing".into());
     }
-    if let Some(lang) = given(&st.lang)
+    if let Some(lang) = non_blank(&st.lang)
         && !is_language_tag(lang)
     {
         bad(
@@ -135,13 +132,13 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
             ),
         );
     }
-    if given(&st.translation).is_some() && given(&st.lang).is_none() {
+    if non_blank(&st.translation).is_some() && non_blank(&st.lang).is_none() {
         bad(
             "lang",
             "a translation needs the language of the text (--lang fr)".into(),
         );
     }
-    if let Some(source) = given(&st.source) {
+    if let Some(source) = non_blank(&st.source) {
         match inc {
             Some(inc) if inc.source(source).is_none() => {
                 let hint = suggestion(source, inc.sources.iter().map(|s| s.id.as_str()));
@@ -162,13 +159,13 @@ fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String,
             _ => {}
         }
     }
-    if let Some(via) = given(&st.via) {
-        if given(&st.source).is_none() {
+    if let Some(via) = non_blank(&st.via) {
+        if non_blank(&st.source).is_none() {
             bad(
                 "via",
                 "say where the words were read (--source) as well as whom it credits".into(),
             );
-        } else if given(&st.source) == Some(via) {
+        } else if non_blank(&st.source) == Some(via) {
             bad(
                 "via",
                 "names the same source as --source: name the outlet the source credits".into(),
@@ -252,7 +249,8 @@ pub fn add_statement(
     if !problems.is_empty() {
         return Err(WriteError::Invalid(problems));
     }
-    let date = Date::parse(&st.date).ok_or_else(|| invalid("date", DATE_HINT))?;
+    let date = Date::parse(&st.date)
+        .ok_or_else(|| invalid("date", format!("write {DATE_HINT_UNQUOTED}")))?;
     let id = std::cell::RefCell::new(String::new());
     let path = edit_file(
         &corpus.root,
@@ -264,14 +262,14 @@ pub fn add_statement(
             if !problems.is_empty() {
                 return Err(WriteError::Invalid(problems));
             }
-            let new_id = match given(&st.id) {
+            let new_id = match non_blank(&st.id) {
                 Some(id) => id.to_string(),
                 None => derive_id(fresh, st, &date),
             };
             let entry =
                 statement_table(&new_id, &date, st, style).map_err(|e| unwritable(fresh, e))?;
             *id.borrow_mut() = new_id;
-            Ok(Change::Append("statements", entry))
+            Ok(NewText::Append("statements", entry))
         },
         |inc| {
             inc.statements
@@ -286,7 +284,7 @@ pub fn add_statement(
 }
 
 fn reads_back_as(s: &Statement, st: &NewStatement, date: &Date) -> bool {
-    let opt = |a: &Option<String>, b: &Option<String>| a.as_deref() == given(b);
+    let opt = |a: &Option<String>, b: &Option<String>| a.as_deref() == non_blank(b);
     s.date == *date
         && s.date.iso() == date.iso()
         && s.speaker == st.speaker
@@ -299,7 +297,7 @@ fn reads_back_as(s: &Statement, st: &NewStatement, date: &Date) -> bool {
         && opt(&s.via, &st.via)
         && opt(&s.url, &st.url)
         && opt(&s.role, &st.role)
-        && given(&st.organization).is_none_or(|o| o == s.organization)
+        && non_blank(&st.organization).is_none_or(|o| o == s.organization)
         && s.tags == st.tags
         && opt(&s.note, &st.note)
 }
@@ -320,7 +318,7 @@ fn statement_table(
     put("speaker", edit::string_value(&st.speaker, false)?);
     let optional = [("organization", &st.organization), ("role", &st.role)];
     for (key, v) in optional {
-        if let Some(v) = given(v) {
+        if let Some(v) = non_blank(v) {
             put(key, edit::string_value(v, false)?);
         }
     }
@@ -334,12 +332,12 @@ fn statement_table(
         ("url", &st.url),
         ("lang", &st.lang),
     ] {
-        if let Some(v) = given(v) {
+        if let Some(v) = non_blank(v) {
             put(key, edit::string_value(v, false)?);
         }
     }
     put("text", edit::string_value(&st.text, ml)?);
-    if let Some(v) = given(&st.translation) {
+    if let Some(v) = non_blank(&st.translation) {
         put("translation", edit::string_value(v, ml)?);
     }
     if !st.tags.is_empty() {
@@ -348,7 +346,7 @@ fn statement_table(
             Value::Array(st.tags.iter().map(String::as_str).collect()),
         );
     }
-    if let Some(v) = given(&st.note) {
+    if let Some(v) = non_blank(&st.note) {
         put("note", edit::string_value(v, ml)?);
     }
     Ok(t)

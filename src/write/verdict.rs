@@ -3,8 +3,8 @@
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    Change, TagRequest, Tagged, WriteError, WriteOutcome, check_ref, edit, edit_file,
-    find_incident, find_statement, given, invalid, now_utc, unwritable,
+    NewText, TagRequest, Tagged, WriteError, WriteOutcome, check_ref, edit, edit_file,
+    find_incident, find_statement, invalid, non_blank, now_utc, unwritable,
 };
 use crate::model::{Incident, StatementRef, verdict_id};
 use crate::store::Corpus;
@@ -95,8 +95,8 @@ pub fn tag(
         })));
     }
     let target = tag_target(corpus, &req.a, &req.b)?;
-    let claim = given(&req.claim);
-    let note = given(&req.note);
+    let claim = non_blank(&req.claim);
+    let note = non_blank(&req.note);
     let tagged_at = now_utc();
 
     let path = edit_file(
@@ -150,14 +150,14 @@ pub fn tag(
                         Ok(())
                     };
                     apply().map_err(|e| unwritable(fresh, e))?;
-                    Ok(Change::Text(editable.render()))
+                    Ok(NewText::Whole(editable.render()))
                 }
                 None => {
                     let between = [
                         written_ref(&earlier, &fresh.id),
                         written_ref(&later, &fresh.id),
                     ];
-                    let entry = Entry {
+                    let entry = NewVerdict {
                         id: new_id(fresh, &earlier, &later),
                         reviewed: req.reviewed.as_ref().map(|r| written_ref(r, &fresh.id)),
                         verdict: req.verdict.as_str(),
@@ -169,7 +169,7 @@ pub fn tag(
                     let table = entry
                         .table(between, style.multiline())
                         .map_err(|e| unwritable(fresh, e))?;
-                    Ok(Change::Append("contradictions", table))
+                    Ok(NewText::Append("contradictions", table))
                 }
             }
         },
@@ -199,7 +199,7 @@ fn new_id(inc: &Incident, earlier: &StatementRef, later: &StatementRef) -> Strin
 }
 
 /// The values of a new `[[contradictions]]` entry.
-struct Entry<'a> {
+struct NewVerdict<'a> {
     id: String,
     reviewed: Option<String>,
     verdict: &'a str,
@@ -209,7 +209,7 @@ struct Entry<'a> {
     at: &'a str,
 }
 
-impl Entry<'_> {
+impl NewVerdict<'_> {
     /// Keys in docs/format.md's order.
     fn table(&self, between: [String; 2], multiline: bool) -> Result<Table, String> {
         let mut t = Table::new();
@@ -301,7 +301,7 @@ pub fn untag(
                 }
                 let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
                 edit::remove_pair(&mut editable.doc, &fresh.id, a, b);
-                Ok(Change::Text(editable.render()))
+                Ok(NewText::Whole(editable.render()))
             },
             |inc| !inc.contradictions.iter().any(|c| c.involves_pair(a, b)),
         );
@@ -329,7 +329,7 @@ pub fn untag(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdsAdded {
     pub path: std::path::PathBuf,
-    /// The ids given, in file order.
+    /// The ids non_blank, in file order.
     pub ids: Vec<String>,
 }
 
@@ -381,7 +381,7 @@ pub fn fix_ids(corpus: &Corpus) -> Result<Vec<IdsAdded>, WriteError> {
                     }
                     _ => return Err(unwritable(fresh, "its verdicts are not a list of tables")),
                 }
-                Ok(Change::Text(editable.render()))
+                Ok(NewText::Whole(editable.render()))
             },
             |written| {
                 written.contradictions.len() == inc.contradictions.len()
