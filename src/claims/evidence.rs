@@ -54,12 +54,14 @@ fn focus<'t>(text: &'t str, x: &Analysis, other: &HashSet<String>) -> Option<(&'
             .filter(|&i| other.contains(&x.stems[i]) && seen.insert(&x.stems[i]))
             .count()
     };
-    // The first of the best, so that a tie keeps the earlier sentence.
-    let best = s
-        .iter()
-        .enumerate()
-        .max_by_key(|(k, r)| (shared(r), std::cmp::Reverse(*k)))
-        .map(|(_, r)| r.clone())?;
+    // When two sentences share as much with the other text, neither is the one it is about:
+    // the whole text is compared.
+    let counts: Vec<usize> = s.iter().map(shared).collect();
+    let top = counts.iter().copied().max()?;
+    if counts.iter().filter(|&&c| c == top).count() > 1 {
+        return None;
+    }
+    let best = s[counts.iter().position(|&c| c == top)?].clone();
     let part = &text[x.words[best.start].start..x.words[best.end - 1].end];
     Some((part, analyze(part)))
 }
@@ -247,5 +249,18 @@ mod tests {
         );
         assert!(judge("In 2019 we had 40 stores.", "We had 40 stores.").is_none());
         assert!(judge("We will close all stores.", "We will close some stores.").is_some());
+    }
+}
+
+#[cfg(test)]
+mod regression {
+    use super::*;
+
+    #[test]
+    fn a_denial_against_the_one_sentence_that_speaks_of_it() {
+        let a = "Our mug has never overheated, not once, in any test.";
+        let b = "Acme Widgets is recalling 12,000 self-heating mugs.\nSome units may overheat when left on for more than two hours.";
+        let j = assess(a, &analyze(a), b, &analyze(b), 0.2);
+        assert!(j.is_some(), "{:?}", changes(a, &analyze(a), b, &analyze(b)));
     }
 }
