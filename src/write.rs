@@ -14,9 +14,11 @@
 mod edit;
 mod files;
 mod statement;
+mod undo;
 mod verdict;
 
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
+pub use undo::restore;
 pub use verdict::{ordered_pair, tag, tag_target, untag};
 
 use std::io;

@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use onrecord::store;
-use onrecord::tui::app::{Pane, View};
+use onrecord::tui::app::{FieldValue, Pane, TagField, View};
 use onrecord::tui::{Action, App, Config, Effect, perform_inline, render_to_string, update};
 
 const FIXTURES: &str = "tests/fixtures/tui";
@@ -91,24 +91,28 @@ fn moving_through_panes_with_keys() {
 fn help_and_failed_open_and_close() {
     let mut app = app(80, 24);
     app.press("?");
-    assert_eq!(app.view, View::Help);
+    assert_eq!(app.view(), View::Help);
     app.press("Esc");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     app.press("!");
-    assert_eq!(app.view, View::Failed);
+    assert_eq!(app.view(), View::Failed);
     app.press("?");
-    assert_eq!(app.view, View::Help);
+    assert_eq!(app.view(), View::Help);
     app.press("Esc");
-    assert_eq!(app.view, View::Failed, "help goes back where it came from");
+    assert_eq!(
+        app.view(),
+        View::Failed,
+        "help goes back where it came from"
+    );
     app.press("Esc");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(app.press("q"), Some(Effect::Quit));
 }
 
 #[test]
 fn effects_come_back_as_values() {
     let mut app = app(80, 24);
-    assert_eq!(app.press("r"), Some(Effect::Reload));
+    assert_eq!(app.press("r"), Some(Effect::Reload(None)));
     let Some(Effect::Edit { path, line }) = app.press("e") else {
         panic!("e opens the editor")
     };
@@ -233,14 +237,14 @@ fn search_narrows_as_you_type_and_enter_jumps() {
     let before = selected(&app);
     let effect = app.press("/").expect("opening search asks for results");
     perform_inline(&mut app, effect);
-    assert_eq!(app.view, View::Search);
+    assert_eq!(app.view(), View::Search);
     assert_eq!(
         app.search.hits.len(),
         7,
         "an empty box lists every statement"
     );
     type_text(&mut app, "overh");
-    assert_eq!(app.search.input, "overh");
+    assert_eq!(app.search.input.text(), "overh");
     let found: Vec<_> = app
         .search
         .hits
@@ -256,17 +260,21 @@ fn search_narrows_as_you_type_and_enter_jumps() {
     app.press("Down");
     assert_eq!(app.search.selected, 1);
     app.press("Esc");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(selected(&app), before, "Esc returns to where you were");
     let effect = app.press("/").unwrap();
     perform_inline(&mut app, effect);
-    assert_eq!(app.search.input, "overh", "the box keeps what was typed");
+    assert_eq!(
+        app.search.input.text(),
+        "overh",
+        "the box keeps what was typed"
+    );
     let effect = app.press("ctrl-u").unwrap();
     perform_inline(&mut app, effect);
     type_text(&mut app, "company:globex reduce");
     assert_eq!(app.search.hits.len(), 1);
     app.press("Enter");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(app.focus, Pane::Statements);
     assert_eq!(
         selected(&app),
@@ -342,8 +350,8 @@ fn mark_diff_and_tag_a_pair() {
     app.press("m");
     app.press("j");
     app.press("d");
-    assert_eq!(app.view, View::Diff);
-    let d = app.diff.as_ref().unwrap();
+    assert_eq!(app.view(), View::Diff);
+    let d = app.diff().unwrap();
     assert_eq!(app.reference(d.a).statement, "no-layoffs", "earlier first");
     assert!(
         d.diff
@@ -354,40 +362,57 @@ fn mark_diff_and_tag_a_pair() {
         d.diff.changes
     );
     app.press("t");
-    assert_eq!(app.view, View::Tag);
+    assert_eq!(app.view(), View::Tag);
+    // The verdict is a list: the arrows choose in it, and only in it.
+    app.press("Down");
+    assert_eq!(app.tag().unwrap().verdict, 1);
+    app.press("Up");
+    assert_eq!(app.tag().unwrap().verdict, 0);
     app.press("Tab");
+    app.press("Tab");
+    assert_eq!(app.tag().unwrap().field, TagField::Claim);
     for c in "no layoffs".chars() {
         update(&mut app, Action::Input(c));
     }
     // A stray Esc on a half-filled dialog asks first.
     app.press("Esc");
-    assert_eq!(app.view, View::Tag);
-    assert!(app.tag.as_ref().unwrap().confirm_discard);
+    assert_eq!(app.view(), View::Tag);
+    assert!(app.tag().unwrap().confirm_discard);
     app.press("Tab");
-    assert!(!app.tag.as_ref().unwrap().confirm_discard);
-    assert_eq!(app.tag.as_ref().unwrap().claim, "no layoffs");
+    assert!(!app.tag().unwrap().confirm_discard);
+    assert_eq!(app.tag().unwrap().claim.text(), "no layoffs");
+    // In a text field the arrows move the cursor; they never change the verdict.
+    for key in ["Down", "Down", "Left", "Right", "Up"] {
+        app.press(key);
+    }
+    assert_eq!(
+        app.tag().unwrap().verdict,
+        0,
+        "the verdict is still the first"
+    );
     // Someone else edits the file meanwhile: the save is refused, the dialog keeps its text.
     let file = dir.path().join("globex-corp-layoffs.toml");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\n# edited elsewhere\n");
     std::fs::write(&file, &text).unwrap();
-    let effect = app.press("Enter").unwrap();
+    // The focus is in the note, where Enter is a line break: Ctrl-S saves from any field.
+    let effect = app.press("ctrl-s").unwrap();
     perform_inline(&mut app, effect);
-    let t = app.tag.as_ref().unwrap();
+    let t = app.tag().unwrap();
     assert!(t.changed_on_disk, "{:?}", t.error);
     assert!(
         t.error.as_ref().unwrap().contains("Ctrl-R"),
         "{:?}",
         t.error
     );
-    assert_eq!(t.claim, "no layoffs");
-    assert_eq!(app.press("Enter"), None, "no save until a reload");
+    assert_eq!(t.claim.text(), "no layoffs");
+    assert_eq!(app.press("ctrl-s"), None, "no save until a reload");
     let effect = app.press("ctrl-r").unwrap();
     perform_inline(&mut app, effect);
-    let effect = app.press("Enter").unwrap();
+    let effect = app.press("ctrl-s").unwrap();
     perform_inline(&mut app, effect);
-    assert_eq!(app.tag.as_ref().map(|t| t.error.clone()), None);
-    assert_eq!(app.view, View::Diff);
+    assert_eq!(app.tag().map(|t| t.error.clone()), None);
+    assert_eq!(app.view(), View::Diff);
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.contains("# edited elsewhere"), "{written}");
     assert!(written.contains("verdict = \"contradicts\""), "{written}");
@@ -399,12 +424,24 @@ fn mark_diff_and_tag_a_pair() {
         "reloaded after the save"
     );
 
-    // Tagging the pair again never replaces the verdict on record without a second Enter.
+    // Tagging the pair again shows the verdict on record, and never replaces it without a
+    // second Enter.
     app.press("t");
+    let t = app.tag().unwrap();
+    let old = t
+        .on_record
+        .as_ref()
+        .expect("the verdict on record is shown");
+    assert_eq!(old.verdict, onrecord::model::Verdict::Contradicts);
+    assert_eq!(old.by.as_deref(), Some("Test Desk"));
+    assert_eq!(
+        t.claim.text(),
+        "no layoffs",
+        "its claim is there to keep or edit"
+    );
     app.press("Right");
-    let effect = app.press("Enter").unwrap();
-    perform_inline(&mut app, effect);
-    let t = app.tag.as_ref().expect("the dialog stays open");
+    assert_eq!(app.press("Enter"), None, "the first Enter only asks");
+    let t = app.tag().expect("the dialog stays open");
     assert!(t.confirm_replace);
     assert!(
         t.error
@@ -421,7 +458,7 @@ fn mark_diff_and_tag_a_pair() {
     );
     let effect = app.press("Enter").unwrap();
     perform_inline(&mut app, effect);
-    assert_eq!(app.view, View::Diff);
+    assert_eq!(app.view(), View::Diff);
     let replaced = std::fs::read_to_string(&file).unwrap();
     assert!(
         !replaced.contains("verdict = \"contradicts\""),
@@ -439,7 +476,7 @@ fn timeline_lists_an_organization_by_date() {
     let mut app = app(100, 30);
     app.press("l");
     app.press("T");
-    assert_eq!(app.view, View::Timeline);
+    assert_eq!(app.view(), View::Timeline);
     assert_eq!(app.timeline.title, "Acme Widgets");
     let dates: Vec<_> = app.timeline.items.iter().map(|(_, e)| e.date).collect();
     assert!(!dates.is_empty());
@@ -447,7 +484,7 @@ fn timeline_lists_an_organization_by_date() {
     app.press("G");
     let last = app.timeline.items.last().unwrap().0;
     app.press("Enter");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(app.selected_pos(), Some(last));
 }
 
@@ -459,29 +496,56 @@ fn suggestions_diff_accept_and_dismiss() {
     let mut app = App::new(corpus, config);
     update(&mut app, Action::Resize(100, 30));
     app.press("s");
-    assert_eq!(app.view, View::Suggest);
+    assert_eq!(app.view(), View::Suggest);
     assert!(
         !app.suggestions.items.is_empty(),
         "the softened mug claim is a candidate"
     );
     let pair = app.suggestions.items[0].suggestion.between.clone();
     app.press("Enter");
-    assert_eq!(app.view, View::Diff);
+    assert_eq!(app.view(), View::Diff);
     app.press("Esc");
     assert_eq!(
-        app.view,
+        app.view(),
         View::Suggest,
         "Esc from the diff returns to the suggestions"
     );
     app.press("a");
-    assert_eq!(app.view, View::Tag);
+    assert_eq!(app.view(), View::Tag);
     app.press("Esc");
-    assert_eq!(app.view, View::Suggest, "an empty dialog closes at once");
-    assert_eq!(app.press("x"), None, "x asks first");
-    assert!(app.confirm_dismiss);
-    let effect = app.press("x").expect("the second x dismisses");
+    assert_eq!(
+        app.view(),
+        View::Suggest,
+        "an untouched dialog closes at once"
+    );
+    // x skips for this session: nothing is written.
+    let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    let count = app.suggestions.items.len();
+    assert_eq!(app.press("x"), None);
+    assert_eq!(app.suggestions.items.len(), count - 1);
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before
+    );
+    app.press("Esc");
+    app.press("s");
+    assert!(
+        !app.suggestions
+            .items
+            .iter()
+            .any(|s| s.suggestion.between == pair),
+        "a skipped pair stays skipped in this session"
+    );
+    app.skipped.clear();
+    app.press("Esc");
+    app.press("s");
+    assert_eq!(app.suggestions.items[0].suggestion.between, pair);
+    // X writes `unrelated`, after saying so.
+    assert_eq!(app.press("X"), None, "X asks first");
+    assert_eq!(app.view(), View::Confirm);
+    let effect = app.press("y").expect("yes dismisses");
     perform_inline(&mut app, effect);
-    assert_eq!(app.view, View::Suggest);
+    assert_eq!(app.view(), View::Suggest);
     let written = std::fs::read_to_string(dir.path().join("acme-widgets-recall.toml")).unwrap();
     assert!(written.contains("verdict = \"unrelated\""), "{written}");
     assert!(
@@ -499,6 +563,18 @@ fn type_into(app: &mut App, text: &str) {
     }
 }
 
+/// Tabs to the form field called `name`.
+fn to_field(app: &mut App, name: &str) {
+    for _ in 0..20 {
+        let f = app.form().unwrap();
+        if f.fields[f.focus].name == name {
+            return;
+        }
+        app.press("Tab");
+    }
+    panic!("no field {name}");
+}
+
 #[test]
 fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     let dir = copy_fixtures();
@@ -506,20 +582,24 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     let mut app = App::new(corpus, Config::default());
     update(&mut app, Action::Resize(100, 30));
     app.press("a");
-    assert_eq!(app.view, View::Form);
+    assert_eq!(app.view(), View::Form);
+    // An untouched form closes at once.
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
+    app.press("a");
     type_into(&mut app, "Road Runner");
-    app.press("Tab");
+    to_field(&mut app, "date");
     type_into(&mut app, "last tuesday");
-    for _ in 0..4 {
-        app.press("Tab");
-    }
+    to_field(&mut app, "lang");
     type_into(&mut app, "en");
-    app.press("Tab");
+    to_field(&mut app, "text");
     type_into(&mut app, "Meep meep.");
+    // Enter in a multi-line field is a line break, not a save.
+    assert_eq!(app.press("Enter"), None);
+    type_into(&mut app, "Meep.");
     let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
-    let effect = app.press("Enter").unwrap();
-    perform_inline(&mut app, effect);
-    let form = app.form.as_ref().expect("the form stays open");
+    assert_eq!(app.press("ctrl-s"), None, "problems stop the save");
+    let form = app.form().expect("the form stays open");
     assert!(
         form.problems.iter().any(|(f, _)| f == "date"),
         "{:?}",
@@ -532,26 +612,47 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     );
     // A stray Esc does not lose the form.
     app.press("Esc");
-    assert_eq!(app.view, View::Form);
+    assert_eq!(app.view(), View::Form);
     app.press("Tab");
-    assert!(!app.form.as_ref().unwrap().confirm_discard);
-    // From the translation on to the date, then the source.
-    for _ in 0..2 {
-        app.press("Tab");
-    }
+    assert!(!app.form().unwrap().confirm_discard);
+    to_field(&mut app, "date");
     app.press("ctrl-u");
     type_into(&mut app, "2025-04-01");
-    for _ in 0..3 {
-        app.press("Tab");
+    // Neither source nor URL: allowed, but the form says so and waits for a second save.
+    assert_eq!(app.press("Enter"), None);
+    let form = app.form().unwrap();
+    assert!(
+        form.warned && !form.warnings.is_empty(),
+        "{:?}",
+        form.warnings
+    );
+    // The source is picked from the incident's sources, by outlet.
+    to_field(&mut app, "source");
+    for _ in 0..5 {
+        if app.form().unwrap().value("source") == "daily-planet" {
+            break;
+        }
+        app.press("Right");
     }
-    type_into(&mut app, "daily-planet");
-    let effect = app.press("Enter").unwrap();
+    assert_eq!(app.form().unwrap().value("source"), "daily-planet");
+    to_field(&mut app, "tags");
+    type_into(&mut app, "denial, mug");
+    let effect = app.press("Enter").expect("no warning left: the form saves");
     perform_inline(&mut app, effect);
-    assert_eq!(app.form.as_ref().map(|f| f.problems.clone()), None);
-    assert_eq!(app.view, View::Browse);
+    assert!(
+        app.form().is_none(),
+        "{:?}",
+        app.form().map(|f| f.problems.clone())
+    );
+    assert_eq!(app.view(), View::Browse);
     let (inc, st) = app.selected_statement().unwrap();
     assert_eq!(inc.id, "acme-widgets-recall");
-    assert_eq!(st.text, "Meep meep.", "the new statement is selected");
+    assert_eq!(
+        st.text, "Meep meep.\nMeep.",
+        "the new statement is selected, its lines kept"
+    );
+    assert_eq!(st.tags, ["denial", "mug"]);
+    assert_eq!(st.source.as_deref(), Some("daily-planet"));
     let check = assert_cmd::Command::cargo_bin("onrecord")
         .unwrap()
         .args(["--dir"])
@@ -572,6 +673,194 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     perform_inline(&mut app, effect);
     assert!(dir.path().join("hooli-outage.toml").exists());
     assert_eq!(app.selected_incident().unwrap().id, "hooli-outage");
+
+    // u takes back the last write of this session, after asking.
+    app.press("u");
+    assert_eq!(app.view(), View::Confirm);
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert!(!dir.path().join("hooli-outage.toml").exists());
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before,
+        "the statement's file is back as it was"
+    );
+    app.press("u");
+    assert_eq!(app.view(), View::Browse, "nothing left to undo");
+    assert!(app.message.as_ref().unwrap().error);
+}
+
+#[test]
+fn undo_refuses_a_file_changed_since() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    app.press("n");
+    type_into(&mut app, "hooli-outage");
+    app.press("Tab");
+    type_into(&mut app, "Hooli");
+    app.press("Tab");
+    type_into(&mut app, "Hooli says the outage was brief");
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    let file = dir.path().join("hooli-outage.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("# a colleague's edit\n");
+    std::fs::write(&file, &text).unwrap();
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "left alone");
+    let m = app.message.as_ref().unwrap();
+    assert!(m.error && m.text.contains("changed since"), "{m:?}");
+}
+
+#[test]
+fn paste_lands_in_the_field_and_nowhere_else() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    // Outside a text field a paste does nothing, and says so.
+    assert_eq!(update(&mut app, Action::Paste("a\nq".into())), None);
+    assert_eq!(app.view(), View::Browse);
+    assert!(app.message.as_ref().unwrap().text.contains("Paste ignored"));
+    app.press("a");
+    to_field(&mut app, "text");
+    assert_eq!(
+        update(
+            &mut app,
+            Action::Paste("We never said that.\r\nNot once.".into())
+        ),
+        None
+    );
+    let f = app.form().unwrap();
+    let FieldValue::Text(t) = &f.fields[f.focus].value else {
+        panic!("a text field")
+    };
+    assert_eq!(t.text(), "We never said that.\nNot once.");
+    to_field(&mut app, "speaker");
+    update(&mut app, Action::Paste("Wile E.\nCoyote".into()));
+    assert_eq!(app.form().unwrap().value("speaker"), "Wile E. Coyote");
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before,
+        "a paste never saves"
+    );
+}
+
+#[test]
+fn text_fields_edit_anywhere() {
+    let mut app = app(100, 30);
+    app.press("l");
+    app.press("m");
+    app.press("j");
+    app.press("t");
+    app.press("Tab");
+    app.press("Tab");
+    type_into(&mut app, "mug safe");
+    app.press("ctrl-Left");
+    type_into(&mut app, "is ");
+    app.press("Home");
+    type_into(&mut app, "the ");
+    app.press("End");
+    app.press("Backspace");
+    assert_eq!(app.tag().unwrap().claim.text(), "the mug is saf");
+}
+
+#[test]
+fn the_mark_shows_and_clears() {
+    let mut app = app(100, 30);
+    app.press("l");
+    app.press("m");
+    let screen = render_to_string(&app, 100, 30);
+    assert!(
+        screen.contains("▶ acme-widgets-recall#launch-claim"),
+        "{screen}"
+    );
+    assert_eq!(app.press("d"), None);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("This is the marked statement"),
+        "{:?}",
+        app.message
+    );
+    app.press("m");
+    assert_eq!(app.marked, None, "m again clears");
+    let screen = render_to_string(&app, 100, 30);
+    assert!(!screen.contains("▶ acme"), "{screen}");
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let config = onrecord::tui::config::parse("[keys]\nquit = \"x\"").unwrap();
+    let corpus = store::load(Path::new(FIXTURES)).unwrap();
+    let mut app = App::new(corpus, config);
+    for opener in ["?", "a", "/", "i"] {
+        app.press(opener);
+        assert_eq!(app.press("ctrl-c"), Some(Effect::Quit), "after {opener}");
+        app.to_browse();
+    }
+}
+
+#[test]
+fn resizing_keeps_the_selection_and_clamps_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    onrecord::generate::generate(dir.path(), 200, 1).unwrap();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(60, 15));
+    app.press("G");
+    let n = app.index.incidents.len();
+    assert_eq!(app.incident, n - 1);
+    assert!(app.incident_offset > 0);
+    update(&mut app, Action::Resize(200, 60));
+    let rows = usize::from(app.areas().unwrap().incidents.height - 2);
+    assert_eq!(
+        app.incident_offset,
+        n.saturating_sub(rows),
+        "a taller list shows as many rows as fit"
+    );
+    update(&mut app, Action::Resize(60, 12));
+    let rows = usize::from(app.areas().unwrap().incidents.height - 2);
+    assert!(app.incident >= app.incident_offset && app.incident < app.incident_offset + rows);
+}
+
+#[test]
+fn search_starts_fresh_and_recalls_history() {
+    let mut app = app(100, 30);
+    let effect = app.press("/").unwrap();
+    perform_inline(&mut app, effect);
+    type_text(&mut app, "mug");
+    app.press("Enter");
+    let effect = app.press("/").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.search.input.text(), "mug", "the last query, selected");
+    type_text(&mut app, "layoffs");
+    assert_eq!(app.search.input.text(), "layoffs", "typing replaces it");
+    let effect = app.press("Up").expect("at the top, up recalls");
+    perform_inline(&mut app, effect);
+    assert_eq!(app.search.input.text(), "mug");
+}
+
+#[test]
+fn the_incident_dialog_shows_summary_tags_and_sources() {
+    let mut app = app(100, 30);
+    app.press("i");
+    assert_eq!(app.view(), View::Incident);
+    let screen = render_to_string(&app, 100, 30);
+    assert!(screen.contains("Sources"), "{screen}");
+    assert!(screen.contains("The Daily Planet"), "{screen}");
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
 }
 
 // ---- snapshots --------------------------------------------------------------------------
@@ -709,7 +998,9 @@ impl Tmux {
         .unwrap();
         std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .unwrap();
-        let socket = format!("onrecord-test-{}-{}", std::process::id(), width);
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = format!("onrecord-test-{}-{n}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_onrecord");
         let status = Command::new("tmux")
             .args(["-L", &socket, "-f"])
@@ -856,7 +1147,7 @@ fn end_to_end_in_tmux() {
 
     // Help lists keys from the keymap; a tiny terminal says so; q quits.
     t.keys(&["?"]);
-    t.wait_for("Show every key");
+    t.wait_for("Focus the pane on the left");
     t.keys(&["Escape"]);
     t.tmux(&["resize-window", "-x", "20", "-y", "5"]);
     t.wait_for("terminal too small");
@@ -868,4 +1159,127 @@ fn end_to_end_in_tmux() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!t.tmux(&["list-panes"]).contains('['), "q did not quit");
+}
+
+/// Waits until the tmux pane has closed.
+fn wait_closed(t: &Tmux) {
+    let start = Instant::now();
+    while t.tmux(&["list-panes"]).contains('[') && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !t.tmux(&["list-panes"]).contains('['),
+        "the interface did not quit"
+    );
+}
+
+#[test]
+fn paste_in_tmux_lands_in_the_field_as_text() {
+    let dir = copy_fixtures();
+    let t = Tmux::start(100, 30, dir.path());
+    t.wait_for("3 incidents");
+    let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    // Outside a text field a paste does nothing: its "a" and "q" are not keys.
+    t.tmux(&["set-buffer", "a quote\nq"]);
+    t.tmux(&["paste-buffer", "-p"]);
+    t.wait_for("Paste ignored");
+    // A two-line quote pasted into the statement's text stays text, both lines of it.
+    t.keys(&["a"]);
+    t.wait_for("Add a statement to acme-widgets-recall");
+    for _ in 0..9 {
+        t.keys(&["Tab"]);
+    }
+    t.tmux(&["set-buffer", "We never sold data.\nWe never will."]);
+    t.tmux(&["paste-buffer", "-p"]);
+    let screen = t.wait_for("We never will.");
+    assert!(screen.contains("We never sold data."), "{screen}");
+    assert!(
+        screen.contains("Add a statement"),
+        "the form is still open:\n{screen}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before,
+        "the line break did not save"
+    );
+    t.keys(&["C-c"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn resize_in_tmux_keeps_the_selection_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    onrecord::generate::generate(dir.path(), 200, 1).unwrap();
+    let app = App::new(store::load(dir.path()).unwrap(), Config::default());
+    let title = |at: usize| {
+        let inc = &app.corpus.incidents[app.index.incidents[at]];
+        inc.title.chars().take(12).collect::<String>()
+    };
+    let n = app.index.incidents.len();
+    let (first, last) = (title(0), title(n - 1));
+    let t = Tmux::start(60, 15, dir.path());
+    t.wait_for(&format!("Incidents 1/{n}"));
+    t.keys(&["G"]);
+    let screen = t.wait_for(&format!("Incidents {n}/{n}"));
+    assert!(!screen.contains(&first), "{screen}");
+    t.tmux(&["resize-window", "-x", "200", "-y", "60"]);
+    let start = Instant::now();
+    let screen = loop {
+        let screen = t.screen();
+        if screen.lines().count() >= 60 || start.elapsed() > Duration::from_secs(10) {
+            break screen;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = if screen.contains(&first) {
+        screen
+    } else {
+        t.screen()
+    };
+    assert!(
+        screen.contains(&first),
+        "every row fits again, the first too:\n{screen}"
+    );
+    assert!(
+        screen.contains(&last),
+        "the selection is still shown:\n{screen}"
+    );
+    t.tmux(&["resize-window", "-x", "60", "-y", "12"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = t.wait_for(&format!("Incidents {n}/{n}"));
+    assert!(
+        screen.contains(&last),
+        "the selection stays in view:\n{screen}"
+    );
+    t.keys(&["q"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn undo_in_tmux_takes_back_the_last_write() {
+    let dir = copy_fixtures();
+    let t = Tmux::start(100, 30, dir.path());
+    t.wait_for("3 incidents");
+    t.keys(&["n"]);
+    t.wait_for("New incident");
+    t.keys(&["-l", "hooli-outage"]);
+    t.keys(&["Tab"]);
+    t.keys(&["-l", "Hooli"]);
+    t.keys(&["Tab"]);
+    t.keys(&["-l", "Hooli says the outage was brief"]);
+    t.keys(&["Enter"]);
+    t.wait_for("4 incidents");
+    let file = dir.path().join("hooli-outage.toml");
+    assert!(file.exists());
+    t.keys(&["u"]);
+    t.wait_for("Are you sure?");
+    t.keys(&["y"]);
+    t.wait_for("Undid: create incident hooli-outage");
+    t.wait_for("3 incidents");
+    assert!(!file.exists(), "the file the session created is gone");
+    t.keys(&["u"]);
+    t.wait_for("Nothing written in this session to undo");
+    t.keys(&["q"]);
+    wait_closed(&t);
 }

@@ -9,10 +9,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::app::{App, Pos};
-use super::browse::{kind_badge, short_date, verdict_color};
-use super::draw::pane;
+use std::sync::Arc;
+
+use super::app::{App, DiffView, Pos};
+use super::layout::Extent;
 use super::safe;
+use super::widgets::{kind_badge, pane, short_date, verdict_color};
 use crate::diff::{Compared, OpKind};
 
 /// Styled words laid into lines of at most `width` cells, breaking at spaces.
@@ -79,10 +81,7 @@ fn header(app: &App, tag: &str, pos: Pos, style: Style) -> Line<'static> {
 }
 
 /// The whole diff, wrapped to `width` cells.
-pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
-    let Some(d) = &app.diff else {
-        return vec![Line::raw("No diff.")];
-    };
+pub fn lines(app: &App, d: &DiffView, width: u16) -> Vec<Line<'static>> {
     let theme = &app.config.theme;
     let del = Style::new()
         .fg(theme.contradicts)
@@ -97,7 +96,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     ];
     if d.diff.compared == Compared::Translation {
         out.push(Line::styled(
-            "(different languages: compared through their English versions)",
+            "(different languages: compared through their English versions, shown here)",
             Style::new().fg(theme.muted),
         ));
     }
@@ -184,14 +183,30 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+/// Draws the diff on top of the stack; returns how much there is to scroll.
+pub fn draw(frame: &mut Frame, app: &App, d: &DiffView, area: Rect) -> Extent {
     let block = pane(app, " Diff (t tags the pair, Esc goes back) ".into(), true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let all = lines(app, inner.width);
+    // Laid out once per pair and width: a frame only takes the rows it shows.
+    let all = {
+        let mut laid = d.laid.borrow_mut();
+        match &*laid {
+            Some((w, lines)) if *w == inner.width => lines.clone(),
+            _ => {
+                let lines = Arc::new(lines(app, d, inner.width));
+                *laid = Some((inner.width, lines.clone()));
+                lines
+            }
+        }
+    };
     let rows = usize::from(inner.height);
-    let scroll = app.diff.as_ref().map_or(0, |d| d.scroll);
-    let skip = scroll.min(all.len().saturating_sub(rows));
-    let visible: Vec<Line> = all.into_iter().skip(skip).take(rows).collect();
+    let extent = Extent {
+        lines: all.len(),
+        rows,
+    };
+    let skip = d.scroll.min(extent.max_scroll());
+    let visible: Vec<Line> = all.iter().skip(skip).take(rows).cloned().collect();
     frame.render_widget(Paragraph::new(visible), inner);
+    extent
 }

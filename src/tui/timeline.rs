@@ -6,10 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, inner_rows};
-use super::browse::{kind_badge, short_date};
-use super::draw::pane;
+use super::app::App;
+use super::layout::inner_rows;
 use super::safe::{self, fit};
+use super::widgets::{kind_badge, mark, muted_on, pane, short_date};
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.config.theme;
@@ -31,18 +31,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .enumerate()
         .skip(l.offset)
         .take(inner_rows(area))
-        .map(|(at, ((ii, _), e))| {
-            let rest = width.saturating_sub(11 + 6 + inc_w + 1 + speaker_w + 1);
+        .map(|(at, (pos, e))| {
+            let rest = width.saturating_sub(11 + 6 + 2 + inc_w + 1 + speaker_w + 1);
+            let muted = muted_on(app, at == l.selected);
             let line = Line::from(vec![
-                Span::styled(
-                    format!("{} ", fit(&short_date(&e.date), 10)),
-                    Style::new().fg(theme.muted),
-                ),
+                Span::styled(format!("{} ", fit(&short_date(&e.date), 10)), muted),
                 kind_badge(e.kind, theme),
                 Span::raw(" "),
+                mark(app, *pos),
                 Span::styled(
-                    format!("{} ", fit(&app.corpus.incidents[*ii].id, inc_w)),
-                    Style::new().fg(theme.muted),
+                    format!("{} ", fit(&app.corpus.incidents[pos.0].id, inc_w)),
+                    muted,
                 ),
                 Span::styled(
                     format!("{} ", fit(&e.speaker, speaker_w)),
