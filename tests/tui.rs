@@ -1283,3 +1283,115 @@ fn undo_in_tmux_takes_back_the_last_write() {
     t.keys(&["q"]);
     wait_closed(&t);
 }
+
+#[test]
+fn the_incident_list_filters_and_sorts() {
+    let mut app = app(100, 30);
+    app.press("f");
+    assert_eq!(app.view(), View::Filter);
+    type_into(&mut app, "company:globex");
+    let listed = |app: &App| -> Vec<String> {
+        app.index
+            .incidents
+            .iter()
+            .map(|&i| app.corpus.incidents[i].id.clone())
+            .collect()
+    };
+    assert_eq!(listed(&app), ["globex-corp-layoffs"], "filters as you type");
+    app.press("Enter");
+    assert_eq!(app.view(), View::Browse);
+    assert_eq!(selected(&app).0, "globex-corp-layoffs");
+    let screen = render_to_string(&app, 100, 30);
+    assert!(
+        screen.contains("Incidents 1/1 · company:globex"),
+        "{screen}"
+    );
+    app.press("f");
+    app.press("ctrl-u");
+    type_into(&mut app, "verdicts");
+    assert_eq!(listed(&app), ["acme-widgets-recall"]);
+    app.press("Esc");
+    assert_eq!(
+        listed(&app),
+        ["globex-corp-layoffs"],
+        "Esc puts the filter back"
+    );
+    app.press("f");
+    app.press("ctrl-u");
+    app.press("Enter");
+    assert_eq!(listed(&app).len(), 3);
+    app.press("o");
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("most statements")
+    );
+    assert_eq!(
+        listed(&app)[0],
+        "acme-widgets-recall",
+        "3 statements, the most"
+    );
+    app.press("o");
+    assert_eq!(
+        listed(&app)[0],
+        "acme-widgets-recall",
+        "1 verdict, the most"
+    );
+    app.press("o");
+    assert_eq!(listed(&app)[0], "acme-widgets-recall", "newest first again");
+}
+
+#[test]
+fn untag_asks_then_removes_the_verdict_and_undo_puts_it_back() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let file = dir.path().join("acme-widgets-recall.toml");
+    let before = std::fs::read_to_string(&file).unwrap();
+    app.press("l");
+    app.press("m");
+    app.press("G");
+    assert_eq!(app.press("U"), None);
+    assert_eq!(app.view(), View::Confirm);
+    app.press("n");
+    assert_eq!(app.view(), View::Browse);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before,
+        "n keeps it"
+    );
+    app.press("U");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.corpus.contradictions().count(), 0);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("[[contradictions]]")
+    );
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    assert_eq!(app.corpus.contradictions().count(), 1);
+}
+
+#[test]
+fn key_names_follow_the_keymap() {
+    let config = onrecord::tui::config::parse("[keys]\nmark = \"M\"\ntag = \"ctrl-t\"\n").unwrap();
+    let corpus = store::load(Path::new(FIXTURES)).unwrap();
+    let mut app = App::new(corpus, config);
+    update(&mut app, Action::Resize(120, 40));
+    app.press("l");
+    app.press("d");
+    let m = &app.message.as_ref().unwrap().text;
+    assert!(m.contains("Mark a statement with M"), "{m}");
+    app.press("M");
+    app.press("j");
+    app.press("d");
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("C-t tags the pair"), "{screen}");
+}

@@ -115,7 +115,7 @@ actions! {
         NextField => "next-field",
         /// Go to the previous field of the dialog
         PrevField => "previous-field",
-        /// Save; in a multi-line field (text, translation, note), a line break
+        /// Save or apply; in a multi-line field (text, translation, note), a line break
         Submit => "enter",
         /// Save from any field, through the write path
         Save => "save",
@@ -135,6 +135,10 @@ actions! {
         NewIncident => "new",
         /// Show the selected incident's summary, tags and sources
         IncidentInfo => "incident",
+        /// Filter the incident list: company:NAME, tag:TAG, verdicts, or words of the title (Esc clears)
+        FilterIncidents => "filter",
+        /// Sort the incident list: newest first, most statements, most verdicts
+        SortIncidents => "sort",
         /// Undo the last write made in this session, unless the file changed since (asks first)
         Undo => "undo",
         /// Yes: do what the question says

@@ -40,6 +40,10 @@ pub enum Layer {
     Incident {
         scroll: usize,
     },
+    /// The incident list's filter being typed; what it had before, for Esc.
+    Filter {
+        before: String,
+    },
     Tag(Box<TagDialog>),
     Form(Box<Form>),
     Confirm(Confirm),
@@ -57,6 +61,7 @@ impl Layer {
             Layer::Failed { .. } => View::Failed,
             Layer::Help { .. } => View::Help,
             Layer::Incident { .. } => View::Incident,
+            Layer::Filter { .. } => View::Filter,
             Layer::Tag(_) => View::Tag,
             Layer::Form(_) => View::Form,
             Layer::Confirm(_) => View::Confirm,
@@ -67,7 +72,11 @@ impl Layer {
     pub fn is_dialog(&self) -> bool {
         matches!(
             self,
-            Layer::Tag(_) | Layer::Form(_) | Layer::Confirm(_) | Layer::Incident { .. }
+            Layer::Tag(_)
+                | Layer::Form(_)
+                | Layer::Confirm(_)
+                | Layer::Incident { .. }
+                | Layer::Filter { .. }
         )
     }
 }
@@ -91,11 +100,60 @@ pub enum Pane {
 /// A statement's place: its incident's index in `corpus.incidents` and its own index there.
 pub type Pos = (usize, usize);
 
+/// How the incident list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest first, by the latest statement.
+    #[default]
+    Date,
+    /// Most statements first.
+    Statements,
+    /// Most verdicts first.
+    Verdicts,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Date => Sort::Statements,
+            Sort::Statements => Sort::Verdicts,
+            Sort::Verdicts => Sort::Date,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Date => "newest first",
+            Sort::Statements => "most statements first",
+            Sort::Verdicts => "most verdicts first",
+        }
+    }
+}
+
+/// Which incidents the list shows: `company:NAME`, `tag:TAG`, `verdicts` (only those with
+/// one), and words that the title or company must contain; all folded, so `temu` finds
+/// `Temu`.
+pub fn incident_matches(inc: &Incident, filter: &str) -> bool {
+    use crate::fold::fold;
+    filter.split_whitespace().all(|token| {
+        let token = fold(token);
+        if let Some(company) = token.strip_prefix("company:") {
+            fold(&inc.company).contains(company)
+        } else if let Some(tag) = token.strip_prefix("tag:") {
+            inc.tags.iter().any(|t| fold(t) == tag)
+        } else if token == "verdicts" || token == "has:verdicts" {
+            !inc.contradictions.is_empty()
+        } else {
+            fold(&inc.title).contains(&token) || fold(&inc.company).contains(&token)
+        }
+    })
+}
+
 /// What browsing looks up on every frame, built once per load so a frame never scans the
 /// corpus.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Incident indexes, newest first (by their latest statement).
+    /// Incident indexes in the list's order, the filter applied.
     pub incidents: Vec<usize>,
     /// For each statement that a verdict names: the verdicts, as (incident, contradiction).
     pub verdicts: HashMap<Pos, Vec<Pos>>,
@@ -105,13 +163,38 @@ pub struct Index {
 
 impl Index {
     pub fn new(corpus: &Corpus) -> Index {
-        let mut incidents: Vec<usize> = (0..corpus.incidents.len()).collect();
+        Index::build(corpus, "", Sort::Date)
+    }
+
+    /// The index with the incident list filtered and sorted.
+    pub fn build(corpus: &Corpus, filter: &str, sort: Sort) -> Index {
+        let mut incidents: Vec<usize> = (0..corpus.incidents.len())
+            .filter(|&i| filter.trim().is_empty() || incident_matches(&corpus.incidents[i], filter))
+            .collect();
         let latest: Vec<_> = corpus
             .incidents
             .iter()
             .map(|i| i.date_range().map(|(_, b)| *b))
             .collect();
-        incidents.sort_by(|&a, &b| latest[b].cmp(&latest[a]).then(a.cmp(&b)));
+        let by_date = |a: usize, b: usize| latest[b].cmp(&latest[a]).then(a.cmp(&b));
+        let inc = |i: usize| &corpus.incidents[i];
+        match sort {
+            Sort::Date => incidents.sort_by(|&a, &b| by_date(a, b)),
+            Sort::Statements => incidents.sort_by(|&a, &b| {
+                inc(b)
+                    .statements
+                    .len()
+                    .cmp(&inc(a).statements.len())
+                    .then(by_date(a, b))
+            }),
+            Sort::Verdicts => incidents.sort_by(|&a, &b| {
+                inc(b)
+                    .contradictions
+                    .len()
+                    .cmp(&inc(a).contradictions.len())
+                    .then(by_date(a, b))
+            }),
+        }
         let mut verdicts: HashMap<Pos, Vec<Pos>> = HashMap::new();
         for (ii, inc) in corpus.incidents.iter().enumerate() {
             for (ci, c) in inc.contradictions.iter().enumerate() {
@@ -489,6 +572,9 @@ pub struct App {
     pub skipped: HashSet<[StatementRef; 2]>,
     /// Writes made in this session, newest last.
     pub undo: Vec<UndoStep>,
+    /// The incident list's filter (see [`incident_matches`]) and order.
+    pub incident_filter: TextField,
+    pub incident_sort: Sort,
 }
 
 impl App {
@@ -528,6 +614,8 @@ impl App {
             suggestions: Listing::default(),
             skipped: HashSet::new(),
             undo: Vec::new(),
+            incident_filter: TextField::new(false),
+            incident_sort: Sort::Date,
         };
         app.select_incident(0);
         app
@@ -770,6 +858,32 @@ impl App {
         self.detail_scroll = 0;
     }
 
+    /// Builds the index again with the list's filter and order, keeping the selected
+    /// incident when it is still listed.
+    pub fn reindex(&mut self) {
+        let keep = self.selected_incident().map(|i| i.id.clone());
+        self.index = Index::build(
+            &self.corpus,
+            self.incident_filter.text(),
+            self.incident_sort,
+        );
+        let at = keep.and_then(|id| {
+            self.index
+                .incidents
+                .iter()
+                .position(|&i| self.corpus.incidents[i].id == id)
+        });
+        match at {
+            // Still listed: keep the statement selected too.
+            Some(at) => {
+                self.incident = at;
+                self.incident_offset = 0;
+            }
+            None => self.select_incident(0),
+        }
+        self.scroll_into_view();
+    }
+
     /// Swaps in a freshly loaded corpus, keeping the selection where the same ids still exist.
     pub fn replace_corpus(&mut self, corpus: Corpus) {
         let incident = self.selected_incident().map(|i| i.id.clone());
@@ -784,7 +898,11 @@ impl App {
             })
             .collect();
         self.corpus = Arc::new(corpus);
-        self.index = Index::new(&self.corpus);
+        self.index = Index::build(
+            &self.corpus,
+            self.incident_filter.text(),
+            self.incident_sort,
+        );
         // Hits index into the old corpus: drop them, and any answer still on its way.
         self.search.generation += 1;
         self.search.answered = self.search.generation;

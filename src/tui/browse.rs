@@ -7,11 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Pane};
+use super::app::{App, Pane, Sort};
 use super::layout::{Areas, Extent, inner_rows};
 use super::safe::{self, fit};
 use super::widgets::{
-    kind_badge, mark, muted_on, pane, selected_style, short_date, statement_lines, verdict_color,
+    kind_badge, mark, muted_on, pane, place_cursor, selected_style, short_date, statement_lines,
+    text_field, verdict_color,
 };
 use crate::fold::fold;
 use crate::model::Incident;
@@ -38,7 +39,15 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.config.theme;
     let focused = app.focus == Pane::Incidents;
     let total = app.index.incidents.len();
-    let title = format!(" Incidents {}/{} ", (app.incident + 1).min(total), total);
+    let mut title = format!(" Incidents {}/{}", (app.incident + 1).min(total), total);
+    let filter = app.incident_filter.text().trim();
+    if !filter.is_empty() {
+        title.push_str(&format!(" · {}", safe::line(filter)));
+    }
+    if app.incident_sort != Sort::Date {
+        title.push_str(&format!(" · {}", app.incident_sort.name()));
+    }
+    title.push(' ');
     let block = pane(app, title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -180,4 +189,34 @@ fn detail(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     let visible: Vec<Line> = lines.into_iter().skip(skip).take(rows).collect();
     frame.render_widget(Paragraph::new(visible), inner);
     extent
+}
+
+/// The incident filter being typed, over the foot of the incidents pane.
+pub fn filter(frame: &mut Frame, app: &App, areas: &Areas) {
+    let pane_area = areas.incidents;
+    let h = 3.min(pane_area.height);
+    let area = Rect::new(pane_area.x, pane_area.bottom() - h, pane_area.width, h);
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let k = |a| app.config.keymap.key_for(super::keymap::View::Filter, a);
+    let title = format!(
+        " Filter ({} keeps, {} puts back) ",
+        k(super::action::Action::Submit),
+        k(super::action::Action::Back)
+    );
+    let block = pane(app, title, true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let label = Span::styled("", Style::new());
+    let (rows, cursor) = text_field(
+        &app.incident_filter,
+        label,
+        0,
+        usize::from(inner.width),
+        true,
+    );
+    // One row: the last one, where the cursor is when typing at the end.
+    let (row, col) = cursor.unwrap_or((0, 0));
+    let shown: Vec<Line> = rows.into_iter().skip(row).take(1).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+    place_cursor(frame, inner, 0, col);
 }

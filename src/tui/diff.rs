@@ -11,7 +11,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use std::sync::Arc;
 
+use super::action::Action;
 use super::app::{App, DiffView, Pos};
+use super::keymap::View;
 use super::layout::Extent;
 use super::safe;
 use super::widgets::{kind_badge, pane, short_date, verdict_color};
@@ -185,7 +187,14 @@ pub fn lines(app: &App, d: &DiffView, width: u16) -> Vec<Line<'static>> {
 
 /// Draws the diff on top of the stack; returns how much there is to scroll.
 pub fn draw(frame: &mut Frame, app: &App, d: &DiffView, area: Rect) -> Extent {
-    let block = pane(app, " Diff (t tags the pair, Esc goes back) ".into(), true);
+    let k = |a| app.config.keymap.key_for(View::Diff, a);
+    let title = format!(
+        " Diff ({} tags the pair, {} removes its verdict, {} goes back) ",
+        k(Action::Tag),
+        k(Action::Untag),
+        k(Action::Back)
+    );
+    let block = pane(app, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Laid out once per pair and width: a frame only takes the rows it shows.

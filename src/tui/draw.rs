@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
             Layer::Incident { scroll } => {
                 drawn.incident = incident::draw(frame, app, *scroll, areas.body)
             }
+            Layer::Filter { .. } => browse::filter(frame, app, &areas),
             Layer::Tag(t) => tag::draw(frame, app, t, areas.body),
             Layer::Form(f) => form::draw(frame, app, f, areas.body),
             Layer::Confirm(c) => confirm(frame, app, c, areas.body),

@@ -7,7 +7,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::action::Action;
 use super::app::App;
+use super::keymap::View;
 use super::safe;
 use super::widgets::pane;
 
@@ -69,9 +71,12 @@ pub fn lines(app: &App, width: u16) -> Vec<(usize, Line<'static>)> {
 
 pub fn draw(frame: &mut Frame, app: &App, selected: usize, area: Rect) {
     let n = app.corpus.failed.len();
+    let k = |a| app.config.keymap.key_for(View::Failed, a);
     let title = format!(
-        " {n} file{} failed to load (e opens the selected one at its error, r reloads) ",
-        if n == 1 { "" } else { "s" }
+        " {n} file{} failed to load ({} opens the selected one at its error, {} reloads) ",
+        if n == 1 { "" } else { "s" },
+        k(Action::Edit),
+        k(Action::Reload)
     );
     let block = pane(app, title, true);
     let inner = block.inner(area);

@@ -36,15 +36,8 @@ fn hint(name: &str) -> &'static str {
     }
 }
 
-/// The first key bound to `action` in forms, as help shows it.
 fn key(app: &App, action: Action) -> String {
-    app.config
-        .keymap
-        .describe(View::Form)
-        .into_iter()
-        .find(|(_, a)| *a == action)
-        .and_then(|(keys, _)| keys.first().map(|k| k.label()))
-        .unwrap_or_else(|| "?".into())
+    app.config.keymap.key_for(View::Form, action)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {

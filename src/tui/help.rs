@@ -64,7 +64,13 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, scroll: usize, area: Rect) -> Extent {
-    let block = pane(app, " Keys (Esc closes) ".into(), true);
+    let title = format!(
+        " Keys ({} closes) ",
+        app.config
+            .keymap
+            .key_for(View::Help, super::action::Action::Back)
+    );
+    let block = pane(app, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);

@@ -101,7 +101,13 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
 
 pub fn draw(frame: &mut Frame, app: &App, scroll: usize, body: Rect) -> Extent {
     let area = dialog(frame, body, 90, 30);
-    let block = pane(app, " Incident (Esc closes) ".into(), true);
+    let title = format!(
+        " Incident ({} closes) ",
+        app.config
+            .keymap
+            .key_for(super::keymap::View::Incident, super::action::Action::Back)
+    );
+    let block = pane(app, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let all = lines(app, inner.width);

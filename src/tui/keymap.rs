@@ -16,6 +16,7 @@ pub enum View {
     Suggest,
     Form,
     Incident,
+    Filter,
     Confirm,
     Help,
     Failed,
@@ -25,7 +26,7 @@ pub enum View {
 pub use View as Mode;
 
 impl View {
-    pub const ALL: [View; 11] = [
+    pub const ALL: [View; 12] = [
         View::Browse,
         View::Search,
         View::Diff,
@@ -34,6 +35,7 @@ impl View {
         View::Suggest,
         View::Form,
         View::Incident,
+        View::Filter,
         View::Confirm,
         View::Help,
         View::Failed,
@@ -41,7 +43,7 @@ impl View {
 
     /// Whether characters no key binds are typed into a text box.
     pub fn takes_text(self) -> bool {
-        matches!(self, View::Search | View::Tag | View::Form)
+        matches!(self, View::Search | View::Tag | View::Form | View::Filter)
     }
 
     pub fn title(self) -> &'static str {
@@ -56,6 +58,9 @@ impl View {
             View::Suggest => "Suggested contradictions",
             View::Form => "Recording a statement or an incident (type into the fields)",
             View::Incident => "An incident's summary, tags and sources",
+            View::Filter => {
+                "Filtering the incident list (type; company: tag: verdicts, or words of the title)"
+            }
             View::Confirm => "A question before a change",
             View::Help => "Help",
             View::Failed => "Files that failed to load",
@@ -231,6 +236,8 @@ const DEFAULTS: &[&[(View, &str, Action, bool)]] = {
             (Browse, "U", A::Untag, false),
             (Browse, "T", A::Timeline, true),
             (Browse, "i", A::IncidentInfo, false),
+            (Browse, "f", A::FilterIncidents, false),
+            (Browse, "o", A::SortIncidents, false),
             (Browse, "a", A::AddStatement, true),
             (Browse, "n", A::NewIncident, true),
             (Browse, "s", A::Suggest, true),
@@ -323,6 +330,11 @@ const DEFAULTS: &[&[(View, &str, Action, bool)]] = {
             (Incident, "Esc", A::Back, true),
             (Incident, "i", A::Back, false),
             (Incident, "q", A::Quit, true),
+            (Filter, "Enter", A::Submit, true),
+            (Filter, "Esc", A::Back, true),
+        ],
+        &editing!(Filter),
+        &[
             (Confirm, "y", A::Confirm, true),
             (Confirm, "Enter", A::Confirm, false),
             (Confirm, "n", A::Back, true),
@@ -391,6 +403,15 @@ impl Keymap {
             .iter()
             .find(|b| b.mode == mode && b.key == key)
             .map(|b| b.action.clone())
+    }
+
+    /// The first key bound to `action` in `view`, as help shows it: what titles, hints and
+    /// messages name, so that rebinding a key renames it everywhere. `?` when it has none.
+    pub fn key_for(&self, view: View, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.mode == view && b.action == action)
+            .map_or_else(|| "?".to_string(), |b| b.key.label())
     }
 
     /// The keys of `mode`, grouped by action in table order: what the help screen lists.

@@ -239,7 +239,12 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let preview = search_preview(body);
     let block = pane(
         app,
-        " Statement (Enter opens it in its incident) ".into(),
+        format!(
+            " Statement ({} opens it in its incident) ",
+            app.config
+                .keymap
+                .key_for(super::keymap::View::Search, super::action::Action::Open)
+        ),
         false,
     );
     let inner = block.inner(preview);

@@ -7,7 +7,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::action::Action;
 use super::app::App;
+use super::keymap::View;
 use super::layout::{inner_rows, suggestion_list};
 use super::safe::{self, fit};
 use super::widgets::{kind_badge, pane, short_date};
@@ -16,10 +18,15 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let theme = &app.config.theme;
     let l = &app.suggestions;
     let area = suggestion_list(body);
+    let k = |a| app.config.keymap.key_for(View::Suggest, a);
     let title = format!(
-        " Suggestions for {} ({}; Enter diffs, a accepts, x skips, X writes `unrelated`) ",
+        " Suggestions for {} ({}; {} diffs, {} accepts, {} skips, {} writes `unrelated`) ",
         safe::line(&l.title),
-        l.items.len()
+        l.items.len(),
+        k(Action::Diff),
+        k(Action::Accept),
+        k(Action::Skip),
+        k(Action::Dismiss)
     );
     let block = pane(app, title, true);
     let inner = block.inner(area);

@@ -15,15 +15,8 @@ use super::safe;
 use super::widgets::{dialog, pane, place_cursor, text_field, verdict_color};
 use crate::model::Verdict;
 
-/// The first key bound to `action` in the tag dialog, as help shows it.
 fn key(app: &App, action: Action) -> String {
-    app.config
-        .keymap
-        .describe(View::Tag)
-        .into_iter()
-        .find(|(_, a)| *a == action)
-        .and_then(|(keys, _)| keys.first().map(|k| k.label()))
-        .unwrap_or_else(|| "?".into())
+    app.config.keymap.key_for(View::Tag, action)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, t: &TagDialog, body: Rect) {

@@ -6,7 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::action::Action;
 use super::app::App;
+use super::keymap::View;
 use super::layout::inner_rows;
 use super::safe::{self, fit};
 use super::widgets::{kind_badge, mark, muted_on, pane, short_date};
@@ -14,10 +16,13 @@ use super::widgets::{kind_badge, mark, muted_on, pane, short_date};
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.config.theme;
     let l = &app.timeline;
+    let k = |a| app.config.keymap.key_for(View::Timeline, a);
     let title = format!(
-        " Timeline: {} ({} statements; Enter opens, m marks) ",
+        " Timeline: {} ({} statements; {} opens, {} marks) ",
         safe::line(&l.title),
-        l.items.len()
+        l.items.len(),
+        k(Action::Open),
+        k(Action::Mark)
     );
     let block = pane(app, title, true);
     let inner = block.inner(area);

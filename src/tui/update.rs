@@ -78,6 +78,7 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
         View::Form => form_key(app, action),
         View::Confirm => confirm_key(app, action),
         View::Search => search_key(app, action),
+        View::Filter => filter_key(app, action),
         _ => view_key(app, action),
     }
 }
@@ -125,7 +126,10 @@ fn loaded(app: &mut App, payload: Payload<Loaded>) -> Option<Effect> {
                     if n == 1 { "" } else { "s" },
                     loaded.took.as_millis(),
                     if failed > 0 {
-                        format!("; {failed} failed to load (! lists them)")
+                        format!(
+                            "; {failed} failed to load ({} lists them)",
+                            key(app, View::Browse, Action::Failed)
+                        )
                     } else {
                         String::new()
                     }
@@ -146,6 +150,7 @@ fn loaded(app: &mut App, payload: Payload<Loaded>) -> Option<Effect> {
 /// again; a failure stays in the dialog, with what was typed.
 fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
     let Wrote { write, result } = payload.take()?;
+    let undo = key(app, View::Browse, Action::Undo);
     match result {
         Ok(written) => {
             let path = written.outcome.path.display().to_string();
@@ -153,21 +158,21 @@ fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
                 Write::Statement { incident, .. } => {
                     let r =
                         StatementRef::new(incident, written.outcome.id.clone().unwrap_or_default());
-                    (format!("Wrote {r} to {path} (u undoes)"), Some(r))
+                    (format!("Wrote {r} to {path} ({undo} undoes)"), Some(r))
                 }
                 Write::Incident { id, .. } => (
-                    format!("Wrote {path} (u undoes)"),
+                    format!("Wrote {path} ({undo} undoes)"),
                     Some(StatementRef::new(id, "")),
                 ),
                 Write::Tag { request, .. } => (
                     format!(
-                        "Tagged {} and {} {} in {path} (u undoes)",
+                        "Tagged {} and {} {} in {path} ({undo} undoes)",
                         request.a, request.b, request.verdict
                     ),
                     None,
                 ),
                 Write::Untag { a, b, .. } => (
-                    format!("Removed the verdict on {a} and {b} from {path} (u undoes)"),
+                    format!("Removed the verdict on {a} and {b} from {path} ({undo} undoes)"),
                     None,
                 ),
                 Write::Undo(step) => (format!("Undid: {} ({path})", step.what), None),
@@ -203,6 +208,8 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
     let changed = matches!(e, WriteError::ChangedOnDisk(_));
     match write {
         Write::Tag { request, .. } if app.tag().is_some() => {
+            let reload = key(app, View::Tag, Action::Reload);
+            let keep = key(app, View::Tag, Action::Back);
             let on_record = app
                 .corpus
                 .contradictions()
@@ -213,7 +220,7 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
             t.error = Some(match &e {
                 WriteError::ChangedOnDisk(_) => {
                     t.confirm_replace = false;
-                    format!("{e} Press Ctrl-R to reload, then save again.")
+                    format!("{e} Press {reload} to reload, then save again.")
                 }
                 WriteError::AlreadyTagged(old) => {
                     t.confirm_replace = true;
@@ -222,7 +229,7 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
                     }
                     format!(
                         "This pair already has a verdict ({}) in {}. Save again to replace it, \
-                         Esc to keep it.",
+                         {keep} to keep it.",
                         old.verdict,
                         old.path.display()
                     )
@@ -231,6 +238,7 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
             });
         }
         Write::Statement { .. } | Write::Incident { .. } if app.form().is_some() => {
+            let reload = key(app, View::Form, Action::Reload);
             let Some(f) = app.form_mut() else { return };
             f.changed_on_disk = changed;
             match e {
@@ -239,7 +247,7 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
                     f.error = Some("Nothing was written: fix the fields in red.".into());
                 }
                 e if changed => {
-                    f.error = Some(format!("{e} Press Ctrl-R to reload, then save again."))
+                    f.error = Some(format!("{e} Press {reload} to reload, then save again."))
                 }
                 e => f.error = Some(e.to_string()),
             }
@@ -257,7 +265,8 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
             note(app, &text, true);
         }
         _ => {
-            note(app, &format!("{e} (r reloads)"), true);
+            let reload = key(app, View::Browse, Action::Reload);
+            note(app, &format!("{e} ({reload} reloads)"), true);
         }
     }
 }
@@ -375,6 +384,10 @@ fn tag_key(app: &mut App, action: Action) -> Option<Effect> {
 }
 
 fn save_tag(app: &mut App, tagger: String) -> Option<Effect> {
+    let (reload, keep) = (
+        key(app, View::Tag, Action::Reload),
+        key(app, View::Tag, Action::Back),
+    );
     let t = app.tag()?;
     let (a, b) = (t.a.clone(), t.b.clone());
     let expected = crate::write::tag_target(&app.corpus, &a, &b)
@@ -382,10 +395,9 @@ fn save_tag(app: &mut App, tagger: String) -> Option<Effect> {
         .map(|i| i.fingerprint);
     let t = app.tag_mut()?;
     if t.changed_on_disk {
-        t.error = Some(
-            "The file changed on disk since it was loaded: press Ctrl-R to reload, then save"
-                .into(),
-        );
+        t.error = Some(format!(
+            "The file changed on disk since it was loaded: press {reload} to reload, then save"
+        ));
         return None;
     }
     // A verdict already on record is a colleague's decision: replacing it takes a second
@@ -394,7 +406,7 @@ fn save_tag(app: &mut App, tagger: String) -> Option<Effect> {
         && !t.confirm_replace
     {
         t.error = Some(format!(
-            "This pair already has a verdict ({}). Save again to replace it, Esc to keep it.",
+            "This pair already has a verdict ({}). Save again to replace it, {keep} to keep it.",
             old.verdict
         ));
         t.confirm_replace = true;
@@ -476,10 +488,7 @@ fn statement_warnings(f: &Form) -> Vec<String> {
                 .to_string(),
         );
     }
-    if !f.value("lang").is_empty()
-        && f.value("lang") != "en"
-        && f.value("translation").is_empty()
-    {
+    if !f.value("lang").is_empty() && f.value("lang") != "en" && f.value("translation").is_empty() {
         out.push("Not in English and no translation: diffs will compare it as it is.".into());
     }
     out
@@ -489,13 +498,13 @@ fn statement_warnings(f: &Form) -> Vec<String> {
 /// path as `onrecord add` / `onrecord new`. Problems stay in the form; nothing is written
 /// while there are any.
 fn save_form(app: &mut App) -> Option<Effect> {
+    let reload = key(app, View::Form, Action::Reload);
     let f = app.form()?;
     if f.changed_on_disk {
         let f = app.form_mut()?;
-        f.error = Some(
-            "The file changed on disk since it was loaded: press Ctrl-R to reload, then save"
-                .into(),
-        );
+        f.error = Some(format!(
+            "The file changed on disk since it was loaded: press {reload} to reload, then save"
+        ));
         return None;
     }
     let tags = |v: &str| -> Vec<String> {
@@ -574,6 +583,28 @@ fn text_value(f: &Form, name: &str) -> String {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+/// Typing in the incident filter narrows the list at once; Enter keeps it, Esc puts back
+/// what it was.
+fn filter_key(app: &mut App, action: Action) -> Option<Effect> {
+    match action {
+        Action::Submit => {
+            app.pop();
+        }
+        Action::Back => {
+            if let Some(Layer::Filter { before }) = app.pop() {
+                app.incident_filter.set(&before);
+                app.reindex();
+            }
+        }
+        action => {
+            if edit_text(&mut app.incident_filter, &action) == Some(true) {
+                app.reindex();
+            }
+        }
+    }
+    None
 }
 
 fn confirm_key(app: &mut App, action: Action) -> Option<Effect> {
@@ -699,16 +730,27 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::AddStatement => {
             let Some(inc) = app.selected_incident() else {
-                return note(
-                    app,
-                    "Select an incident to add a statement to, or n for a new one",
-                    true,
+                let text = format!(
+                    "Select an incident to add a statement to, or {} for a new one",
+                    key(app, View::Browse, Action::NewIncident)
                 );
+                return note(app, &text, true);
             };
             let form = Form::statement(inc);
             app.push(Layer::Form(Box::new(form)));
         }
         Action::NewIncident => app.push(Layer::Form(Box::new(Form::incident()))),
+        Action::FilterIncidents => {
+            let before = app.incident_filter.text().to_string();
+            app.focus = Pane::Incidents;
+            app.push(Layer::Filter { before });
+        }
+        Action::SortIncidents => {
+            app.incident_sort = app.incident_sort.next();
+            app.reindex();
+            let text = format!("Incidents sorted {}", app.incident_sort.name());
+            return note(app, &text, false);
+        }
         Action::IncidentInfo => {
             if app.selected_incident().is_none() {
                 return note(app, "No incident selected", true);
@@ -717,11 +759,11 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::Timeline => {
             let Some((_, st)) = app.selected_statement() else {
-                return note(
-                    app,
-                    "Select a statement first: T shows what its organization said",
-                    true,
+                let text = format!(
+                    "Select a statement first: {} shows what its organization said",
+                    key(app, View::Browse, Action::Timeline)
                 );
+                return note(app, &text, true);
             };
             let org = st.organization.clone();
             app.open_timeline(&org);
@@ -790,7 +832,11 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
                 return note(app, "Mark cleared", false);
             }
             let r = app.reference(pos);
-            let text = format!("Marked {r}: select another statement, then d diffs, t tags");
+            let text = format!(
+                "Marked {r}: select another statement, then {} diffs, {} tags",
+                key(app, View::Browse, Action::Diff),
+                key(app, View::Browse, Action::Tag)
+            );
             app.marked = Some(r);
             return note(app, &text, false);
         }
@@ -801,7 +847,7 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
             }
         }
         Action::Diff => {
-            let (a, b) = match pair(app, "d") {
+            let (a, b) = match pair(app, Action::Diff) {
                 Ok(p) => p,
                 Err(why) => return note(app, &why, true),
             };
@@ -809,14 +855,14 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
             app.push(Layer::Diff(d));
         }
         Action::Tag => {
-            let (a, b) = match diff_pair(app).map_or_else(|| pair(app, "t"), Ok) {
+            let (a, b) = match diff_pair(app).map_or_else(|| pair(app, Action::Tag), Ok) {
                 Ok(p) => p,
                 Err(why) => return note(app, &why, true),
             };
             open_tag(app, a, b);
         }
         Action::Untag => {
-            let (a, b) = match diff_pair(app).map_or_else(|| pair(app, "U"), Ok) {
+            let (a, b) = match diff_pair(app).map_or_else(|| pair(app, Action::Untag), Ok) {
                 Ok(p) => p,
                 Err(why) => return note(app, &why, true),
             };
@@ -933,11 +979,12 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
             }
         }
         Action::Paste(_) => {
-            return note(
-                app,
-                "Paste ignored: no text field has the focus (/ searches, a adds a statement)",
-                true,
+            let text = format!(
+                "Paste ignored: no text field has the focus ({} searches, {} adds a statement)",
+                key(app, View::Browse, Action::Search),
+                key(app, View::Browse, Action::AddStatement)
             );
+            return note(app, &text, true);
         }
         _ => {}
     }
@@ -999,15 +1046,17 @@ fn open_tag(app: &mut App, a: Pos, b: Pos) {
 
 /// The marked statement and the selected one, when they are two different statements; else
 /// what to do, for the key named `key`.
-fn pair(app: &App, key: &str) -> Result<(Pos, Pos), String> {
+fn pair(app: &App, action: Action) -> Result<(Pos, Pos), String> {
+    let key = app.config.keymap.key_for(View::Browse, action);
+    let mark = app.config.keymap.key_for(View::Browse, Action::Mark);
     let Some(marked) = app.marked.as_ref() else {
         return Err(format!(
-            "Mark a statement with m, select another, then press {key}"
+            "Mark a statement with {mark}, select another, then press {key}"
         ));
     };
     let Some(there) = position(&app.corpus, marked) else {
         return Err(format!(
-            "The marked statement {marked} is no longer in the corpus: mark another with m"
+            "The marked statement {marked} is no longer in the corpus: mark another with {mark}"
         ));
     };
     let Some(here) = app.selected_pos() else {
@@ -1015,11 +1064,16 @@ fn pair(app: &App, key: &str) -> Result<(Pos, Pos), String> {
     };
     if there == here {
         return Err(format!(
-            "This is the marked statement: select another one, then press {key} (m here clears \
-             the mark)"
+            "This is the marked statement: select another one, then press {key} ({mark} here \
+             clears the mark)"
         ));
     }
     Ok((there, here))
+}
+
+/// The key bound to `action` in `view`, for messages: rebinding renames it here too.
+fn key(app: &App, view: View, action: Action) -> String {
+    app.config.keymap.key_for(view, action)
 }
 
 fn note(app: &mut App, text: &str, error: bool) -> Option<Effect> {
