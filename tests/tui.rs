@@ -1395,3 +1395,19 @@ fn key_names_follow_the_keymap() {
     let screen = render_to_string(&app, 120, 40);
     assert!(screen.contains("C-t tags the pair"), "{screen}");
 }
+
+#[test]
+fn a_claim_is_set_against_what_came_later() {
+    let mut app = app(120, 40);
+    app.press("l");
+    app.press("C");
+    assert_eq!(app.view(), View::Timeline);
+    let items = &app.timeline.items;
+    assert!(items[0].1.claim, "the claim first");
+    assert!(items.len() >= 2 && items[1..].iter().all(|(_, e)| e.similarity.is_some()));
+    app.press("j");
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("What changed from the claim"), "{screen}");
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
+}

@@ -121,6 +121,8 @@ actions! {
         Save => "save",
         /// Show what the selected statement's organization said, by date
         Timeline => "timeline",
+        /// Set the selected statement as a claim against what its organization said later
+        ClaimTimeline => "claim-timeline",
         /// Show suggested contradictions for the selected incident's company
         Suggest => "suggest",
         /// Accept the suggestion: open the tag dialog on the pair

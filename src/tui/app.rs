@@ -567,6 +567,8 @@ pub struct App {
     /// The statement `m` marked.
     pub marked: Option<StatementRef>,
     pub timeline: Listing<(Pos, crate::timeline::TimelineEntry)>,
+    /// The claim the timeline is set against, when it is a claim's timeline.
+    pub timeline_claim: Option<StatementRef>,
     pub suggestions: Listing<Suggested>,
     /// Suggested pairs skipped with `x`, for this session only.
     pub skipped: HashSet<[StatementRef; 2]>,
@@ -611,6 +613,7 @@ impl App {
             loading: None,
             marked: None,
             timeline: Listing::default(),
+            timeline_claim: None,
             suggestions: Listing::default(),
             skipped: HashSet::new(),
             undo: Vec::new(),
@@ -724,8 +727,26 @@ impl App {
         self.corpus.incidents.get(i)
     }
 
+    /// Fills the timeline with a claim and what its organization said from then on, each
+    /// compared with it (what `onrecord timeline REF` prints).
+    pub fn open_claim_timeline(&mut self, claim: &StatementRef) {
+        let items = crate::timeline::claim_timeline(&self.corpus, claim)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|e| Some((position(&self.corpus, &e.reference)?, e)))
+            .collect();
+        self.timeline = Listing {
+            title: format!("the claim {claim}"),
+            items,
+            selected: 0,
+            offset: 0,
+        };
+        self.timeline_claim = Some(claim.clone());
+    }
+
     /// Fills the timeline with what `organization` said, by date.
     pub fn open_timeline(&mut self, organization: &str) {
+        self.timeline_claim = None;
         let items = crate::timeline::company_timeline(&self.corpus, organization)
             .into_iter()
             .filter_map(|e| Some((position(&self.corpus, &e.reference)?, e)))
@@ -935,7 +956,9 @@ impl App {
             }
         }
         // The timeline and suggestions hold positions in the old corpus: build them again.
-        if !self.timeline.items.is_empty() {
+        if let Some(claim) = self.timeline_claim.clone() {
+            self.open_claim_timeline(&claim);
+        } else if !self.timeline.items.is_empty() {
             let company = self.timeline.title.clone();
             self.open_timeline(&company);
         }
@@ -999,8 +1022,12 @@ impl App {
             inner_rows(super::layout::search_results(body)),
             s.hits.len(),
         );
+        let rows = inner_rows(super::layout::timeline_list(
+            body,
+            self.timeline_claim.is_some(),
+        ));
         let l = &mut self.timeline;
-        keep_visible(l.selected, &mut l.offset, inner_rows(body), l.items.len());
+        keep_visible(l.selected, &mut l.offset, rows, l.items.len());
         let l = &mut self.suggestions;
         keep_visible(
             l.selected,

@@ -235,6 +235,7 @@ const DEFAULTS: &[&[(View, &str, Action, bool)]] = {
             (Browse, "t", A::Tag, true),
             (Browse, "U", A::Untag, false),
             (Browse, "T", A::Timeline, true),
+            (Browse, "C", A::ClaimTimeline, false),
             (Browse, "i", A::IncidentInfo, false),
             (Browse, "f", A::FilterIncidents, false),
             (Browse, "o", A::SortIncidents, false),

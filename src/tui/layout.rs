@@ -82,6 +82,12 @@ pub fn suggestion_list(body: Rect) -> Rect {
     )
 }
 
+/// Where the timeline's list goes: the whole body, or its top half when a claim's timeline
+/// shows what changed from the claim below.
+pub fn timeline_list(body: Rect, claim: bool) -> Rect {
+    if claim { suggestion_list(body) } else { body }
+}
+
 /// A dialog's area: at most `width` × `height`, centred in `body`.
 pub fn centred(body: Rect, width: u16, height: u16) -> Rect {
     let width = body.width.saturating_sub(4).min(width);

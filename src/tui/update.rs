@@ -9,7 +9,7 @@ use super::app::{
     Pos, TagDialog, TagField, View, position,
 };
 use super::input::TextField;
-use super::layout::{inner_rows, keep_visible, search_results, suggestion_list};
+use super::layout::{inner_rows, keep_visible, search_results, suggestion_list, timeline_list};
 use super::safe;
 use crate::model::{Incident, Statement, StatementRef, Verdict};
 use crate::write::WriteError;
@@ -769,6 +769,14 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
             app.open_timeline(&org);
             app.push(Layer::Timeline);
         }
+        Action::ClaimTimeline => {
+            let Some(pos) = app.selected_pos() else {
+                return note(app, "Select a statement to set it as a claim", true);
+            };
+            let claim = app.reference(pos);
+            app.open_claim_timeline(&claim);
+            app.push(Layer::Timeline);
+        }
         Action::Suggest => {
             let Some(inc) = app.selected_incident() else {
                 return note(app, "No incident selected", true);
@@ -1158,7 +1166,8 @@ fn step(app: &mut App, by: isize) {
     }
     match app.view() {
         View::Timeline => {
-            let rows = areas.map_or(1, |a| inner_rows(a.body));
+            let claim = app.timeline_claim.is_some();
+            let rows = areas.map_or(1, |a| inner_rows(timeline_list(a.body, claim)));
             let l = &mut app.timeline;
             l.selected = moved(l.selected, by, l.items.len());
             keep_visible(l.selected, &mut l.offset, rows, l.items.len());
