@@ -11,12 +11,14 @@
 //! `untag`. In `statement`: `add_statement`, `new_incident` and the validation of what a
 //! person typed. In `edit`: TOML text. In `files`: the lock and the atomic replace.
 
+mod change;
 mod edit;
 mod files;
 mod statement;
 mod undo;
 mod verdict;
 
+pub use change::{edit_statement, remove_incident, remove_statement};
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
 pub use undo::restore;
 pub use verdict::{ordered_pair, tag, tag_target, untag};

@@ -401,7 +401,7 @@ fn mark_diff_and_tag_a_pair() {
     let t = app.tag().unwrap();
     assert!(t.changed_on_disk, "{:?}", t.error);
     assert!(
-        t.error.as_ref().unwrap().contains("Ctrl-R"),
+        t.error.as_ref().unwrap().contains("Press C-r to reload"),
         "{:?}",
         t.error
     );
@@ -1410,4 +1410,84 @@ fn a_claim_is_set_against_what_came_later() {
     assert!(screen.contains("What changed from the claim"), "{screen}");
     app.press("Esc");
     assert_eq!(app.view(), View::Browse);
+}
+
+#[test]
+fn edit_and_remove_statements_and_incidents_each_after_asking() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let globex = dir.path().join("globex-corp-layoffs.toml");
+    let before = std::fs::read_to_string(&globex).unwrap();
+    app.press("j");
+    app.press("l");
+    // E opens the statement in a form, filled in; a change is written in place.
+    app.press("E");
+    assert_eq!(app.view(), View::Form);
+    assert_eq!(app.form().unwrap().value("speaker"), selected_speaker(&app));
+    to_field(&mut app, "note");
+    type_into(&mut app, "Checked with the filing.");
+    let effect = app.press("ctrl-s").expect("it saves");
+    perform_inline(&mut app, effect);
+    assert!(
+        app.form().is_none(),
+        "{:?}",
+        app.form().map(|f| f.problems.clone())
+    );
+    let (_, st) = app.selected_statement().unwrap();
+    assert_eq!(st.note.as_deref(), Some("Checked with the filing."));
+    let edited = std::fs::read_to_string(&globex).unwrap();
+    assert!(edited.contains("Checked with the filing."), "{edited}");
+    assert_eq!(
+        edited.lines().count(),
+        before.lines().count() + 1,
+        "only the note was added:\n{edited}"
+    );
+    // X removes the statement, after asking; u puts it back.
+    let id = app.selected_statement().unwrap().1.id.clone();
+    app.press("X");
+    assert_eq!(app.view(), View::Confirm);
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert!(
+        app.corpus
+            .incident("globex-corp-layoffs")
+            .unwrap()
+            .statement(&id)
+            .is_none()
+    );
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&globex).unwrap(), edited);
+    // A statement a verdict names is not removed.
+    app.press("h");
+    app.press("g");
+    app.press("l");
+    app.press("X");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    let m = app.message.as_ref().unwrap();
+    assert!(
+        m.error && m.text.contains("remove the verdict first"),
+        "{m:?}"
+    );
+    // With the incident list focused, X removes the incident's file; u brings it back.
+    app.press("h");
+    app.press("j");
+    assert_eq!(selected(&app).0, "globex-corp-layoffs");
+    app.press("X");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert!(!globex.exists());
+    assert!(app.corpus.incident("globex-corp-layoffs").is_none());
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&globex).unwrap(), edited);
+}
+
+fn selected_speaker(app: &App) -> String {
+    app.selected_statement().unwrap().1.speaker.clone()
 }

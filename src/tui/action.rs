@@ -135,9 +135,13 @@ actions! {
         AddStatement => "add",
         /// Start a new incident, through a form
         NewIncident => "new",
+        /// Change the selected statement's fields, through a form
+        EditStatement => "edit-statement",
+        /// Remove the selected statement, or the incident when the incident list has the focus (asks first)
+        Delete => "delete",
         /// Show the selected incident's summary, tags and sources
         IncidentInfo => "incident",
-        /// Filter the incident list: company:NAME, tag:TAG, verdicts, or words of the title (Esc clears)
+        /// Filter the incident list: company:NAME, tag:TAG, verdicts, or words of the title
         FilterIncidents => "filter",
         /// Sort the incident list: newest first, most statements, most verdicts
         SortIncidents => "sort",
@@ -240,6 +244,19 @@ pub enum Write {
     Untag {
         a: crate::model::StatementRef,
         b: crate::model::StatementRef,
+        expected: Option<u64>,
+    },
+    EditStatement {
+        statement: crate::model::StatementRef,
+        fields: crate::write::NewStatement,
+        expected: Option<u64>,
+    },
+    RemoveStatement {
+        statement: crate::model::StatementRef,
+        expected: Option<u64>,
+    },
+    RemoveIncident {
+        id: String,
         expected: Option<u64>,
     },
     Undo(super::app::UndoStep),

@@ -313,6 +313,10 @@ pub enum FormKind {
     Statement {
         incident: String,
     },
+    /// A statement recorded already, its fields changed in place.
+    Edit {
+        statement: StatementRef,
+    },
     Incident,
 }
 
@@ -412,6 +416,48 @@ impl Form {
             confirm_discard: false,
             touched: false,
         }
+    }
+
+    /// The statement `st` of `inc`, to change its fields.
+    pub fn edit(inc: &Incident, st: &Statement) -> Form {
+        let mut form = Form::statement(inc);
+        form.kind = FormKind::Edit {
+            statement: StatementRef::new(&inc.id, &st.id),
+        };
+        let org = (st.organization != inc.company).then(|| st.organization.clone());
+        let values: [(&str, Option<String>); 11] = [
+            ("speaker", Some(st.speaker.clone())),
+            ("role", st.role.clone()),
+            ("organization", org),
+            ("date", Some(st.date.iso())),
+            ("channel", st.channel.clone()),
+            ("url", st.url.clone()),
+            ("lang", st.lang.clone()),
+            ("text", Some(st.text.clone())),
+            ("translation", st.translation.clone()),
+            ("tags", Some(st.tags.join(", "))),
+            ("note", st.note.clone()),
+        ];
+        for field in &mut form.fields {
+            match &mut field.value {
+                FieldValue::Text(t) => {
+                    if let Some((_, Some(v))) = values.iter().find(|(n, _)| *n == field.name) {
+                        t.set(v);
+                    }
+                }
+                FieldValue::Choice { options, at } => {
+                    let wanted = match field.name {
+                        "kind" => st.kind.as_str().to_string(),
+                        "source" => st.source.clone().unwrap_or_default(),
+                        _ => continue,
+                    };
+                    if let Some(i) = options.iter().position(|(v, _)| *v == wanted) {
+                        *at = i;
+                    }
+                }
+            }
+        }
+        form
     }
 
     pub fn incident() -> Form {
@@ -528,8 +574,8 @@ pub struct UndoStep {
     pub path: PathBuf,
     /// The bytes before the write; `None` when the write created the file.
     pub before: Option<Arc<Vec<u8>>>,
-    /// The fingerprint of the file right after the write.
-    pub after: u64,
+    /// The fingerprint of the file right after the write; `None` when the write removed it.
+    pub after: Option<u64>,
     /// What the write did, for the confirmation and the message.
     pub what: String,
 }

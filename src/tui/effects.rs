@@ -136,7 +136,7 @@ fn before(path: &Path, expected: Option<u64>) -> Option<Arc<Vec<u8>>> {
 
 /// What a write left in `path`, to take it back later.
 fn undo_step(path: &Path, before: Option<Arc<Vec<u8>>>, what: String) -> Option<UndoStep> {
-    let after = fingerprint(&std::fs::read(path).ok()?);
+    let after = Some(fingerprint(&std::fs::read(path).ok()?));
     Some(UndoStep {
         path: path.to_path_buf(),
         before,
@@ -193,6 +193,45 @@ fn write(app: &App, w: Write) -> Wrote {
             crate::write::untag(corpus, a, b, *expected).map(|outcome| {
                 let what = format!("remove the verdict on {a} and {b}");
                 let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::EditStatement {
+            statement,
+            fields,
+            expected,
+        } => {
+            let old = corpus
+                .incident(&statement.incident)
+                .and_then(|i| before(&i.path, *expected));
+            crate::write::edit_statement(corpus, statement, fields, *expected).map(|outcome| {
+                let what = format!("change {statement}");
+                let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::RemoveStatement {
+            statement,
+            expected,
+        } => {
+            let old = corpus
+                .incident(&statement.incident)
+                .and_then(|i| before(&i.path, *expected));
+            crate::write::remove_statement(corpus, statement, *expected).map(|outcome| {
+                let what = format!("remove {statement}");
+                let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::RemoveIncident { id, expected } => {
+            let old = corpus.incident(id).and_then(|i| before(&i.path, *expected));
+            crate::write::remove_incident(corpus, id, *expected).map(|outcome| {
+                let undo = old.map(|old| UndoStep {
+                    path: outcome.path.clone(),
+                    before: Some(old),
+                    after: None,
+                    what: format!("remove incident {id}"),
+                });
                 Written { outcome, undo }
             })
         }

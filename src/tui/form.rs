@@ -52,6 +52,9 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
         FormKind::Statement { incident } => {
             format!(" Add a statement to {} ({keys}) ", safe::line(incident))
         }
+        FormKind::Edit { statement } => {
+            format!(" Change {} ({keys}) ", safe::line(&statement.to_string()))
+        }
         FormKind::Incident => format!(" New incident ({keys}) "),
     };
     let block = pane(app, title, true);

@@ -241,6 +241,8 @@ const DEFAULTS: &[&[(View, &str, Action, bool)]] = {
             (Browse, "o", A::SortIncidents, false),
             (Browse, "a", A::AddStatement, true),
             (Browse, "n", A::NewIncident, true),
+            (Browse, "E", A::EditStatement, false),
+            (Browse, "X", A::Delete, false),
             (Browse, "s", A::Suggest, true),
             (Browse, "u", A::Undo, false),
             (Browse, "y", A::Copy, true),

@@ -175,6 +175,15 @@ fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
                     format!("Removed the verdict on {a} and {b} from {path} ({undo} undoes)"),
                     None,
                 ),
+                Write::EditStatement { statement, .. } => (
+                    format!("Changed {statement} in {path} ({undo} undoes)"),
+                    Some(statement.clone()),
+                ),
+                Write::RemoveStatement { statement, .. } => (
+                    format!("Removed {statement} from {path} ({undo} undoes)"),
+                    Some(StatementRef::new(&statement.incident, "")),
+                ),
+                Write::RemoveIncident { .. } => (format!("Removed {path} ({undo} undoes)"), None),
                 Write::Undo(step) => (format!("Undid: {} ({path})", step.what), None),
             };
             match &write {
@@ -185,7 +194,7 @@ fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
             }
             // The dialog that asked for the write is done.
             match write {
-                Write::Statement { .. } | Write::Incident { .. } => {
+                Write::Statement { .. } | Write::Incident { .. } | Write::EditStatement { .. } => {
                     app.stack.retain(|l| !matches!(l, Layer::Form(_)));
                 }
                 Write::Tag { .. } => app.stack.retain(|l| !matches!(l, Layer::Tag(_))),
@@ -237,7 +246,9 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
                 _ => e.to_string(),
             });
         }
-        Write::Statement { .. } | Write::Incident { .. } if app.form().is_some() => {
+        Write::Statement { .. } | Write::Incident { .. } | Write::EditStatement { .. }
+            if app.form().is_some() =>
+        {
             let reload = key(app, View::Form, Action::Reload);
             let Some(f) = app.form_mut() else { return };
             f.changed_on_disk = changed;
@@ -514,7 +525,14 @@ fn save_form(app: &mut App) -> Option<Effect> {
             .collect()
     };
     let write = match &f.kind {
-        FormKind::Statement { incident } => {
+        FormKind::Statement { .. } | FormKind::Edit { .. } => {
+            let (incident, editing) = match &f.kind {
+                FormKind::Statement { incident } => (incident.clone(), None),
+                FormKind::Edit { statement } => {
+                    (statement.incident.clone(), Some(statement.clone()))
+                }
+                FormKind::Incident => unreachable!("matched above"),
+            };
             let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
             let kind = crate::model::Kind::parse(f.value("kind"));
             let source = opt("source").filter(|s| s != NEW_SOURCE);
@@ -534,7 +552,7 @@ fn save_form(app: &mut App) -> Option<Effect> {
                 note: Some(text_value(f, "note")).filter(|t| !t.trim().is_empty()),
                 ..crate::write::NewStatement::default()
             };
-            let mut problems = crate::write::validate_statement(&app.corpus, incident, &statement);
+            let mut problems = crate::write::validate_statement(&app.corpus, &incident, &statement);
             if f.value("source") == NEW_SOURCE {
                 problems.push((
                     "source".into(),
@@ -543,7 +561,6 @@ fn save_form(app: &mut App) -> Option<Effect> {
             }
             let warnings = statement_warnings(f);
             let warned = f.warned;
-            let incident = incident.clone();
             let expected = app.corpus.incident(&incident).map(|i| i.fingerprint);
             let f = app.form_mut()?;
             f.problems = problems;
@@ -557,10 +574,17 @@ fn save_form(app: &mut App) -> Option<Effect> {
                 f.error = None;
                 return None;
             }
-            Write::Statement {
-                incident,
-                statement,
-                expected,
+            match editing {
+                Some(r) => Write::EditStatement {
+                    statement: r,
+                    fields: statement,
+                    expected,
+                },
+                None => Write::Statement {
+                    incident,
+                    statement,
+                    expected,
+                },
             }
         }
         FormKind::Incident => Write::Incident {
@@ -740,6 +764,50 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
             app.push(Layer::Form(Box::new(form)));
         }
         Action::NewIncident => app.push(Layer::Form(Box::new(Form::incident()))),
+        Action::EditStatement => {
+            let Some((inc, st)) = app.selected_statement() else {
+                return note(app, "Select a statement to change", true);
+            };
+            let form = Form::edit(inc, st);
+            app.push(Layer::Form(Box::new(form)));
+        }
+        Action::Delete => {
+            let (question, write) = if app.focus == Pane::Incidents {
+                let Some(inc) = app.selected_incident() else {
+                    return note(app, "No incident selected", true);
+                };
+                (
+                    format!(
+                        "Remove the incident {} and its file {}, with its {} statements?",
+                        inc.id,
+                        inc.path.display(),
+                        inc.statements.len()
+                    ),
+                    Write::RemoveIncident {
+                        id: inc.id.clone(),
+                        expected: Some(inc.fingerprint),
+                    },
+                )
+            } else {
+                let Some((inc, st)) = app.selected_statement() else {
+                    return note(app, "Select a statement to remove", true);
+                };
+                let r = StatementRef::new(&inc.id, &st.id);
+                (
+                    format!(
+                        "Remove the statement {r} (“{}”) from {}?",
+                        safe::first_line(&st.text, 40),
+                        inc.path.display()
+                    ),
+                    Write::RemoveStatement {
+                        statement: r,
+                        expected: Some(inc.fingerprint),
+                    },
+                )
+            };
+            let then = Effect::Write(Payload::new(write));
+            app.push(Layer::Confirm(Confirm { question, then }));
+        }
         Action::FilterIncidents => {
             let before = app.incident_filter.text().to_string();
             app.focus = Pane::Incidents;

@@ -65,7 +65,10 @@ fn is_language_tag(lang: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
+pub(super) fn statement_problems(
+    inc: Option<&Incident>,
+    st: &NewStatement,
+) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
     if let Some(id) = given(&st.id) {
