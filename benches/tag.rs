@@ -133,6 +133,7 @@ fn measure(dir: &Path) {
             note: Some("measured".into()),
             by: "bench".into(),
             replace: false,
+            reviewed: None,
         };
         let (t, cpu) = (Instant::now(), thread_cpu_seconds());
         // What `onrecord tag` loads: the two incidents' files and any file naming both.

@@ -6,30 +6,20 @@
 //! keeps a reworded sentence readable; Myers fills the gaps), always under a deadline: an exact diff of two long unrelated texts
 //! can take many seconds, and past the deadline a coarser diff is as useful to a reader.
 
-pub mod words;
-
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
+pub use crate::claims::compare::{
+    Change, ChangeKind, Compared, agree_through_negation, changes, comparable, english,
+};
+use crate::claims::{Token, TokenKind, WordMap, analyze_tokens, tokenize};
 use crate::model::Statement;
-use words::{Analysis, Category, Token, TokenKind, WordMap, analyze_tokens, tokenize};
 
 /// How long the word diff may search for the smallest diff before settling for a coarser one.
 pub const DEADLINE: Duration = Duration::from_millis(60);
-
-/// Which texts of the two statements were compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Compared {
-    /// Both `text`s, in the same language.
-    Text,
-    /// Texts in different languages, compared through their English versions (a `translation`,
-    /// or the `text` itself when it is English).
-    Translation,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,88 +36,12 @@ pub struct Op {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChangeKind {
-    NegationLost,
-    NegationGained,
-    RestrictionAdded,
-    RestrictionDropped,
-    Hedge,
-    Time,
-    Quantity,
-    Number,
-    Opposed,
-}
-
-/// One change that matters, with the words on each side (empty when a side has none).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
-    pub kind: ChangeKind,
-    pub a: String,
-    pub b: String,
-}
-
-impl Change {
-    /// In plain words: "negation lost: 'do not sell' → 'may sell'".
-    pub fn describe(&self) -> String {
-        let what = match self.kind {
-            ChangeKind::NegationLost => "negation lost",
-            ChangeKind::NegationGained => "negation gained",
-            ChangeKind::RestrictionAdded => "restriction added",
-            ChangeKind::RestrictionDropped => "restriction dropped",
-            ChangeKind::Hedge => "hedge changed",
-            ChangeKind::Time => "time changed",
-            ChangeKind::Quantity => "quantity changed",
-            ChangeKind::Number => "number changed",
-            ChangeKind::Opposed => "opposed words",
-        };
-        let side = |s: &str| {
-            if s.is_empty() {
-                "(none)".to_string()
-            } else {
-                format!("'{}'", crate::text::one_line(s))
-            }
-        };
-        format!("{what}: {} → {}", side(&self.a), side(&self.b))
-    }
-}
-
 /// A word diff and its changes.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatementDiff {
     pub compared: Compared,
     pub ops: Vec<Op>,
     pub changes: Vec<Change>,
-}
-
-/// The primary language subtag, lowercased: "fr" for "fr-FR".
-fn language(st: &Statement) -> Option<String> {
-    st.lang
-        .as_deref()
-        .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
-}
-
-/// The statement in English, when there is one: its text if it is English, else its
-/// translation (which docs/format.md's examples give in English).
-pub fn english(st: &Statement) -> Option<&str> {
-    match language(st).as_deref() {
-        Some("en") | None => Some(&st.text),
-        Some(_) => st.translation.as_deref(),
-    }
-}
-
-/// The two texts to compare: both `text`s when the languages agree (or are not known), both
-/// English versions when they differ and both have one, else both texts anyway.
-pub fn comparable<'a>(a: &'a Statement, b: &'a Statement) -> (Compared, &'a str, &'a str) {
-    let (la, lb) = (language(a), language(b));
-    if la == lb || la.is_none() || lb.is_none() {
-        return (Compared::Text, &a.text, &b.text);
-    }
-    match (english(a), english(b)) {
-        (Some(x), Some(y)) => (Compared::Translation, x, y),
-        _ => (Compared::Text, &a.text, &b.text),
-    }
 }
 
 /// Diffs two statements, choosing the texts as [`comparable`] does.
@@ -209,7 +123,7 @@ fn sentence_first(
     budget: Duration,
 ) -> Vec<similar::DiffOp> {
     let (sa, sb) = (sentences(a, ta), sentences(b, tb));
-    let mut ids: HashMap<&[u32], u32, std::hash::BuildHasherDefault<words::Fnv>> =
+    let mut ids: HashMap<&[u32], u32, std::hash::BuildHasherDefault<crate::claims::Fnv>> =
         HashMap::default();
     let mut ia = Vec::with_capacity(sa.len());
     for r in &sa {
@@ -410,180 +324,6 @@ fn word_diff_tokens<'t>(
         }
     }
     ops
-}
-
-/// Where `b` speaks of a word a marker of `a` bears on: the phrase in `a` stretched to that
-/// word ("ne vendrons pas de données"), and the word in `b` with the one before it
-/// ("plusieurs données", "may sell"), so that a reader sees what took the marker's place.
-fn counterpart(
-    a: &Analysis,
-    a_text: &str,
-    m: &words::Marker,
-    b: &Analysis,
-    b_text: &str,
-    b_stems: &WordMap<&str, usize>,
-) -> Option<(String, String)> {
-    for &i in &m.scope {
-        let s = a.stems[i].as_str();
-        if s.len() < 4 {
-            continue;
-        }
-        let Some(&j) = b_stems.get(s) else {
-            continue;
-        };
-        let first = if j > 0 && !b.words[j].clause_start {
-            j - 1
-        } else {
-            j
-        };
-        let mine = if i > m.last {
-            a.span(a_text, m.first, i)
-        } else {
-            a.phrase(a_text, m)
-        };
-        return Some((mine.to_string(), b.span(b_text, first, j).to_string()));
-    }
-    None
-}
-
-/// The first marker of a category in `a` that has a counterpart in `b`, else the first one
-/// alone: (its phrase, the counterpart or "").
-fn with_counterpart(
-    a: &Analysis,
-    a_text: &str,
-    c: Category,
-    b: &Analysis,
-    b_text: &str,
-) -> (String, String) {
-    // Where each stem first appears in `b`, so that long texts are not scanned per marker.
-    let mut b_stems: WordMap<&str, usize> = WordMap::default();
-    for (j, s) in b.stems.iter().enumerate() {
-        b_stems.entry(s.as_str()).or_insert(j);
-    }
-    a.of(c)
-        .find_map(|m| counterpart(a, a_text, m, b, b_text, &b_stems))
-        .or_else(|| {
-            a.of(c)
-                .next()
-                .map(|m| (a.phrase(a_text, m).to_string(), String::new()))
-        })
-        .unwrap_or_default()
-}
-
-/// The distinct phrases of a category, the first few of them: a long document may hold
-/// thousands.
-fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
-    const SHOWN: usize = 5;
-    let mut v: Vec<&str> = Vec::new();
-    let mut more = false;
-    for m in a.of(c) {
-        let p = a.phrase(text, m);
-        if !v.contains(&p) {
-            if v.len() == SHOWN {
-                more = true;
-                break;
-            }
-            v.push(p);
-        }
-    }
-    let mut s = v.join(", ");
-    if more {
-        s.push_str(", …");
-    }
-    s
-}
-
-/// The changes that matter between two analysed texts, `a` the earlier.
-pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Change> {
-    let mut out = Vec::new();
-    let (na, nb) = (a.has(Category::Negation), b.has(Category::Negation));
-    if na && !nb {
-        let (x, y) = with_counterpart(a, a_text, Category::Negation, b, b_text);
-        out.push(Change {
-            kind: ChangeKind::NegationLost,
-            a: x,
-            b: y,
-        });
-    } else if nb && !na {
-        let (y, x) = with_counterpart(b, b_text, Category::Negation, a, a_text);
-        out.push(Change {
-            kind: ChangeKind::NegationGained,
-            a: x,
-            b: y,
-        });
-    }
-    let (ra, rb) = (a.has(Category::Restriction), b.has(Category::Restriction));
-    if rb && !ra {
-        let (y, x) = with_counterpart(b, b_text, Category::Restriction, a, a_text);
-        out.push(Change {
-            kind: ChangeKind::RestrictionAdded,
-            a: x,
-            b: y,
-        });
-    } else if ra && !rb {
-        let (x, y) = with_counterpart(a, a_text, Category::Restriction, b, b_text);
-        out.push(Change {
-            kind: ChangeKind::RestrictionDropped,
-            a: x,
-            b: y,
-        });
-    }
-    for (category, kind) in [
-        (Category::Hedge, ChangeKind::Hedge),
-        (Category::Time, ChangeKind::Time),
-        (Category::Quantity, ChangeKind::Quantity),
-    ] {
-        let (ca, cb) = (a.classes(category), b.classes(category));
-        if ca != cb {
-            out.push(Change {
-                kind,
-                a: all_phrases(a, a_text, category),
-                b: all_phrases(b, b_text, category),
-            });
-        }
-    }
-    let (xa, xb) = (a.numbers(), b.numbers());
-    if xa != xb && !xa.is_empty() && !xb.is_empty() {
-        out.push(Change {
-            kind: ChangeKind::Number,
-            a: all_phrases(a, a_text, Category::Number),
-            b: all_phrases(b, b_text, Category::Number),
-        });
-    }
-    let (oa, ob) = (a.opposed(), b.opposed());
-    let mut seen = Vec::new();
-    for x in oa {
-        let stands =
-            |v: &[words::Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
-        if seen.contains(&x.pair) || stands(oa, !x.side) || stands(ob, x.side) {
-            continue;
-        }
-        // The same word, denied on one side only, is a negation change, reported as such.
-        let Some(y) = ob
-            .iter()
-            .find(|o| o.pair == x.pair && o.side != x.side && a.stems[x.word] != b.stems[o.word])
-        else {
-            continue;
-        };
-        seen.push(x.pair);
-        out.push(Change {
-            kind: ChangeKind::Opposed,
-            a: a.span(a_text, x.word, x.word).to_string(),
-            b: b.span(b_text, y.word, y.word).to_string(),
-        });
-    }
-    out
-}
-
-/// Whether the two texts say one thing in opposite words, one of them negated: "we will not
-/// close the plant" and "we will keep the plant". A negation lost between such texts is a
-/// rewording, not a reversal.
-pub fn agree_through_negation(a: &Analysis, b: &Analysis) -> bool {
-    let (oa, ob) = (a.opposed(), b.opposed());
-    oa.iter().any(|x| {
-        ob.iter()
-            .any(|y| y.pair == x.pair && y.side == x.side && y.negated != x.negated)
-    })
 }
 
 #[cfg(test)]

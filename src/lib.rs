@@ -10,9 +10,13 @@
 //! - [`store`]: finding and loading a corpus folder.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
+//! - [`output`]: the one JSON writer and the one CSV row writer every command prints with.
 //! - [`export`]: the corpus, or a filtered part, as JSON, JSON Lines, CSV, Markdown,
 //!   ClaimReview or SQLite.
+//! - [`atomic`]: replacing or creating a file all at once, for the write path and exports.
 //! - [`write`]: the one write path: tag, untag, new, add, atomic and locked.
+//! - [`claims`]: claim analysis, the language layer: tokenizer, word lists (data tables),
+//!   negations and other markers, stems, and the changes that matter between two statements.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
@@ -21,7 +25,9 @@
 //! - [`tui`]: the terminal interface; the only module that knows ratatui and crossterm.
 //! - [`generate`]: a deterministic made-up corpus of any size, for benchmarks and tests.
 
+pub mod atomic;
 pub mod check;
+pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod diff;
@@ -29,6 +35,7 @@ pub mod export;
 pub mod fold;
 pub mod generate;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod query;
 pub mod search;

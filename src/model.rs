@@ -169,8 +169,16 @@ impl fmt::Display for Kind {
 /// What a person decided about two statements.
 #[derive(Debug, Clone, Serialize)]
 pub struct Contradiction {
+    /// A slug unique among the file's verdicts, stable once written ([`verdict_id`] derives
+    /// it); merges, links and exports name the verdict by it. Older files may lack one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Earlier first, by convention (a warning otherwise).
     pub between: [StatementRef; 2],
+    /// Which of the two statements is the claim under review, when the file says; see
+    /// [`Contradiction::reviewed`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<StatementRef>,
     pub verdict: Verdict,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim: Option<String>,
@@ -198,6 +206,61 @@ impl Contradiction {
     pub fn involves(&self, r: &StatementRef) -> bool {
         &self.between[0] == r || &self.between[1] == r
     }
+
+    /// The index in `between` of the claim under review: the one `reviewed` names, else the
+    /// second, the later statement (docs/format.md).
+    pub fn reviewed_index(&self) -> usize {
+        match &self.reviewed {
+            Some(r) if *r == self.between[0] => 0,
+            _ => 1,
+        }
+    }
+
+    /// The claim under review and the other statement, its evidence.
+    pub fn reviewed(&self) -> (&StatementRef, &StatementRef) {
+        let i = self.reviewed_index();
+        (&self.between[i], &self.between[1 - i])
+    }
+}
+
+/// The id a new verdict about `between` gets in `incident`'s file: the two statements' ids
+/// joined by `-vs-` (a statement of another incident prefixed with that incident's id), so the
+/// same pair derives the same id on any machine and different pairs different ids, which lets
+/// two branches that tag different pairs merge without a clash. Cut to fit a slug with a hash
+/// of the whole when too long, and numbered (`-2`, `-3`...) when `taken` already holds it.
+pub fn verdict_id(
+    between: &[StatementRef; 2],
+    incident: &str,
+    taken: impl Fn(&str) -> bool,
+) -> String {
+    let part = |r: &StatementRef| {
+        if r.incident == incident {
+            r.statement.clone()
+        } else {
+            format!("{}-{}", r.incident, r.statement)
+        }
+    };
+    let full = format!("{}-vs-{}", part(&between[0]), part(&between[1]));
+    let fit = |s: &str, room: usize| -> String {
+        if s.len() <= room {
+            return s.to_string();
+        }
+        let hash = format!("{:06x}", fingerprint(s.as_bytes()) & 0xff_ffff);
+        let head = s[..room - hash.len() - 1].trim_end_matches('-');
+        format!("{head}-{hash}")
+    };
+    let base = fit(&full, MAX_SLUG_LEN);
+    if !taken(&base) {
+        return base;
+    }
+    (2u32..)
+        .map(|n| {
+            let suffix = format!("-{n}");
+            let head = fit(&full, MAX_SLUG_LEN - suffix.len());
+            format!("{head}{suffix}")
+        })
+        .find(|id| !taken(id))
+        .unwrap_or(base)
 }
 
 fn ser_opt_datetime<S: Serializer>(
@@ -541,6 +604,35 @@ mod tests {
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn verdict_ids_are_derived_from_the_pair() {
+        let pair = |a: &str, b: &str| [StatementRef::new("inc", a), StatementRef::new("inc", b)];
+        let none = |_: &str| false;
+        assert_eq!(
+            verdict_id(&pair("campaign-terms", "afp-denial"), "inc", none),
+            "campaign-terms-vs-afp-denial"
+        );
+        let cross = [
+            StatementRef::new("old", "promise"),
+            StatementRef::new("inc", "denial"),
+        ];
+        assert_eq!(verdict_id(&cross, "inc", none), "old-promise-vs-denial");
+        let taken = |s: &str| s == "a-vs-b" || s == "a-vs-b-2";
+        assert_eq!(verdict_id(&pair("a", "b"), "inc", taken), "a-vs-b-3");
+        let long = "x".repeat(80);
+        let other = format!("{}-y", "x".repeat(78));
+        let ids = [
+            verdict_id(&pair(&long, "b"), "inc", none),
+            verdict_id(&pair(&other, "b"), "inc", none),
+            verdict_id(&pair(&long, "b"), "inc", |s: &str| !s.ends_with("-2")),
+        ];
+        for id in &ids {
+            assert!(is_slug(id), "{id}");
+        }
+        assert_ne!(ids[0], ids[1]);
+        assert!(ids[2].ends_with("-2"));
     }
 
     #[test]

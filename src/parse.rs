@@ -42,7 +42,9 @@ const STATEMENT_KEYS: &[&str] = &[
     "note",
 ];
 const CONTRADICTION_KEYS: &[&str] = &[
+    "id",
     "between",
+    "reviewed",
     "verdict",
     "claim",
     "note",
@@ -562,6 +564,7 @@ impl Cx<'_> {
 
         let mut contradictions = Vec::new();
         let mut between_positions = Vec::new();
+        let mut verdict_ids: HashMap<&str, usize> = HashMap::new();
         for t in self.tables(
             doc,
             "contradictions",
@@ -569,7 +572,19 @@ impl Cx<'_> {
             CONTRADICTION_KEYS,
         ) {
             let line = self.lines.line(t.header);
+            let verdict_id = self.slug(&t, "id", false);
+            if verdict_id.is_some() {
+                self.unique(&mut verdict_ids, &t, "verdict");
+            } else if t.get("id").is_none() {
+                self.warning(
+                    t.header,
+                    "this verdict has no `id`: run `onrecord fix-ids` to give every verdict one, \
+                     so that links, exports and merges can name it"
+                        .into(),
+                );
+            }
             let between = self.between(&t, id, &statement_ids);
+            let reviewed = self.reviewed(&t, id, between.as_ref().map(|(b, _)| b));
             let verdict = match self.string(&t, "verdict", true) {
                 None => None,
                 Some(v) => {
@@ -615,7 +630,9 @@ impl Cx<'_> {
             };
             if let (Some((between, pos)), Some(verdict)) = (between, verdict) {
                 contradictions.push(Contradiction {
+                    id: verdict_id,
                     between,
+                    reviewed,
                     verdict,
                     claim,
                     note,
@@ -664,6 +681,40 @@ impl Cx<'_> {
         } else {
             seen.insert(id, at);
         }
+    }
+
+    /// `reviewed`, which must name one of the two statements of `between` (when those could be
+    /// read at all).
+    fn reviewed(
+        &mut self,
+        t: &At<'_, '_>,
+        incident: &str,
+        between: Option<&[StatementRef; 2]>,
+    ) -> Option<StatementRef> {
+        let s = self.string(t, "reviewed", false)?;
+        let at = t.get("reviewed").map_or(t.header, |(k, _)| k.span().start);
+        let r = match StatementRef::parse(&s, Some(incident)) {
+            Ok(r) => r,
+            Err(e) => {
+                self.error(at, format!("`reviewed`: {e}"));
+                return None;
+            }
+        };
+        let between = between?;
+        if !between.contains(&r) {
+            self.error(
+                at,
+                format!(
+                    "`reviewed` = \"{}\" names neither statement of `between`: write one of \
+                     \"{}\" or \"{}\" (the claim under review), or leave it out for the second",
+                    s.escape_debug(),
+                    written(&between[0], incident),
+                    written(&between[1], incident)
+                ),
+            );
+            return None;
+        }
+        Some(r)
     }
 
     #[allow(clippy::type_complexity)]
@@ -733,5 +784,14 @@ impl Cx<'_> {
             return None;
         }
         Some(([a, b], positions))
+    }
+}
+
+/// A reference as a file of `incident` writes it: bare for its own statements.
+fn written(r: &StatementRef, incident: &str) -> String {
+    if r.incident == incident {
+        r.statement.clone()
+    } else {
+        r.to_string()
     }
 }

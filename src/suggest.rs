@@ -13,8 +13,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::diff::words::{self, Analysis, TokenKind, analyze, tokenize};
-use crate::diff::{Change, ChangeKind, changes, comparable};
+use crate::claims::terms::{Interner as Terms, shared, statement_terms};
+use crate::claims::{
+    self as words, Analysis, Change, ChangeKind, agree_through_negation, analyze, changes,
+    comparable,
+};
 use crate::fold::fold;
 use crate::model::{Incident, Statement, StatementRef};
 use crate::query::Filter;
@@ -46,73 +49,17 @@ struct Profile {
     terms: Vec<u32>,
 }
 
-/// Interned stems, with the first word seen for each as written (lowercased), to show people.
-#[derive(Default)]
-struct Terms {
-    ids: HashMap<String, u32>,
-    shown: Vec<String>,
-}
-
-impl Terms {
-    fn id(&mut self, stem: String, surface: &str) -> u32 {
-        if let Some(&id) = self.ids.get(&stem) {
-            return id;
-        }
-        let id = self.shown.len() as u32;
-        self.shown.push(surface.to_string());
-        self.ids.insert(stem, id);
-        id
-    }
-}
-
-fn push_terms(text: &str, terms: &mut Terms, out: &mut Vec<u32>) {
-    for t in tokenize(text) {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        let written = t.text(text);
-        let key = fold(written);
-        if words::is_content(&key) {
-            out.push(terms.id(words::stem(&key), &written.to_lowercase()));
-        }
-    }
-}
-
 fn profile(st: &Statement, terms: &mut Terms) -> Profile {
-    let mut v = Vec::new();
-    push_terms(&st.text, terms, &mut v);
-    if let Some(t) = &st.translation {
-        push_terms(t, terms, &mut v);
+    Profile {
+        terms: statement_terms(st, terms),
     }
-    v.sort_unstable();
-    v.dedup();
-    Profile { terms: v }
-}
-
-/// The terms two sorted id lists share.
-fn shared(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
 }
 
 /// How much a change counts as evidence of a contradiction.
 fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) -> f64 {
     let both = !c.a.is_empty() && !c.b.is_empty();
     match c.kind {
-        ChangeKind::NegationLost | ChangeKind::NegationGained
-            if crate::diff::agree_through_negation(a, b) =>
-        {
+        ChangeKind::NegationLost | ChangeKind::NegationGained if agree_through_negation(a, b) => {
             0.1
         }
         ChangeKind::NegationLost | ChangeKind::NegationGained => {
@@ -451,31 +398,7 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
     out
 }
 
-/// How alike two statements are, 0 to 1: the cosine of the words they are about (from text
-/// and translation, stemmed), unweighted. For a timeline, where there is no corpus to weigh
-/// words against.
-pub fn similarity(a: &Statement, b: &Statement) -> f64 {
-    let mut terms = Terms::default();
-    let (pa, pb) = (profile(a, &mut terms), profile(b, &mut terms));
-    let common = shared(&pa.terms, &pb.terms).len() as f64;
-    let denom = ((pa.terms.len() * pb.terms.len()) as f64).sqrt();
-    if denom == 0.0 { 0.0 } else { common / denom }
-}
-
-/// Whether the polarity flipped from `a` to `b`: one denies what the other states without
-/// denying it ("ne vendons pas" and "vendre à vie"), judged on the word each negation denies
-/// first, so that a shared "clients" elsewhere in the sentence does not count.
-pub fn flips(a: &Statement, b: &Statement) -> bool {
-    let (_, ta, tb) = comparable(a, b);
-    let (aa, ab) = (analyze(ta), analyze(tb));
-    let denied_in = |x: &Analysis, y: &Analysis| {
-        let (nx, ny) = (words::negated_heads(x), words::negated_stems(y));
-        let said: HashSet<String> = words::content_terms(y).into_iter().collect();
-        nx.iter()
-            .any(|s| s.len() >= 4 && said.contains(s) && !ny.contains(s))
-    };
-    denied_in(&aa, &ab) || denied_in(&ab, &aa)
-}
+pub use crate::claims::{flips, similarity};
 
 #[cfg(test)]
 mod tests {
@@ -575,6 +498,8 @@ mod tests {
         c.incidents[0]
             .contradictions
             .push(crate::model::Contradiction {
+                id: None,
+                reviewed: None,
                 between: [
                     StatementRef::new("acme", "sold"),
                     StatementRef::new("acme", "claim"),

@@ -65,12 +65,22 @@ fn sanitize_with(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A spreadsheet cell that cannot run as a formula: a value starting with `=`, `+`, `-`, `@`,
-/// tab, carriage return or line feed gets a leading `'`, as OWASP advises.
+/// A spreadsheet cell that cannot run as a formula nor act on a terminal: the text made safe
+/// to print ([`sanitize`]: an escape shows as `␛`, a tab as a space, line breaks stay), with a
+/// leading `'`, as OWASP advises, when a spreadsheet could read it as a formula: its first
+/// character other than white space is `=`, `+`, `-` or `@` (spreadsheets that trim spaces on
+/// import see the formula behind them), or it starts with a tab, carriage return or line feed.
 pub fn csv_cell(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+    let risky = matches!(s.chars().next(), Some('\t' | '\r' | '\n'))
+        || matches!(
+            s.chars().find(|c| !c.is_whitespace()),
+            Some('=' | '+' | '-' | '@')
+        );
+    let safe = sanitize(s);
+    if risky {
+        Cow::Owned(format!("'{safe}"))
+    } else {
+        safe
     }
 }
 
@@ -108,7 +118,20 @@ mod tests {
         for f in ["=1+1", "+3", "-2+3", "@SUM(1)", "\tx", "\rx", "\nx"] {
             assert!(csv_cell(f).starts_with('\''), "{f:?}");
         }
+        assert_eq!(csv_cell("\tx"), "' x");
+        assert_eq!(
+            csv_cell("\u{a0}\u{3000}=cmd|' /C calc'!A0"),
+            "'\u{a0}\u{3000}=cmd|' /C calc'!A0"
+        );
         assert_eq!(csv_cell("Nous ne vendons pas"), "Nous ne vendons pas");
+    }
+
+    #[test]
+    fn csv_formula_behind_white_space_is_guarded() {
+        for f in ["  =1+1", " \t+3", "\t-2+3", "\r\n@SUM(1)", "\tplain"] {
+            assert!(csv_cell(f).starts_with('\''), "{f:?}");
+        }
+        assert_eq!(csv_cell(" 3 - 2"), " 3 - 2");
     }
 
     #[test]

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::diff::{Compared, diff_statements};
+use crate::claims::{Compared, flips, similarity};
+use crate::diff::diff_statements;
 use crate::fold::fold;
 use crate::model::{Date, Kind, Statement, StatementRef, Verdict};
 use crate::store::Corpus;
-use crate::suggest::{flips, similarity};
 
 /// One statement on a timeline.
 #[derive(Debug, Clone, Serialize)]

@@ -21,7 +21,7 @@ mod verdict;
 pub use change::{edit_statement, remove_incident, remove_statement};
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
 pub use undo::restore;
-pub use verdict::{ordered_pair, tag, tag_target, untag};
+pub use verdict::{IdsAdded, fix_ids, ordered_pair, tag, tag_target, untag};
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -48,6 +48,9 @@ pub struct TagRequest {
     pub by: String,
     /// Replace a verdict the pair already has, instead of refusing.
     pub replace: bool,
+    /// Which of the two is the claim under review (`reviewed` in the file); `None` leaves the
+    /// file's default (the later one), or, when replacing, what the verdict already says.
+    pub reviewed: Option<StatementRef>,
 }
 
 /// What a write did.
@@ -71,11 +74,30 @@ pub enum WriteError {
         written: PathBuf,
         rest: Box<WriteError>,
     },
+    /// `fix_ids` stopped part way: say which files already have their ids.
+    #[error(
+        "ids were added in {}, but not in every file: {}",
+        .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        .1
+    )]
+    IdsPartly(Vec<PathBuf>, Box<WriteError>),
     #[error(
         "{}: the file changed on disk since it was read: reload it and make the change again",
         .0.display()
     )]
     ChangedOnDisk(PathBuf),
+    #[error(
+        "{}: changed on disk twice while this change was being written (is it open in an \
+         editor?): save it there, then make the change again; nothing was written",
+        .0.display()
+    )]
+    KeptChanging(PathBuf),
+    #[error(
+        "{}: is a link to {}, outside the corpus folder: changes are written only to files \
+         inside it (copy the file into the corpus instead of linking it); nothing was written",
+        .0.display(), .1.display()
+    )]
+    LinkOutOfCorpus(PathBuf, PathBuf),
     #[error("no incident `{0}` in the corpus{1}")]
     NoSuchIncident(String, String),
     #[error("no statement `{0}` in the corpus{1}")]
@@ -348,16 +370,55 @@ fn unwritable(inc: &Incident, message: impl Into<String>) -> WriteError {
     WriteError::Unwritable(inc.path.clone(), message.into())
 }
 
+/// The file a write to `inc` changes: its own path, or, when that is a link, the file the link
+/// names, provided that file is inside the corpus folder `root`. A link out of the corpus is
+/// refused: a corpus from elsewhere must not make a write land in any other file.
+fn written_path(root: &Path, inc: &Incident) -> Result<PathBuf, WriteError> {
+    let path = &inc.path;
+    let io_err = |e| WriteError::Io(path.clone(), "read the file", e);
+    let meta = std::fs::symlink_metadata(path).map_err(io_err)?;
+    if !meta.file_type().is_symlink() {
+        return Ok(path.clone());
+    }
+    let target = std::fs::canonicalize(path).map_err(io_err)?;
+    let inside = std::fs::canonicalize(root).is_ok_and(|root| target.starts_with(root));
+    if !inside {
+        return Err(WriteError::LinkOutOfCorpus(path.clone(), target));
+    }
+    Ok(target)
+}
+
 /// Locks `inc`'s file, reads it, applies `change` to its text (without a byte-order mark)
 /// and the incident as it is now, checks that the result parses without errors and passes
-/// `verify`, and replaces the file. Returns the path written.
+/// `verify`, and replaces the file. Returns the path written: the incident's, or the file its
+/// link names (see [`written_path`]).
+///
+/// Editors do not take the lock: when the file changed on disk between the read and the
+/// rename, the change is made again once on the new text, then refused.
 fn edit_file(
+    root: &Path,
     inc: &Incident,
     expected: Option<u64>,
-    change: impl FnOnce(&str, &Incident, &Style) -> Result<Change, WriteError>,
-    verify: impl FnOnce(&Incident) -> bool,
+    mut change: impl FnMut(&str, &Incident, &Style) -> Result<Change, WriteError>,
+    verify: impl Fn(&Incident) -> bool,
 ) -> Result<PathBuf, WriteError> {
-    let path = &inc.path;
+    let path = written_path(root, inc)?;
+    for _ in 0..2 {
+        if edit_once(inc, &path, expected, &mut change, &verify)? == files::Replaced::Done {
+            return Ok(path);
+        }
+    }
+    Err(WriteError::KeptChanging(path))
+}
+
+fn edit_once(
+    inc: &Incident,
+    path: &Path,
+    expected: Option<u64>,
+    change: &mut impl FnMut(&str, &Incident, &Style) -> Result<Change, WriteError>,
+    verify: &impl Fn(&Incident) -> bool,
+) -> Result<files::Replaced, WriteError> {
+    let path = &path.to_path_buf();
     let io_err = |what| move |e| WriteError::Io(path.clone(), what, e);
     let mut locked = files::Locked::acquire(path).map_err(io_err("lock the file"))?;
     let bytes = locked.read().map_err(io_err("read the file"))?;
@@ -372,7 +433,7 @@ fn edit_file(
         None => ("", text),
     };
     let parse = |text: &str| {
-        let (parsed, diagnostics) = parse_incident(path, &inc.id, text);
+        let (parsed, diagnostics) = parse_incident(&inc.path, &inc.id, text);
         match parsed {
             Some(p) => Ok(p.incident),
             None => Err(diagnostics
@@ -418,6 +479,5 @@ fn edit_file(
     out.push_str(&new_body);
     locked
         .replace(out.as_bytes())
-        .map_err(io_err("write the file"))?;
-    Ok(path.clone())
+        .map_err(io_err("write the file"))
 }

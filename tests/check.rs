@@ -544,3 +544,84 @@ fn every_invalid_toml_document_is_reported_and_the_rest_still_loads() {
         list.stderr
     );
 }
+
+const WITH_VERDICT: &str = r#"
+[[contradictions]]
+id = "first-vs-second"
+between = ["first", "second"]
+verdict = "contradicts"
+"#;
+
+#[test]
+fn a_verdict_without_an_id_is_a_warning_that_names_the_fix() {
+    let text = format!(
+        "{VALID}{}",
+        WITH_VERDICT.replace("id = \"first-vs-second\"\n", "")
+    );
+    let (code, lines) = check_one("globex.toml", &text);
+    assert_eq!(code, 0, "{lines:?}");
+    assert_diag(
+        &lines,
+        "globex.toml:18:1: warning: this verdict has no `id`",
+    );
+    assert_diag(&lines, "onrecord fix-ids");
+    let (code, lines) = check_one("globex.toml", &format!("{VALID}{WITH_VERDICT}"));
+    assert_eq!((code, lines.len()), (0, 0), "{lines:?}");
+}
+
+#[test]
+fn verdict_ids_are_slugs_unique_in_their_file() {
+    let twice = format!(
+        "{VALID}{WITH_VERDICT}{}",
+        WITH_VERDICT.replace("\"first\", \"second\"", "\"second\", \"first\"")
+    );
+    let (code, lines) = check_one("globex.toml", &twice);
+    assert_eq!(code, 1);
+    assert_diag(
+        &lines,
+        "globex.toml:24:1: error: duplicate verdict id `first-vs-second` (first used on line 19)",
+    );
+    let bad = format!(
+        "{VALID}{}",
+        WITH_VERDICT.replace("first-vs-second", "First vs")
+    );
+    let (code, lines) = check_one("globex.toml", &bad);
+    assert_eq!(code, 1);
+    assert_diag(
+        &lines,
+        "globex.toml:19:1: error: `id` = \"First vs\" is not a slug",
+    );
+}
+
+#[test]
+fn reviewed_must_name_one_side_of_the_pair() {
+    let with = |value: &str| {
+        format!(
+            "{VALID}{}",
+            WITH_VERDICT.replace(
+                "verdict = \"contradicts\"",
+                &format!("reviewed = {value}\nverdict = \"contradicts\"")
+            )
+        )
+    };
+    for ok in ["\"first\"", "\"second\"", "\"globex#second\""] {
+        let (code, lines) = check_one("globex.toml", &with(ok));
+        assert_eq!((code, lines.len()), (0, 0), "{ok}: {lines:?}");
+    }
+    let (code, lines) = check_one("globex.toml", &with("\"thrid\""));
+    assert_eq!(code, 1);
+    assert_diag(
+        &lines,
+        "globex.toml:21:1: error: `reviewed` = \"thrid\" names neither statement of `between`: \
+         write one of \"first\" or \"second\"",
+    );
+    let (code, lines) = check_one("globex.toml", &with("\"Not a ref\""));
+    assert_eq!(code, 1);
+    assert_diag(&lines, "globex.toml:21:1: error: `reviewed`:");
+    let (code, lines) = check_one("globex.toml", &with("3"));
+    assert_eq!(code, 1);
+    assert_diag(
+        &lines,
+        "globex.toml:21:1: error: `reviewed` must be a string",
+    );
+}

@@ -69,7 +69,7 @@ fn list_formats_carry_the_same_rows() {
     }
     let csv = stdout(onrecord().args(["--dir", GOOD, "list", "--format", "csv"]));
     assert!(
-        csv.starts_with("id,company,title,first,last,statements,verdicts,path\n"),
+        csv.starts_with("id,company,title,first,last,statements,verdicts,path\r\n"),
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 3);

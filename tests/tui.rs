@@ -661,7 +661,12 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&check.stdout);
-    assert!(!out.contains("acme-widgets-recall.toml"), "{out}");
+    // The fixture's own verdict has no id (a warning of its own); the new statement adds none.
+    assert!(
+        !out.lines()
+            .any(|l| l.contains("acme-widgets-recall.toml") && !l.contains("verdict has no `id`")),
+        "{out}"
+    );
 
     app.press("n");
     type_into(&mut app, "hooli-outage");
@@ -1490,4 +1495,37 @@ fn edit_and_remove_statements_and_incidents_each_after_asking() {
 
 fn selected_speaker(app: &App) -> String {
     app.selected_statement().unwrap().1.speaker.clone()
+}
+
+#[test]
+fn the_reviewed_side_is_written_with_the_verdict() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    app.press("j");
+    app.press("l");
+    app.press("m");
+    app.press("j");
+    app.press("t");
+    assert!(
+        app.tag().unwrap().reviewed_later,
+        "the later one by default"
+    );
+    app.press("Tab");
+    app.press("Right");
+    let t = app.tag().unwrap();
+    assert!(!t.reviewed_later);
+    assert_eq!(t.reviewed().statement, "no-layoffs");
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    let (_, c) = app
+        .corpus
+        .contradictions()
+        .find(|(i, _)| i.id == "globex-corp-layoffs")
+        .unwrap();
+    assert_eq!(c.reviewed().0.statement, "no-layoffs");
+    // Opened again, the dialog shows the side on record.
+    app.press("t");
+    assert!(!app.tag().unwrap().reviewed_later);
 }

@@ -165,6 +165,7 @@ fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
         note: None,
         by: "B".into(),
         replace: true,
+        reviewed: None,
     };
     // The pair already has a verdict (given the other way round): --replace changes it there.
     let out = write::tag(&corpus, &req, None).unwrap();
@@ -185,7 +186,7 @@ fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
         Some("Three weeks later every widget was recalled.")
     );
     let text = fs::read_to_string(dir.path().join(ACME)).unwrap();
-    assert!(text.contains("# Verdicts, kept by hand until the tool writes them.\n[[contradictions]]\nbetween = [\"safe-claim\", \"recall-notice\"]   # earlier first\nverdict = \"unrelated\"\nclaim = \"Acme widgets are safe\"\n"), "{text}");
+    assert!(text.contains("# Verdicts, kept by hand until the tool writes them.\n[[contradictions]]\nid = \"safe-claim-vs-recall-notice\"\nbetween = [\"safe-claim\", \"recall-notice\"]   # earlier first\nverdict = \"unrelated\"\nclaim = \"Acme widgets are safe\"\n"), "{text}");
     assert!(text.ends_with("# end of file: nothing below\n"));
     let header = before.find("[[contradictions]]").unwrap();
     assert_eq!(text[..header], before[..header]);
@@ -200,6 +201,7 @@ fn the_verdict_goes_in_the_later_statements_file_ordered_earlier_first() {
         note: None,
         by: "B".into(),
         replace: false,
+        reviewed: None,
     };
     let target = write::tag_target(&corpus, &req.a, &req.b).unwrap();
     assert_eq!(target.id, "globex-pledge");
@@ -708,6 +710,7 @@ fn a_file_changed_since_it_was_read_is_never_overwritten_blindly() {
         note: None,
         by: "B".into(),
         replace: false,
+        reviewed: None,
     };
     let err = write::tag(&corpus, &req, Some(inc.fingerprint)).unwrap_err();
     assert!(
@@ -1145,6 +1148,7 @@ proptest! {
             note: Some(note.clone()),
             by: "Ann \"the checker\" O'Brien".into(),
             replace: false,
+            reviewed: None,
         };
         write::tag(&corpus, &req, None).unwrap();
         let corpus = assert_checks(dir.path());
@@ -1220,4 +1224,188 @@ fn a_read_only_file_is_left_alone() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
     assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn tag_writes_a_derived_id_first_and_the_reviewed_side() {
+    let dir = fixture();
+    let path = dir.path().join(GLOBEX);
+    let before = fs::read_to_string(&path).unwrap();
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "globex-pledge#new-order",
+            "acme-recall#safe-claim",
+            "--verdict",
+            "contradicts",
+            "--reviewed",
+            "acme-recall#safe-claim",
+        ])
+        .assert()
+        .success();
+    let after = fs::read_to_string(&path).unwrap();
+    let added = &after[before.len()..];
+    assert!(
+        added.starts_with(
+            "\n[[contradictions]]\nid = \"acme-recall-safe-claim-vs-new-order\"\n\
+             between = [\"acme-recall#safe-claim\", \"new-order\"]\n\
+             reviewed = \"acme-recall#safe-claim\"\nverdict = \"contradicts\"\n"
+        ),
+        "{added}"
+    );
+    let corpus = assert_checks(dir.path());
+    let c = &corpus.incident("globex-pledge").unwrap().contradictions[0];
+    assert_eq!(c.id.as_deref(), Some("acme-recall-safe-claim-vs-new-order"));
+    assert_eq!(
+        c.reviewed(),
+        (&r("acme-recall#safe-claim"), &r("globex-pledge#new-order"))
+    );
+
+    // Replacing keeps the id and may turn the review to the other side.
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "acme-recall#safe-claim",
+            "globex-pledge#new-order",
+            "--verdict",
+            "walks-back",
+            "--replace",
+            "--reviewed",
+            "globex-pledge#new-order",
+        ])
+        .assert()
+        .success();
+    let corpus = assert_checks(dir.path());
+    let c = &corpus.incident("globex-pledge").unwrap().contradictions[0];
+    assert_eq!(c.id.as_deref(), Some("acme-recall-safe-claim-vs-new-order"));
+    assert_eq!(c.reviewed.as_ref(), Some(&r("globex-pledge#new-order")));
+    assert_eq!(c.verdict, Verdict::WalksBack);
+}
+
+#[test]
+fn reviewed_must_be_one_of_the_two() {
+    let dir = fixture();
+    let before = snapshot(dir.path());
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "globex-pledge#new-order",
+            "acme-recall#safe-claim",
+            "--verdict",
+            "contradicts",
+            "--reviewed",
+            "acme-recall#recall-notice",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`acme-recall#recall-notice` is neither of the two statements",
+        ));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn replacing_a_verdict_without_an_id_gives_it_one() {
+    let dir = fixture();
+    onrecord(dir.path())
+        .args([
+            "tag",
+            "acme-recall#safe-claim",
+            "acme-recall#recall-notice",
+            "--verdict",
+            "partly-contradicts",
+            "--replace",
+        ])
+        .assert()
+        .success();
+    let text = fs::read_to_string(dir.path().join(ACME)).unwrap();
+    assert!(
+        text.contains(
+            "[[contradictions]]\nid = \"safe-claim-vs-recall-notice\"\n\
+             between = [\"safe-claim\", \"recall-notice\"]   # earlier first\n"
+        ),
+        "{text}"
+    );
+    assert_checks(dir.path());
+}
+
+#[test]
+fn fix_ids_adds_only_the_id_lines_and_is_idempotent() {
+    let dir = fixture();
+    // A second, inline-listed verdict file and a CRLF one beside the fixture's own.
+    fs::write(
+        dir.path().join("inline.toml"),
+        "title = \"t\"\ncompany = \"Acme Widgets\"\ncontradictions = [\n  { between = [\"a\", \"b\"], verdict = \"contradicts\" },\n  { id = \"a-vs-b\", between = [\"b\", \"a\"], verdict = \"consistent\" },\n]\n\n[[statements]]\nid = \"a\"\ndate = 2020-01-01\nspeaker = \"s\"\nurl = \"https://example.org/a\"\ntext = \"x\"\n\n[[statements]]\nid = \"b\"\ndate = 2021-01-01\nspeaker = \"s\"\nurl = \"https://example.org/b\"\ntext = \"y\"\n",
+    )
+    .unwrap();
+    let crlf = "title = \"t\"\r\ncompany = \"Acme Widgets\"\r\n\r\n[[statements]]\r\nid = \"a\"\r\ndate = 2020-01-01\r\nspeaker = \"s\"\r\nurl = \"https://example.org/a\"\r\ntext = \"x\"\r\n\r\n[[statements]]\r\nid = \"b\"\r\ndate = 2021-01-01\r\nspeaker = \"s\"\r\nurl = \"https://example.org/b\"\r\ntext = \"y\"\r\n\r\n[[contradictions]]\r\n# kept\r\nbetween = [\"a\", \"b\"]\r\nverdict = \"contradicts\"\r\n";
+    fs::write(dir.path().join("crlf.toml"), crlf).unwrap();
+    let acme_before = fs::read_to_string(dir.path().join(ACME)).unwrap();
+    onrecord(dir.path())
+        .arg("fix-ids")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "acme-recall.toml: 1 id added (safe-claim-vs-recall-notice)",
+        ))
+        .stdout(predicates::str::contains(
+            "inline.toml: 1 id added (a-vs-b-2)",
+        ));
+    let acme_after = fs::read_to_string(dir.path().join(ACME)).unwrap();
+    assert_eq!(
+        acme_after,
+        acme_before.replacen(
+            "[[contradictions]]\n",
+            "[[contradictions]]\nid = \"safe-claim-vs-recall-notice\"\n",
+            1
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("crlf.toml")).unwrap(),
+        crlf.replacen(
+            "[[contradictions]]\r\n",
+            "[[contradictions]]\r\nid = \"a-vs-b\"\r\n",
+            1
+        )
+    );
+    let corpus = assert_checks(dir.path());
+    assert!(
+        corpus
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("no `id`"))
+    );
+    assert!(
+        corpus
+            .contradictions()
+            .all(|(_, c)| c.id.as_deref().is_some_and(onrecord::model::is_slug))
+    );
+    let settled = snapshot(dir.path());
+    onrecord(dir.path())
+        .arg("fix-ids")
+        .assert()
+        .success()
+        .stdout("every verdict already has an id\n");
+    assert_eq!(snapshot(dir.path()), settled);
+}
+
+#[test]
+fn fix_ids_leaves_a_broken_file_alone() {
+    let dir = fixture();
+    let broken = "title = \"t\"\ncompany = \"Acme\"\n[[contradictions]]\nbetween = [\"x\"\n";
+    fs::write(dir.path().join("broken.toml"), broken).unwrap();
+    onrecord(dir.path())
+        .arg("fix-ids")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("1 file did not load"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("broken.toml")).unwrap(),
+        broken
+    );
+    assert!(
+        fs::read_to_string(dir.path().join(ACME))
+            .unwrap()
+            .contains("id = \"safe-claim-vs-recall-notice\"")
+    );
 }

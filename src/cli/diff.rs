@@ -117,7 +117,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
             if !d.changes.is_empty() {
                 writeln!(out, "\n{}", paint.bold("changes that matter:"))?;
                 for c in &d.changes {
-                    writeln!(out, "  {} {}", paint.yellow("!"), c.describe())?;
+                    writeln!(out, "  {} {}", paint.yellow("!"), one_line(&c.describe()))?;
                 }
             }
         }

@@ -17,7 +17,8 @@ pub struct Args {
     /// The output format
     #[arg(long, value_enum)]
     pub format: Format,
-    /// Write to this file instead of standard output, replacing it all at once
+    /// Write to this file instead of standard output, replacing it all at once (`-`: standard
+    /// output). Only a regular writable file or a new path outside the corpus folder
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// CSV: begin with a byte-order mark, so that Excel reads the file as UTF-8
@@ -86,7 +87,7 @@ fn usage(args: &Args) -> Result<(), Error> {
             }
         }
     }
-    if args.format == Format::Sqlite && args.out.is_none() {
+    if args.format == Format::Sqlite && out_file(args).is_none() {
         return Err(Error::Usage(
             "--format sqlite writes a database file: add --out PATH (like --out corpus.db)".into(),
         ));
@@ -132,8 +133,12 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         Format::Claimreview => Some(review_options(args)?),
         _ => None,
     };
+    let out_path = out_file(args);
+    if let Some(path) = out_path {
+        check_out(path, cx.dir())?;
+    }
     let corpus = cx.load()?;
-    let summary = match &args.out {
+    let summary = match out_path {
         None => write(args, review.as_ref(), corpus, &filter, out),
         Some(path) if args.format == Format::Sqlite => export::write_sqlite(path, corpus, &filter),
         Some(path) => {
@@ -141,7 +146,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         }
     }
     .map_err(export_error)?;
-    if let Some(path) = &args.out {
+    if let Some(path) = out_path {
         report(&mut io::stderr().lock(), path, &summary)?;
     }
     let found = match args.format {
@@ -173,6 +178,44 @@ fn write(
         }
         Format::Sqlite => unreachable!("usage() requires --out for sqlite"),
     }
+}
+
+/// The file `--out` names; `None` for standard output (no `--out`, or `--out -`).
+fn out_file(args: &Args) -> Option<&Path> {
+    args.out.as_deref().filter(|p| p.as_os_str() != "-")
+}
+
+/// Refuses, before any work, an `--out` that is not a regular writable file or a new path
+/// ([`crate::atomic::replaceable`]), or that lies inside the corpus folder, where it could
+/// replace an incident file or be read as one.
+fn check_out(path: &Path, corpus: &Path) -> Result<(), Error> {
+    let shown = || one_line(&path.display().to_string()).into_owned();
+    let target = crate::atomic::replaceable(path)
+        .map_err(|e| Error::Export(ExportError::Refused(path.to_path_buf(), e)))?;
+    // A new file's folder, resolved, tells where it would land.
+    let resolved = match std::fs::canonicalize(&target) {
+        Ok(p) => Some(p),
+        Err(_) => {
+            let folder = match target.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            std::fs::canonicalize(folder)
+                .ok()
+                .map(|f| f.join(target.file_name().unwrap_or_default()))
+        }
+    };
+    let root = std::fs::canonicalize(corpus).ok();
+    if let (Some(out), Some(root)) = (resolved, root)
+        && out.starts_with(&root)
+    {
+        return Err(Error::Usage(format!(
+            "{}: is inside the corpus folder {}: write exports outside it",
+            shown(),
+            one_line(&corpus.display().to_string())
+        )));
+    }
+    Ok(())
 }
 
 fn export_error(e: ExportError) -> Error {

@@ -5,10 +5,11 @@ use std::io::Write;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{Context, Error, Paint, Status, csv_error, write_json, write_jsonl};
+use super::{Context, Error, Paint, Status, write_json, write_jsonl};
 use crate::model::Incident;
+use crate::output::CsvRows;
 use crate::query::FilterArgs;
-use crate::text::{csv_cell, one_line};
+use crate::text::one_line;
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
@@ -86,8 +87,8 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
 }
 
 fn write_csv(out: &mut impl Write, rows: &[Row]) -> Result<(), Error> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
+    let mut w = CsvRows::new(out);
+    w.row([
         "id",
         "company",
         "title",
@@ -96,8 +97,7 @@ fn write_csv(out: &mut impl Write, rows: &[Row]) -> Result<(), Error> {
         "statements",
         "verdicts",
         "path",
-    ])
-    .map_err(csv_error)?;
+    ])?;
     for r in rows {
         let (statements, verdicts) = (r.statements.to_string(), r.verdicts.to_string());
         let record = [
@@ -110,8 +110,7 @@ fn write_csv(out: &mut impl Write, rows: &[Row]) -> Result<(), Error> {
             &verdicts,
             &r.path,
         ];
-        w.write_record(record.iter().map(|c| csv_cell(c).into_owned()))
-            .map_err(csv_error)?;
+        w.row(record)?;
     }
     w.flush()?;
     Ok(())

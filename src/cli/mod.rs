@@ -5,6 +5,7 @@ pub mod add;
 pub mod check;
 pub mod diff;
 pub mod export;
+pub mod fix_ids;
 pub mod list;
 pub mod new;
 pub mod search;
@@ -58,6 +59,8 @@ pub enum Command {
     Tag(tag::Args),
     /// Remove the verdict about two statements
     Untag(untag::Args),
+    /// Give every verdict without an `id` one, derived from its two statements
+    FixIds(fix_ids::Args),
     /// Create a new incident file
     New(new::Args),
     /// Append a statement to an incident
@@ -219,32 +222,7 @@ impl Paint {
     }
 }
 
-/// A CSV writer's error as the command's: I/O errors keep their kind (a closed pipe).
-pub(crate) fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::Io(e),
-        other => Error::Io(std::io::Error::other(format!("{other:?}"))),
-    }
-}
-
-/// Writes a JSON value followed by a newline.
-pub fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
-    // `From` keeps an I/O error's kind, so a closed pipe still ends quietly.
-    serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
-    writeln!(w)
-}
-
-/// Writes one compact JSON value a line.
-pub fn write_jsonl<T: serde::Serialize>(
-    w: &mut impl Write,
-    values: impl IntoIterator<Item = T>,
-) -> io::Result<()> {
-    for v in values {
-        serde_json::to_writer(&mut *w, &v).map_err(io::Error::from)?;
-        writeln!(w)?;
-    }
-    Ok(())
-}
+pub use crate::output::{write_json, write_jsonl};
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -263,6 +241,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Search(args)) => search::run(args, &cx, &mut out)?,
         Some(Command::Tag(args)) => tag::run(args, &cx, &mut out)?,
         Some(Command::Untag(args)) => untag::run(args, &cx, &mut out)?,
+        Some(Command::FixIds(args)) => fix_ids::run(args, &cx, &mut out)?,
         Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
         Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,

@@ -6,12 +6,13 @@ use std::ops::Range;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{Context, Error, Paint, Status, csv_error, write_json, write_jsonl};
+use super::{Context, Error, Paint, Status, write_json, write_jsonl};
 use crate::model::{Date, Kind};
+use crate::output::CsvRows;
 use crate::query::{FilterArgs, parse_query};
 use crate::search::{Field, Hit, MatchRank, search_once};
 use crate::store::Corpus;
-use crate::text::{csv_cell, one_line};
+use crate::text::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -118,8 +119,8 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
 }
 
 fn write_csv(out: &mut impl Write, views: &[HitView]) -> Result<(), Error> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
+    let mut w = CsvRows::new(out);
+    w.row([
         "ref",
         "incident",
         "statement",
@@ -133,8 +134,7 @@ fn write_csv(out: &mut impl Write, views: &[HitView]) -> Result<(), Error> {
         "translation",
         "score",
         "rank",
-    ])
-    .map_err(csv_error)?;
+    ])?;
     for v in views {
         let (date, score) = (v.date.iso(), v.score.to_string());
         let record = [
@@ -152,8 +152,7 @@ fn write_csv(out: &mut impl Write, views: &[HitView]) -> Result<(), Error> {
             &score,
             v.rank.as_str(),
         ];
-        w.write_record(record.iter().map(|c| csv_cell(c).into_owned()))
-            .map_err(csv_error)?;
+        w.row(record)?;
     }
     w.flush()?;
     Ok(())

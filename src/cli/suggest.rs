@@ -7,7 +7,7 @@ use clap::ValueEnum;
 use super::{Context, Error, Paint, Status, write_json, write_jsonl};
 use crate::query::FilterArgs;
 use crate::suggest::suggest;
-use crate::text::first_line;
+use crate::text::{first_line, one_line};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -63,12 +63,12 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
                     }
                 }
                 for reason in &s.reasons {
-                    writeln!(out, "   {} {reason}", paint.yellow("!"))?;
+                    writeln!(out, "   {} {}", paint.yellow("!"), one_line(reason))?;
                 }
                 writeln!(
                     out,
                     "   {}",
-                    paint.dim(&format!("shared: {}", s.shared_terms.join(", ")))
+                    paint.dim(&one_line(&format!("shared: {}", s.shared_terms.join(", "))))
                 )?;
             }
             if found.is_empty() {

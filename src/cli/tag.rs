@@ -31,6 +31,9 @@ pub struct Args {
     /// Replace the verdict the pair already has (with this claim and note) instead of refusing
     #[arg(long)]
     pub replace: bool,
+    /// Which of the two is the claim under review (one of the two REFs) [default: the later]
+    #[arg(long, value_name = "REF")]
+    pub reviewed: Option<String>,
 }
 
 /// A statement reference from the command line, in full form.
@@ -54,6 +57,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     let a = parse_ref(&args.a)?;
     let b = parse_ref(&args.b)?;
     let verdict = parse_verdict(&args.verdict)?;
+    let reviewed = args.reviewed.as_deref().map(parse_ref).transpose()?;
     let by = args
         .by
         .clone()
@@ -68,6 +72,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         note: args.note.clone(),
         by,
         replace: args.replace,
+        reviewed,
     };
     let outcome = write::tag(&corpus, &req, None)?;
     let (earlier, later) = write::ordered_pair(&corpus, &req.a, &req.b)?;

@@ -95,7 +95,7 @@ fn write_text(
             }
         }
         for c in &e.changes {
-            writeln!(out, "    {} {c}", paint.yellow("!"))?;
+            writeln!(out, "    {} {}", paint.yellow("!"), one_line(c))?;
         }
         if e.claim && entries.len() > 1 {
             writeln!(out, "\n{}", paint.dim("then, from the same organization:"))?;

@@ -123,7 +123,7 @@ pub fn write_claimreview(
         .contradictions()
         .filter_map(|(inc, c)| review(corpus, inc, c, options))
         .collect();
-    super::write_safe_json(&mut w, &reviews, true)?;
+    crate::output::write_json_value(&mut w, &reviews, true)?;
     writeln!(w)?;
     w.flush()?;
     Ok(Summary {

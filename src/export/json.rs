@@ -152,7 +152,7 @@ pub fn write_json(
             })
             .collect(),
     };
-    super::write_safe_json(&mut w, &doc, true)?;
+    crate::output::write_json_value(&mut w, &doc, true)?;
     writeln!(w)?;
     w.flush()?;
     Ok(selection.summary())

@@ -14,7 +14,7 @@ pub fn write_jsonl(
 ) -> Result<Summary, ExportError> {
     let selection = Selection::new(corpus, filter);
     for row in selection.rows() {
-        super::write_safe_json(&mut w, &row, false)?;
+        crate::output::write_json_value(&mut w, &row, false)?;
         w.write_all(b"\n")?;
     }
     w.flush()?;

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::atomic;
 use crate::model::{Contradiction, Date, Incident, Precision, Source, Statement, StatementRef};
 use crate::query::Filter;
 use crate::store::Corpus;
@@ -44,8 +45,13 @@ pub enum ExportError {
     Io(#[from] io::Error),
     #[error("{}: cannot write the database: {}", .0.display(), .1)]
     Sqlite(PathBuf, rusqlite::Error),
-    #[error("{}: cannot replace the file: {}", .0.display(), .1)]
-    Replace(PathBuf, io::Error),
+    #[error("{}: cannot write the export: {}", crate::text::one_line(&.0.display().to_string()), .1)]
+    Write(PathBuf, io::Error),
+    #[error(
+        "{}: will not write the export there: {}",
+        crate::text::one_line(&.0.display().to_string()), .1
+    )]
+    Refused(PathBuf, atomic::NotReplaceable),
 }
 
 /// How much an export wrote.
@@ -281,9 +287,11 @@ impl Selection<'_> {
     }
 }
 
-/// Replaces `path` with what `write` produces, all at once: the bytes go to a temporary file
-/// in the same folder, which is renamed over `path` only when `write` succeeded. A reader
-/// never sees half an export, and a failed export leaves the old file as it was.
+/// Replaces `path` with what `write` produces, all at once (see [`crate::atomic`]): the
+/// bytes go to a temporary file in the same folder, which is renamed over `path` only when
+/// `write` succeeded. A reader never sees half an export, and a failed export leaves the old
+/// file as it was. Only a regular file that is not read-only, or a new path, is replaced
+/// ([`crate::atomic::replaceable`]); a link to a regular file has the file it names replaced.
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<&fs::File>) -> Result<T, ExportError>,
@@ -301,44 +309,20 @@ pub fn replace_with<T>(
     path: &Path,
     write: impl FnOnce(&fs::File, &Path) -> Result<T, ExportError>,
 ) -> Result<T, ExportError> {
-    let replace_err = |e: io::Error| ExportError::Replace(path.to_path_buf(), e);
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .map_err(replace_err)?;
-    let value = write(temp.as_file(), temp.path())?;
-    temp.as_file().sync_all().map_err(replace_err)?;
-    // A temporary file is private to its owner; the export gets the permissions of the file
-    // it replaces, or those of an ordinary new file.
-    let permissions = match fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(p) = permissions {
-        fs::set_permissions(temp.path(), p).map_err(replace_err)?;
-    }
-    temp.persist(path).map_err(|e| replace_err(e.error))?;
+    let refused = |e| ExportError::Refused(path.to_path_buf(), e);
+    let write_err = |e: io::Error| ExportError::Write(path.to_path_buf(), e);
+    let target = atomic::replaceable(path).map_err(refused)?;
+    let pending = atomic::begin(&target).map_err(write_err)?;
+    let value = write(pending.file(), pending.path()).map_err(|e| match e {
+        // Every error writing to the file names it (a full disk says which file).
+        ExportError::Io(e) => write_err(e),
+        other => other,
+    })?;
+    // Looked at again just before the rename: the path may have changed while we wrote.
+    let target = atomic::replaceable(path).map_err(refused)?;
+    let permissions = fs::metadata(&target).ok().map(|m| m.permissions());
+    pending.replace(permissions).map_err(write_err)?;
     Ok(value)
-}
-
-#[cfg(unix)]
-fn default_permissions() -> Option<fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> Option<fs::Permissions> {
-    None
 }
 
 /// A record's address as one fit to link to: `http` or `https` only (never `javascript:`),
@@ -364,122 +348,9 @@ pub fn web_url(url: &str) -> Option<String> {
     Some(out)
 }
 
-/// Writes `value` as JSON, indented or compact, escaping as `\uXXXX` what JSON allows raw but
-/// does harm elsewhere: characters that act on a terminal ([`crate::text::is_unsafe`]: DEL, C1
-/// controls, bidirectional overrides), the line separators U+2028 and U+2029 that some JSON
-/// Lines readers split on, and `<`, `>`, `&`, so that JSON-LD pasted into a `<script>` element
-/// cannot close it. The values read back unchanged.
-pub fn write_safe_json(w: &mut impl Write, value: &impl Serialize, pretty: bool) -> io::Result<()> {
-    let result = if pretty {
-        let mut ser = serde_json::Serializer::with_formatter(w, SafeFormatter(Pretty::default()));
-        value.serialize(&mut ser)
-    } else {
-        let mut ser = serde_json::Serializer::with_formatter(
-            w,
-            SafeFormatter(serde_json::ser::CompactFormatter),
-        );
-        value.serialize(&mut ser)
-    };
-    result.map_err(json_error)
-}
-
-type Pretty = serde_json::ser::PrettyFormatter<'static>;
-
-fn needs_escape(c: char) -> bool {
-    matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || crate::text::is_unsafe(c)
-}
-
-/// The bytes that can begin a character [`needs_escape`] accepts: `<`, `>`, `&`, DEL, and the
-/// UTF-8 lead bytes of C1 controls (0xC2), U+061C (0xD8) and U+200E to U+2069 (0xE2). Every
-/// other byte is passed over without decoding, which keeps the check off the profile.
-static MAY_NEED_ESCAPE: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'&' as usize] = true;
-    t[0x7f] = true;
-    t[0xc2] = true;
-    t[0xd8] = true;
-    t[0xe2] = true;
-    t
-};
-
-struct SafeFormatter<F>(F);
-
-macro_rules! delegate {
-    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        #[inline]
-        fn $name<W: ?Sized + Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> io::Result<()> {
-            self.0.$name(w $(, $arg)*)
-        }
-    )*};
-}
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
-    delegate! {
-        begin_array();
-        end_array();
-        begin_array_value(first: bool);
-        end_array_value();
-        begin_object();
-        end_object();
-        begin_object_key(first: bool);
-        begin_object_value();
-        end_object_value();
-    }
-
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let bytes = fragment.as_bytes();
-        let mut start = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            // Decode a character only at a byte that may begin one needing escape.
-            if !MAY_NEED_ESCAPE[usize::from(b)] {
-                i += 1;
-                continue;
-            }
-            let c = fragment[i..].chars().next().unwrap_or_default();
-            let len = c.len_utf8();
-            if needs_escape(c) {
-                w.write_all(&bytes[start..i])?;
-                // Every such character is in the Basic Multilingual Plane: one `\\uXXXX`.
-                write!(w, "\\u{:04x}", c as u32)?;
-                start = i + len;
-            }
-            i += len;
-        }
-        w.write_all(&bytes[start..])
-    }
-}
-
-/// A JSON writer error as an I/O error, keeping a closed pipe recognisable.
-pub(crate) fn json_error(e: serde_json::Error) -> io::Error {
-    match e.io_error_kind() {
-        Some(kind) => io::Error::new(kind, e),
-        None => io::Error::other(e),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_escapes_what_acts_elsewhere_and_reads_back_the_same() {
-        let all: String = (0..0x3000u32).filter_map(char::from_u32).collect();
-        let mut out = Vec::new();
-        write_safe_json(&mut out, &all, false).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(serde_json::from_str::<String>(&text).unwrap(), all);
-        for c in text.chars() {
-            assert!(!needs_escape(c), "{:?} is written raw", c);
-        }
-    }
 
     #[test]
     fn dates_are_written_as_the_model_writes_them() {
@@ -514,14 +385,21 @@ mod tests {
         assert_eq!(left.len(), 1, "no temporary file is left behind");
     }
 
-    #[cfg(unix)]
     #[test]
-    fn a_new_export_is_readable_by_others() {
-        use std::os::unix::fs::PermissionsExt;
+    fn export_out_names_the_file_on_a_full_disk() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.csv");
-        write_atomically(&path, |w| Ok(w.write_all(b"x")?)).unwrap();
-        let mode = fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o644);
+        let path = dir.path().join("out.json");
+        let e = write_atomically(&path, |w| {
+            w.write_all(b"half")?;
+            Err::<(), _>(io::Error::from(io::ErrorKind::StorageFull).into())
+        })
+        .unwrap_err();
+        let message = e.to_string();
+        assert!(
+            message.starts_with(&path.display().to_string()),
+            "{message}"
+        );
+        assert!(!path.exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -424,7 +424,11 @@ fn save_tag(app: &mut App, tagger: String) -> Option<Effect> {
         return None;
     }
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    // The file's default is the later statement: say which only when it is not, or when
+    // replacing a verdict whose side the dialog shows.
+    let reviewed = (!t.reviewed_later || t.on_record.is_some()).then(|| t.reviewed().clone());
     let request = crate::write::TagRequest {
+        reviewed,
         a,
         b,
         verdict: Verdict::ALL[t.verdict],
@@ -882,6 +886,7 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
                 app.tagger()
             );
             let request = crate::write::TagRequest {
+                reviewed: None,
                 a,
                 b,
                 verdict: Verdict::Unrelated,
@@ -1100,6 +1105,12 @@ fn open_tag(app: &mut App, a: Pos, b: Pos) {
         .as_ref()
         .and_then(|o| Verdict::ALL.iter().position(|v| *v == o.verdict))
         .unwrap_or(0);
+    // The side the verdict on record reviews; the later statement by default.
+    let reviewed_later = app
+        .corpus
+        .contradictions()
+        .find(|(_, c)| c.involves_pair(&ra, &rb))
+        .is_none_or(|(_, c)| *c.reviewed().0 == rb);
     let claim = old.as_ref().and_then(|o| o.claim.as_deref()).unwrap_or("");
     let note = old.as_ref().and_then(|o| o.note.as_deref()).unwrap_or("");
     let dialog = TagDialog {
@@ -1108,7 +1119,7 @@ fn open_tag(app: &mut App, a: Pos, b: Pos) {
         verdict,
         claim: TextField::with(claim, false),
         note: TextField::with(note, true),
-        reviewed_later: true,
+        reviewed_later,
         field: TagField::Verdict,
         on_record: old,
         error: None,

@@ -54,6 +54,7 @@ pub fn edit_statement(
     }
     let date = Date::parse(&st.date).ok_or_else(|| invalid("date", "not a date"))?;
     let path = edit_file(
+        &corpus.root,
         inc,
         expected,
         |text, fresh, style| {
@@ -144,6 +145,7 @@ pub fn remove_statement(
         ));
     }
     let path = edit_file(
+        &corpus.root,
         inc,
         expected,
         |text, fresh, _| {
@@ -195,7 +197,7 @@ pub fn remove_incident(
     if expected.is_some_and(|e| e != fingerprint(&bytes)) {
         return Err(WriteError::ChangedOnDisk(path.clone()));
     }
-    fs::remove_file(&locked.path).map_err(io_err("remove the file"))?;
+    fs::remove_file(path).map_err(io_err("remove the file"))?;
     Ok(WriteOutcome {
         path: path.clone(),
         id: None,

@@ -404,9 +404,91 @@ pub fn set_value(table: &mut Table, key: &str, mut value: Value) {
     }
 }
 
+/// Sets `key` in a table, placing a new key right after `after` (or first, with `None`) rather
+/// than at the end, so that a verdict's `id` leads its entry as docs/format.md writes it. Every
+/// other key keeps its place, comments and whitespace.
+pub fn put_key(table: &mut Table, key: &str, value: Value, after: Option<&str>) {
+    if table.contains_key(key) {
+        set_value(table, key, value);
+        return;
+    }
+    table.insert(key, Item::Value(value));
+    let order = new_order(table.iter().map(|(k, _)| k.to_string()), key, after);
+    table.sort_values_by(|a, _, b, _| rank(&order, a.get()).cmp(&rank(&order, b.get())));
+}
+
+/// [`put_key`] for an inline table (`contradictions = [{ between = [...] }]`).
+pub fn put_inline_key(
+    table: &mut toml_edit::InlineTable,
+    key: &str,
+    value: Value,
+    after: Option<&str>,
+) {
+    if let Some(old) = table.get_mut(key) {
+        let decor = old.decor().clone();
+        *old = value;
+        *old.decor_mut() = decor;
+        return;
+    }
+    table.insert(key, value);
+    let order = new_order(table.iter().map(|(k, _)| k.to_string()), key, after);
+    table.sort_values_by(|a, _, b, _| rank(&order, a.get()).cmp(&rank(&order, b.get())));
+    table.fmt();
+}
+
+fn new_order(keys: impl Iterator<Item = String>, key: &str, after: Option<&str>) -> Vec<String> {
+    let mut order: Vec<String> = keys.filter(|k| k != key).collect();
+    let at = after
+        .and_then(|a| order.iter().position(|k| k == a))
+        .map_or(0, |i| i + 1);
+    order.insert(at, key.to_string());
+    order
+}
+
+fn rank(order: &[String], key: &str) -> usize {
+    order.iter().position(|k| k == key).unwrap_or(usize::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_key_goes_where_it_is_asked_and_nothing_else_moves() {
+        let text = "[[contradictions]]\n# why\nbetween = [\"x\", \"y\"]  # pair\nverdict = \"contradicts\"\n";
+        let mut e = Editable::parse(text).unwrap();
+        let t = e.doc["contradictions"]
+            .as_array_of_tables_mut()
+            .unwrap()
+            .get_mut(0)
+            .unwrap();
+        put_key(t, "id", "x-vs-y".into(), None);
+        put_key(t, "reviewed", "x".into(), Some("between"));
+        assert_eq!(
+            e.render(),
+            "[[contradictions]]\nid = \"x-vs-y\"\n# why\nbetween = [\"x\", \"y\"]  # pair\nreviewed = \"x\"\nverdict = \"contradicts\"\n"
+        );
+        let mut e = Editable::parse("contradictions = [{ between = [\"x\", \"y\"] }]\n").unwrap();
+        let t = e.doc["contradictions"]
+            .as_array_mut()
+            .unwrap()
+            .get_mut(0)
+            .unwrap()
+            .as_inline_table_mut()
+            .unwrap();
+        put_inline_key(t, "id", "x-vs-y".into(), None);
+        let out = e.render();
+        let back: toml::Table = toml::from_str(&out).unwrap();
+        assert_eq!(
+            back["contradictions"][0]["id"].as_str(),
+            Some("x-vs-y"),
+            "{out}"
+        );
+        assert!(
+            out.find("id").unwrap() < out.find("between").unwrap(),
+            "{out}"
+        );
+    }
 
     fn reads_back(s: &str, multiline: bool) {
         let v = string_value(s, multiline).unwrap();

@@ -1,4 +1,6 @@
-//! Locking an incident file for a read-modify-write, and replacing it atomically and durably.
+//! Locking an incident file for a read-modify-write, and replacing it atomically and durably
+//! (through [`crate::atomic`]) unless someone who does not take the lock, an editor, changed it
+//! since it was read.
 //!
 //! The lock is taken on the incident file itself. Writers replace the file by renaming a new
 //! one over it, so a writer that waited for the lock may end up holding it on the old,
@@ -6,25 +8,55 @@
 //! locked, and the lock is taken again on the new one when it does not. This keeps the corpus
 //! folder free of lock files. Where file identities cannot be compared (not unix), a sidecar
 //! `.<name>.lock` file is locked instead.
+//!
+//! The only file a write ever removes is its own temporary file, when it is abandoned; an
+//! incident file is removed only by the interface's delete and undo, after the person said
+//! yes, under the lock and only when it is still what they saw.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use crate::model::fingerprint;
 
 /// An incident file held under an exclusive lock until dropped.
 pub(crate) struct Locked {
     /// The real path (links resolved), so that the rename replaces the file, not the link.
     pub path: PathBuf,
     file: File,
+    /// The file as [`Locked::read`] found it: to tell, just before the rename, whether
+    /// someone who does not take the lock wrote it since.
+    read: Option<Seen>,
     #[cfg(not(unix))]
     _sidecar: File,
+}
+
+/// What [`Locked::replace`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replaced {
+    Done,
+    /// The file changed on disk since it was read; it was left as it is.
+    Changed,
+}
+
+struct Seen {
+    meta: Metadata,
+    at: SystemTime,
+    print: u64,
 }
 
 impl Locked {
     /// Waits for the exclusive lock on `path`.
     pub fn acquire(path: &Path) -> io::Result<Locked> {
         let path = fs::canonicalize(path)?;
+        // Opening a FIFO for reading would wait for a writer forever.
+        if !fs::metadata(&path)?.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file: only regular files are incident files",
+            ));
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
@@ -34,7 +66,11 @@ impl Locked {
                 let locked = file.metadata()?;
                 let current = fs::metadata(&path)?;
                 if locked.dev() == current.dev() && locked.ino() == current.ino() {
-                    return Ok(Locked { path, file });
+                    return Ok(Locked {
+                        path,
+                        file,
+                        read: None,
+                    });
                 }
                 // Replaced while we waited: lock the file that is there now.
             }
@@ -54,6 +90,7 @@ impl Locked {
             Ok(Locked {
                 path,
                 file,
+                read: None,
                 _sidecar: sidecar,
             })
         }
@@ -61,15 +98,23 @@ impl Locked {
 
     /// The file's bytes as they are now, under the lock.
     pub fn read(&mut self) -> io::Result<Vec<u8>> {
+        let at = SystemTime::now();
+        let meta = self.file.metadata()?;
         let mut bytes = Vec::new();
         self.file.read_to_end(&mut bytes)?;
+        self.read = Some(Seen {
+            meta,
+            at,
+            print: fingerprint(&bytes),
+        });
         Ok(bytes)
     }
 
     /// Replaces the file's content atomically, keeping its permissions; the lock is held
-    /// until `self` is dropped, after the rename.
-    pub fn replace(&self, bytes: &[u8]) -> io::Result<()> {
-        self.remove_leftovers();
+    /// until `self` is dropped, after the rename. Just before the rename, the file on disk is
+    /// compared with the one read: when it changed, nothing is replaced
+    /// ([`Replaced::Changed`]) and only this write's temporary file is removed.
+    pub fn replace(&self, bytes: &[u8]) -> io::Result<Replaced> {
         let permissions = self.file.metadata()?.permissions();
         // Renaming over a file ignores its write bit; someone who made it read-only meant it.
         if permissions.readonly() {
@@ -78,103 +123,72 @@ impl Locked {
                 "the file is read-only: make it writable to change it",
             ));
         }
-        write_new_then(&self.path, bytes, Some(permissions), |tmp, target| {
-            fs::rename(tmp, target)
-        })
+        let pending = crate::atomic::begin(&self.path)?;
+        pending.file().write_all(bytes)?;
+        pending.file().sync_all()?;
+        if self.changed_since_read()? {
+            return Ok(Replaced::Changed);
+        }
+        pending.replace(Some(permissions))?;
+        Ok(Replaced::Done)
     }
-}
 
-impl Locked {
-    /// Removes temporary files left beside this file by writers that were killed: they are
-    /// made only under the lock, so while it is held none belongs to a live writer.
-    fn remove_leftovers(&self) {
-        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
-            return;
+    /// Whether the file at the path is not the one [`Locked::read`] read: another file
+    /// (renamed over it), or the same one written since (size, modification time, or, when
+    /// those match but the time is too coarse to tell, the bytes).
+    fn changed_since_read(&self) -> io::Result<bool> {
+        let Some(seen) = &self.read else {
+            return Ok(false);
         };
-        let prefix = format!(".{}.", name.to_string_lossy());
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
+        let now = match fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(true),
+            Err(e) => return Err(e),
         };
-        for entry in entries.flatten() {
-            let file_name = entry.file_name();
-            let file_name = file_name.to_string_lossy();
-            if file_name.starts_with(&prefix) && file_name.ends_with(".tmp") {
-                let _ = fs::remove_file(entry.path());
-            }
+        if !same_file(&seen.meta, &now)
+            || seen.meta.len() != now.len()
+            || seen.meta.modified().ok() != now.modified().ok()
+        {
+            return Ok(true);
         }
+        // Some file systems keep times to the second (or two): a write in the same tick as
+        // the read leaves the time as it was, and only the bytes can tell.
+        let coarse = Duration::from_secs(2);
+        let recent = now.modified().map_or(true, |m| {
+            seen.at.duration_since(m).map_or(true, |d| d < coarse)
+        });
+        if recent {
+            let mut bytes = Vec::new();
+            File::open(&self.path)?.read_to_end(&mut bytes)?;
+            return Ok(fingerprint(&bytes) != seen.print);
+        }
+        Ok(false)
     }
-}
-
-/// Creates `path` with `bytes`, atomically, refusing to replace anything already there
-/// (`io::ErrorKind::AlreadyExists`).
-pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_new_then(path, bytes, None, |tmp, target| {
-        match fs::hard_link(tmp, target) {
-            Ok(()) => fs::remove_file(tmp),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-            // No hard links on this file system: a rename after a check leaves a tiny window
-            // in which a file created by someone else could be replaced.
-            Err(_) if target.exists() => Err(io::ErrorKind::AlreadyExists.into()),
-            Err(_) => fs::rename(tmp, target),
-        }
-    })
-}
-
-/// Writes `bytes` to a new temporary file beside `target` (a dot file, which the loader
-/// ignores, so a crash that leaves one behind breaks nothing), flushes it to disk, hands it to
-/// `publish`, then flushes the folder so the new name survives a crash too.
-fn write_new_then(
-    target: &Path,
-    bytes: &[u8],
-    permissions: Option<fs::Permissions>,
-    publish: impl FnOnce(&Path, &Path) -> io::Result<()>,
-) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        if let Some(p) = permissions {
-            file.set_permissions(p)?;
-        }
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        publish(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result?;
-    // The new file is in place: a folder that cannot be flushed (some network and FUSE file
-    // systems refuse) must not report the write as failed, or a retry would write it twice.
-    let _ = sync_dir(dir);
-    Ok(())
 }
 
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    // Folders cannot be opened for flushing here; the rename is as durable as the platform
-    // makes it.
-    Ok(())
+fn same_file(_a: &Metadata, _b: &Metadata) -> bool {
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
 
     #[test]
     fn replace_keeps_no_temporary_file_and_waits_for_the_lock() {
@@ -188,46 +202,73 @@ mod tests {
         let waiter = std::thread::spawn(move || {
             let mut second = Locked::acquire(&p).unwrap();
             let seen = second.read().unwrap();
-            second.replace(b"three").unwrap();
+            assert_eq!(second.replace(b"three").unwrap(), Replaced::Done);
             seen
         });
         std::thread::sleep(std::time::Duration::from_millis(50));
-        first.replace(b"two").unwrap();
+        assert_eq!(first.replace(b"two").unwrap(), Replaced::Done);
         drop(first);
         // The waiter locked the replaced file, noticed and locked the new one.
         assert_eq!(waiter.join().unwrap(), b"two");
         assert_eq!(fs::read(&path).unwrap(), b"three");
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("a.toml")]);
+        assert_eq!(names(dir.path()), ["a.toml"]);
     }
 
     #[test]
-    fn a_write_removes_what_killed_writers_left() {
+    fn tag_never_deletes_files_it_did_not_create() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.toml");
         fs::write(&path, "one").unwrap();
-        fs::write(dir.path().join(".a.toml.999-0.tmp"), "half").unwrap();
+        fs::write(dir.path().join(".a.toml.999-0.tmp"), "someone's").unwrap();
         fs::write(dir.path().join(".b.toml.999-0.tmp"), "other file's").unwrap();
-        Locked::acquire(&path).unwrap().replace(b"two").unwrap();
-        let mut names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        assert_eq!(names, [".b.toml.999-0.tmp", "a.toml"]);
+        let mut locked = Locked::acquire(&path).unwrap();
+        locked.read().unwrap();
+        assert_eq!(locked.replace(b"two").unwrap(), Replaced::Done);
+        assert_eq!(
+            names(dir.path()),
+            [".a.toml.999-0.tmp", ".b.toml.999-0.tmp", "a.toml"]
+        );
     }
 
     #[test]
-    fn create_new_refuses_to_replace() {
+    fn an_editor_writing_in_place_after_the_read_is_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.toml");
-        create_new(&path, b"first").unwrap();
-        let e = create_new(&path, b"second").unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
-        assert_eq!(fs::read(&path).unwrap(), b"first");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        fs::write(&path, "one").unwrap();
+        let mut locked = Locked::acquire(&path).unwrap();
+        locked.read().unwrap();
+        // Same size, same second: only the bytes tell.
+        fs::write(&path, "ONE").unwrap();
+        assert_eq!(locked.replace(b"two").unwrap(), Replaced::Changed);
+        assert_eq!(fs::read(&path).unwrap(), b"ONE");
+        assert_eq!(names(dir.path()), ["a.toml"]);
+    }
+
+    #[test]
+    fn an_editor_renaming_a_new_file_over_it_after_the_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        fs::write(&path, "one").unwrap();
+        let mut locked = Locked::acquire(&path).unwrap();
+        locked.read().unwrap();
+        let saved = dir.path().join("a.toml~");
+        fs::write(&saved, "one, edited").unwrap();
+        fs::rename(&saved, &path).unwrap();
+        assert_eq!(locked.replace(b"two").unwrap(), Replaced::Changed);
+        assert_eq!(fs::read(&path).unwrap(), b"one, edited");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_never_opened_for_writing_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let e = Locked::acquire(&path).err().unwrap();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
 }

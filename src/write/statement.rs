@@ -7,8 +7,8 @@ use std::path::Path;
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, files, find_incident, given,
-    invalid, unwritable,
+    Change, WriteError, WriteOutcome, edit, edit::Style, edit_file, find_incident, given, invalid,
+    unwritable,
 };
 use crate::check::suggestion;
 use crate::model::{Date, Incident, Kind, Statement, is_slug};
@@ -209,6 +209,7 @@ pub fn add_statement(
     let date = Date::parse(&st.date).ok_or_else(|| invalid("date", DATE_HINT))?;
     let id = std::cell::RefCell::new(String::new());
     let path = edit_file(
+        &corpus.root,
         inc,
         expected,
         |_, fresh, style| {
@@ -360,7 +361,7 @@ pub fn new_incident(
             first.map_or_else(|| "the file would not load".into(), |d| d.message),
         ));
     }
-    files::create_new(&path, text.as_bytes()).map_err(|e| {
+    crate::atomic::create_new(&path, text.as_bytes()).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
             WriteError::Exists(path.clone())
         } else {

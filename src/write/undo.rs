@@ -21,7 +21,7 @@ pub fn restore(
     let io_err = |what| move |e| WriteError::Io(path.to_path_buf(), what, e);
     let Some(after) = after else {
         let bytes = before.unwrap_or_default();
-        return match files::create_new(path, bytes) {
+        return match crate::atomic::create_new(path, bytes) {
             Ok(()) => Ok(WriteOutcome {
                 path: path.to_path_buf(),
                 id: None,
@@ -38,7 +38,12 @@ pub fn restore(
         return Err(WriteError::ChangedOnDisk(path.to_path_buf()));
     }
     match before {
-        Some(before) => locked.replace(before).map_err(io_err("write the file"))?,
+        Some(before) => {
+            let replaced = locked.replace(before).map_err(io_err("write the file"))?;
+            if replaced == files::Replaced::Changed {
+                return Err(WriteError::ChangedOnDisk(path.to_path_buf()));
+            }
+        }
         None => fs::remove_file(&locked.path).map_err(io_err("remove the file"))?,
     }
     Ok(WriteOutcome {

@@ -6,7 +6,7 @@ use super::{
     Change, TagRequest, Tagged, WriteError, WriteOutcome, check_ref, edit, edit_file,
     find_incident, find_statement, given, invalid, now_utc, unwritable,
 };
-use crate::model::{Incident, StatementRef};
+use crate::model::{Incident, StatementRef, verdict_id};
 use crate::store::Corpus;
 
 /// The two statements in the order `between` stores them: earlier, then later (for equal
@@ -62,6 +62,19 @@ pub fn tag(
         return Err(WriteError::SameStatement(req.a.clone()));
     }
     let (earlier, later) = ordered_pair(corpus, &req.a, &req.b)?;
+    if let Some(r) = &req.reviewed {
+        check_ref(r)?;
+        if r != &req.a && r != &req.b {
+            return Err(invalid(
+                "reviewed",
+                format!(
+                    "`{r}` is neither of the two statements: name `{}` or `{}`, the claim under \
+                     review",
+                    req.a, req.b
+                ),
+            ));
+        }
+    }
     let by = req.by.trim();
     if by.is_empty() {
         return Err(invalid(
@@ -87,6 +100,7 @@ pub fn tag(
     let tagged_at = now_utc();
 
     let path = edit_file(
+        &corpus.root,
         target,
         expected,
         |text, fresh, style| {
@@ -119,7 +133,15 @@ pub fn tag(
                         }
                         Ok(())
                     };
+                    let id = (!entry.contains_key("id")).then(|| new_id(fresh, &earlier, &later));
                     let mut apply = || -> Result<(), String> {
+                        if let Some(id) = &id {
+                            edit::put_key(entry, "id", id.as_str().into(), None);
+                        }
+                        if let Some(r) = &req.reviewed {
+                            let value = written_ref(r, &fresh.id);
+                            edit::put_key(entry, "reviewed", value.into(), Some("between"));
+                        }
                         set(entry, "verdict", Some(req.verdict.as_str()))?;
                         set(entry, "claim", claim)?;
                         set(entry, "note", note)?;
@@ -136,6 +158,8 @@ pub fn tag(
                         written_ref(&later, &fresh.id),
                     ];
                     let entry = Entry {
+                        id: new_id(fresh, &earlier, &later),
+                        reviewed: req.reviewed.as_ref().map(|r| written_ref(r, &fresh.id)),
                         verdict: req.verdict.as_str(),
                         claim,
                         note,
@@ -157,14 +181,27 @@ pub fn tag(
                     && (claim.is_none() || c.claim.as_deref() == claim)
                     && (note.is_none() || c.note.as_deref() == note)
                     && c.tagged_by.as_deref() == Some(by)
+                    && c.id.is_some()
+                    && (req.reviewed.is_none() || c.reviewed == req.reviewed)
             })
         },
     )?;
     Ok(WriteOutcome { path, id: None })
 }
 
+/// The id a new verdict about the pair gets in `inc`'s file.
+fn new_id(inc: &Incident, earlier: &StatementRef, later: &StatementRef) -> String {
+    verdict_id(&[earlier.clone(), later.clone()], &inc.id, |id| {
+        inc.contradictions
+            .iter()
+            .any(|c| c.id.as_deref() == Some(id))
+    })
+}
+
 /// The values of a new `[[contradictions]]` entry.
 struct Entry<'a> {
+    id: String,
+    reviewed: Option<String>,
     verdict: &'a str,
     claim: Option<&'a str>,
     note: Option<&'a str>,
@@ -179,7 +216,11 @@ impl Entry<'_> {
         let mut put = |key: &str, v: Value| {
             t.insert(key, Item::Value(v));
         };
+        put("id", self.id.as_str().into());
         put("between", Value::Array(Array::from_iter(between)));
+        if let Some(r) = &self.reviewed {
+            put("reviewed", r.as_str().into());
+        }
         put("verdict", self.verdict.into());
         if let Some(claim) = self.claim {
             put("claim", edit::string_value(claim, multiline)?);
@@ -239,6 +280,7 @@ pub fn untag(
             (_, None) => None,
         };
         let result = edit_file(
+            &corpus.root,
             inc,
             expected,
             |text, fresh, _| {
@@ -269,4 +311,85 @@ pub fn untag(
         path: first.unwrap_or_default(),
         id: None,
     })
+}
+
+/// What `fix_ids` did to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdsAdded {
+    pub path: std::path::PathBuf,
+    /// The ids given, in file order.
+    pub ids: Vec<String>,
+}
+
+/// Gives every verdict without an `id` the one [`verdict_id`] derives, file by file through
+/// the write path: only the new `id` lines are added, each first in its entry. Files with
+/// errors are not touched (they are in `corpus.failed`). When a file cannot be written, the
+/// error says which files already were.
+pub fn fix_ids(corpus: &Corpus) -> Result<Vec<IdsAdded>, WriteError> {
+    let mut done: Vec<IdsAdded> = Vec::new();
+    for inc in &corpus.incidents {
+        if inc.contradictions.iter().all(|c| c.id.is_some()) {
+            continue;
+        }
+        let mut ids = Vec::new();
+        let result = edit_file(
+            &corpus.root,
+            inc,
+            Some(inc.fingerprint),
+            |text, fresh, _| {
+                // Run again from scratch when the file changed under us.
+                ids.clear();
+                let mut editable = edit::Editable::parse(text).map_err(|e| unwritable(fresh, e))?;
+                let mut taken: Vec<String> = fresh
+                    .contradictions
+                    .iter()
+                    .filter_map(|c| c.id.clone())
+                    .collect();
+                // The entries in file order are the parsed verdicts in the same order.
+                let mut give = |between: &[StatementRef; 2]| {
+                    let id = verdict_id(between, &fresh.id, |s| taken.iter().any(|t| t == s));
+                    taken.push(id.clone());
+                    ids.push(id.clone());
+                    id
+                };
+                match editable.doc.get_mut("contradictions") {
+                    Some(Item::ArrayOfTables(tables)) => {
+                        for (t, c) in tables.iter_mut().zip(&fresh.contradictions) {
+                            if !t.contains_key("id") {
+                                let id = give(&c.between);
+                                edit::put_key(t, "id", id.as_str().into(), None);
+                            }
+                        }
+                    }
+                    Some(Item::Value(Value::Array(array))) => {
+                        for (v, c) in array.iter_mut().zip(&fresh.contradictions) {
+                            if let Some(t) = v.as_inline_table_mut()
+                                && !t.contains_key("id")
+                            {
+                                let id = give(&c.between);
+                                edit::put_inline_key(t, "id", id.as_str().into(), None);
+                            }
+                        }
+                    }
+                    _ => return Err(unwritable(fresh, "its verdicts are not a list of tables")),
+                }
+                Ok(Change::Text(editable.render()))
+            },
+            |written| {
+                written.contradictions.len() == inc.contradictions.len()
+                    && written.contradictions.iter().all(|c| c.id.is_some())
+            },
+        );
+        match result {
+            Ok(path) => done.push(IdsAdded { path, ids }),
+            Err(e) if done.is_empty() => return Err(e),
+            Err(e) => {
+                return Err(WriteError::IdsPartly(
+                    done.iter().map(|d| d.path.clone()).collect(),
+                    Box::new(e),
+                ));
+            }
+        }
+    }
+    Ok(done)
 }

@@ -1,0 +1,308 @@
+//! Comparing two statements for what they claim: which texts to set side by side (the texts,
+//! or their English versions across languages), the changes that matter between two analysed
+//! texts (a negation gained or lost, a restriction, a hedge or time word, a quantity or a
+//! number that changed, opposed words), and how alike two statements are.
+//!
+//! What is found here is the domain's: it is never made safe for a terminal here. Whoever
+//! prints a [`Change`] passes it through [`crate::text`] (the command line) or the interface's
+//! own sanitizer.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::analysis::{Analysis, Category, Marker, Opposed, analyze};
+use super::terms::{
+    Interner, content_terms, negated_heads, negated_stems, shared, statement_terms,
+};
+use super::tokenize::WordMap;
+use crate::model::Statement;
+
+/// Which texts of the two statements were compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compared {
+    /// Both `text`s, in the same language.
+    Text,
+    /// Texts in different languages, compared through their English versions (a `translation`,
+    /// or the `text` itself when it is English).
+    Translation,
+}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    NegationLost,
+    NegationGained,
+    RestrictionAdded,
+    RestrictionDropped,
+    Hedge,
+    Time,
+    Quantity,
+    Number,
+    Opposed,
+}
+
+/// One change that matters, with the words on each side (empty when a side has none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub a: String,
+    pub b: String,
+}
+
+impl Change {
+    /// In plain words: "negation lost: 'do not sell' → 'may sell'". The words are the record's
+    /// own, unsanitized: make them safe where they are printed.
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            ChangeKind::NegationLost => "negation lost",
+            ChangeKind::NegationGained => "negation gained",
+            ChangeKind::RestrictionAdded => "restriction added",
+            ChangeKind::RestrictionDropped => "restriction dropped",
+            ChangeKind::Hedge => "hedge changed",
+            ChangeKind::Time => "time changed",
+            ChangeKind::Quantity => "quantity changed",
+            ChangeKind::Number => "number changed",
+            ChangeKind::Opposed => "opposed words",
+        };
+        let side = |s: &str| {
+            if s.is_empty() {
+                "(none)".to_string()
+            } else {
+                format!("'{s}'")
+            }
+        };
+        format!("{what}: {} → {}", side(&self.a), side(&self.b))
+    }
+}
+
+/// The primary language subtag, lowercased: "fr" for "fr-FR".
+fn language(st: &Statement) -> Option<String> {
+    st.lang
+        .as_deref()
+        .map(|l| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase())
+}
+
+/// The statement in English, when there is one: its text if it is English, else its
+/// translation (which docs/format.md's examples give in English).
+pub fn english(st: &Statement) -> Option<&str> {
+    match language(st).as_deref() {
+        Some("en") | None => Some(&st.text),
+        Some(_) => st.translation.as_deref(),
+    }
+}
+
+/// The two texts to compare: both `text`s when the languages agree (or are not known), both
+/// English versions when they differ and both have one, else both texts anyway.
+pub fn comparable<'a>(a: &'a Statement, b: &'a Statement) -> (Compared, &'a str, &'a str) {
+    let (la, lb) = (language(a), language(b));
+    if la == lb || la.is_none() || lb.is_none() {
+        return (Compared::Text, &a.text, &b.text);
+    }
+    match (english(a), english(b)) {
+        (Some(x), Some(y)) => (Compared::Translation, x, y),
+        _ => (Compared::Text, &a.text, &b.text),
+    }
+}
+
+/// Where `b` speaks of a word a marker of `a` bears on: the phrase in `a` stretched to that
+/// word ("ne vendrons pas de données"), and the word in `b` with the one before it
+/// ("plusieurs données", "may sell"), so that a reader sees what took the marker's place.
+fn counterpart(
+    a: &Analysis,
+    a_text: &str,
+    m: &Marker,
+    b: &Analysis,
+    b_text: &str,
+    b_stems: &WordMap<&str, usize>,
+) -> Option<(String, String)> {
+    for &i in &m.scope {
+        let s = a.stems[i].as_str();
+        if s.len() < 4 {
+            continue;
+        }
+        let Some(&j) = b_stems.get(s) else {
+            continue;
+        };
+        let first = if j > 0 && !b.words[j].clause_start {
+            j - 1
+        } else {
+            j
+        };
+        let mine = if i > m.last {
+            a.span(a_text, m.first, i)
+        } else {
+            a.phrase(a_text, m)
+        };
+        return Some((mine.to_string(), b.span(b_text, first, j).to_string()));
+    }
+    None
+}
+
+/// The first marker of a category in `a` that has a counterpart in `b`, else the first one
+/// alone: (its phrase, the counterpart or "").
+fn with_counterpart(
+    a: &Analysis,
+    a_text: &str,
+    c: Category,
+    b: &Analysis,
+    b_text: &str,
+) -> (String, String) {
+    // Where each stem first appears in `b`, so that long texts are not scanned per marker.
+    let mut b_stems: WordMap<&str, usize> = WordMap::default();
+    for (j, s) in b.stems.iter().enumerate() {
+        b_stems.entry(s.as_str()).or_insert(j);
+    }
+    a.of(c)
+        .find_map(|m| counterpart(a, a_text, m, b, b_text, &b_stems))
+        .or_else(|| {
+            a.of(c)
+                .next()
+                .map(|m| (a.phrase(a_text, m).to_string(), String::new()))
+        })
+        .unwrap_or_default()
+}
+
+/// The distinct phrases of a category, the first few of them: a long document may hold
+/// thousands.
+fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
+    const SHOWN: usize = 5;
+    let mut v: Vec<&str> = Vec::new();
+    let mut more = false;
+    for m in a.of(c) {
+        let p = a.phrase(text, m);
+        if !v.contains(&p) {
+            if v.len() == SHOWN {
+                more = true;
+                break;
+            }
+            v.push(p);
+        }
+    }
+    let mut s = v.join(", ");
+    if more {
+        s.push_str(", …");
+    }
+    s
+}
+
+/// The changes that matter between two analysed texts, `a` the earlier.
+pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Change> {
+    let mut out = Vec::new();
+    let (na, nb) = (a.has(Category::Negation), b.has(Category::Negation));
+    if na && !nb {
+        let (x, y) = with_counterpart(a, a_text, Category::Negation, b, b_text);
+        out.push(Change {
+            kind: ChangeKind::NegationLost,
+            a: x,
+            b: y,
+        });
+    } else if nb && !na {
+        let (y, x) = with_counterpart(b, b_text, Category::Negation, a, a_text);
+        out.push(Change {
+            kind: ChangeKind::NegationGained,
+            a: x,
+            b: y,
+        });
+    }
+    let (ra, rb) = (a.has(Category::Restriction), b.has(Category::Restriction));
+    if rb && !ra {
+        let (y, x) = with_counterpart(b, b_text, Category::Restriction, a, a_text);
+        out.push(Change {
+            kind: ChangeKind::RestrictionAdded,
+            a: x,
+            b: y,
+        });
+    } else if ra && !rb {
+        let (x, y) = with_counterpart(a, a_text, Category::Restriction, b, b_text);
+        out.push(Change {
+            kind: ChangeKind::RestrictionDropped,
+            a: x,
+            b: y,
+        });
+    }
+    for (category, kind) in [
+        (Category::Hedge, ChangeKind::Hedge),
+        (Category::Time, ChangeKind::Time),
+        (Category::Quantity, ChangeKind::Quantity),
+    ] {
+        let (ca, cb) = (a.classes(category), b.classes(category));
+        if ca != cb {
+            out.push(Change {
+                kind,
+                a: all_phrases(a, a_text, category),
+                b: all_phrases(b, b_text, category),
+            });
+        }
+    }
+    let (xa, xb) = (a.numbers(), b.numbers());
+    if xa != xb && !xa.is_empty() && !xb.is_empty() {
+        out.push(Change {
+            kind: ChangeKind::Number,
+            a: all_phrases(a, a_text, Category::Number),
+            b: all_phrases(b, b_text, Category::Number),
+        });
+    }
+    let (oa, ob) = (a.opposed(), b.opposed());
+    let mut seen = Vec::new();
+    for x in oa {
+        let stands = |v: &[Opposed], side| v.iter().any(|o| o.pair == x.pair && o.side == side);
+        if seen.contains(&x.pair) || stands(oa, !x.side) || stands(ob, x.side) {
+            continue;
+        }
+        // The same word, denied on one side only, is a negation change, reported as such.
+        let Some(y) = ob
+            .iter()
+            .find(|o| o.pair == x.pair && o.side != x.side && a.stems[x.word] != b.stems[o.word])
+        else {
+            continue;
+        };
+        seen.push(x.pair);
+        out.push(Change {
+            kind: ChangeKind::Opposed,
+            a: a.span(a_text, x.word, x.word).to_string(),
+            b: b.span(b_text, y.word, y.word).to_string(),
+        });
+    }
+    out
+}
+
+/// Whether the two texts say one thing in opposite words, one of them negated: "we will not
+/// close the plant" and "we will keep the plant". A negation lost between such texts is a
+/// rewording, not a reversal.
+pub fn agree_through_negation(a: &Analysis, b: &Analysis) -> bool {
+    let (oa, ob) = (a.opposed(), b.opposed());
+    oa.iter().any(|x| {
+        ob.iter()
+            .any(|y| y.pair == x.pair && y.side == x.side && y.negated != x.negated)
+    })
+}
+
+/// How alike two statements are, 0 to 1: the cosine of the words they are about (from text
+/// and translation, stemmed), unweighted. For a timeline, where there is no corpus to weigh
+/// words against.
+pub fn similarity(a: &Statement, b: &Statement) -> f64 {
+    let mut terms = Interner::default();
+    let (pa, pb) = (
+        statement_terms(a, &mut terms),
+        statement_terms(b, &mut terms),
+    );
+    let common = shared(&pa, &pb).len() as f64;
+    let denom = ((pa.len() * pb.len()) as f64).sqrt();
+    if denom == 0.0 { 0.0 } else { common / denom }
+}
+
+/// Whether the polarity flipped from `a` to `b`: one denies what the other states without
+/// denying it ("ne vendons pas" and "vendre à vie"), judged on the word each negation denies
+/// first, so that a shared "clients" elsewhere in the sentence does not count.
+pub fn flips(a: &Statement, b: &Statement) -> bool {
+    let (_, ta, tb) = comparable(a, b);
+    let (aa, ab) = (analyze(ta), analyze(tb));
+    let denied_in = |x: &Analysis, y: &Analysis| {
+        let (nx, ny) = (negated_heads(x), negated_stems(y));
+        let said: HashSet<String> = content_terms(y).into_iter().collect();
+        nx.iter()
+            .any(|s| s.len() >= 4 && said.contains(s) && !ny.contains(s))
+    };
+    denied_in(&aa, &ab) || denied_in(&ab, &aa)
+}

@@ -1,0 +1,33 @@
+//! Claim analysis, the crate's language layer: what a statement claims and how two statements
+//! differ in it, in English and French. [`crate::diff`], [`crate::suggest`],
+//! [`crate::timeline`] and `match` all read statements through here.
+//!
+//! - [`tokenize`]: a text into words, numbers, spaces and punctuation, with byte offsets.
+//! - [`lexicon`]: the word lists, read from the tables in `src/claims/lexicon/` (data a
+//!   linguist extends without reading Rust; the format is in that folder's README).
+//! - [`analysis`]: a text's words and the markers among them (negations and what they deny,
+//!   restrictions, hedges, time words, quantities, numbers, opposed words).
+//! - [`terms`]: the words a statement is about: stems, stop words, shared concepts.
+//! - [`compare`]: the changes that matter between two statements, and how alike they are.
+
+pub mod analysis;
+pub mod compare;
+pub mod lexicon;
+pub mod terms;
+pub mod tokenize;
+
+pub use analysis::{Analysis, Category, Marker, Opposed, Word, analyze, analyze_tokens};
+pub use compare::{
+    Change, ChangeKind, Compared, agree_through_negation, changes, comparable, english, flips,
+    similarity,
+};
+pub use terms::{content_terms, is_content, is_stopword, negated_heads, negated_stems, stem};
+pub use tokenize::{Fnv, Token, TokenKind, WordMap, tokenize};
+
+/// The items sorted, each once.
+pub(crate) fn sorted_unique<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v: Vec<T> = items.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
