@@ -1529,3 +1529,50 @@ fn the_reviewed_side_is_written_with_the_verdict() {
     app.press("t");
     assert!(!app.tag().unwrap().reviewed_later);
 }
+
+/// The README's key table names only keys the keymap binds, in the view it puts them in.
+#[test]
+fn the_readme_key_table_matches_the_keymap() {
+    use onrecord::tui::keymap::Keymap;
+    for doc in ["README.md", "docs/interface.md"] {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let table = text
+            .split("| view | keys | does |")
+            .nth(1)
+            .expect("the key table");
+        key_table_matches(doc, table, &Keymap::default());
+    }
+}
+
+fn key_table_matches(doc: &str, table: &str, map: &onrecord::tui::keymap::Keymap) {
+    use onrecord::tui::keymap::Key;
+    let mut view = None;
+    let mut checked = 0;
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        if !cells[1].is_empty() {
+            view = Some(match cells[1] {
+                "browse" => View::Browse,
+                "search" => View::Search,
+                "diff" => View::Diff,
+                "tag dialog" => View::Tag,
+                "form" => View::Form,
+                "filter" => View::Filter,
+                "question" => View::Confirm,
+                "timeline" => View::Timeline,
+                "suggestions" => View::Suggest,
+                "failed files" => View::Failed,
+                other => panic!("a view the table names and the keymap does not: {other}"),
+            });
+        }
+        let view = view.unwrap();
+        for token in cells[2].split('`').skip(1).step_by(2) {
+            let bound = map.bindings.iter().any(|b| {
+                b.mode == view && (b.key.label() == token || Key::parse(token) == Some(b.key))
+            });
+            assert!(bound, "{doc}: `{token}` is not a key of {view:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
