@@ -135,16 +135,30 @@ fn install_panic_hook() {
 struct Live<'a> {
     terminal: &'a mut Term,
     worker: &'a worker::Worker,
+    /// The corpus the search thread has.
+    searching: &'a mut Arc<Corpus>,
+}
+
+impl Live<'_> {
+    /// Hands the search thread the corpus shown, when it changed.
+    fn sync(&mut self, app: &App) {
+        if !Arc::ptr_eq(self.searching, &app.corpus) {
+            *self.searching = app.corpus.clone();
+            self.worker.use_corpus(app.corpus.clone());
+        }
+    }
 }
 
 impl Outside for Live<'_> {
     fn search(
         &mut self,
-        _app: &App,
+        app: &App,
         generation: u64,
         filter: crate::query::Filter,
         text: String,
     ) -> Option<Action> {
+        // A query after a reload searches the corpus now shown, never the one before.
+        self.sync(app);
         self.worker.ask(generation, filter, text);
         None
     }
@@ -191,6 +205,7 @@ fn event_loop(
         let mut live = Live {
             terminal,
             worker: &worker,
+            searching: &mut searching,
         };
         if app.loading.is_some()
             && let Ok(action) = loaded.try_recv()
@@ -220,24 +235,9 @@ fn event_loop(
                 update(app, Action::Results(generation, hits, took));
             }
         }
-        // The search thread searches whatever corpus is shown.
-        if !Arc::ptr_eq(&searching, &app.corpus) {
-            searching = app.corpus.clone();
-            worker.use_corpus(app.corpus.clone());
-            if app.view() == keymap::View::Search
-                && let Some(effect) = update::query(app)
-                && settle(
-                    app,
-                    Some(effect),
-                    &mut Live {
-                        terminal,
-                        worker: &worker,
-                    },
-                )?
-            {
-                return Ok(());
-            }
-        }
+        // The search thread searches whatever corpus is shown (a reload while searching
+        // asks again, through `update`, and `sync` comes first).
+        live.sync(app);
     }
 }
 
