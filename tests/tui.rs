@@ -1576,3 +1576,35 @@ fn key_table_matches(doc: &str, table: &str, map: &onrecord::tui::keymap::Keymap
     }
     assert!(checked > 50, "{checked}");
 }
+
+#[test]
+fn a_diff_across_languages_shows_the_originals() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("globex-data.toml"),
+        "title = \"Globex data\"\ncompany = \"Globex Corp\"\n\n\
+         [[statements]]\nid = \"denial\"\ndate = 2024-01-02\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/a\"\nlang = \"fr\"\n\
+         text = \"Nous ne vendons pas les données.\"\n\
+         translation = \"We do not sell the data.\"\n\n\
+         [[statements]]\nid = \"terms\"\ndate = 2024-03-04\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/b\"\nlang = \"en\"\n\
+         text = \"We may sell the data.\"\n",
+    )
+    .unwrap();
+    let mut app = App::new(store::load(dir.path()).unwrap(), Config::default());
+    update(&mut app, Action::Resize(120, 40));
+    app.press("l");
+    app.press("m");
+    app.press("j");
+    app.press("d");
+    assert_eq!(app.view(), View::Diff);
+    let d = app.diff().unwrap();
+    assert_eq!(d.diff.compared, onrecord::diff::Compared::Translation);
+    let screen = render_to_string(&app, 120, 40);
+    assert!(
+        screen.contains("(fr) Nous ne vendons pas les données."),
+        "{screen}"
+    );
+    assert!(screen.contains("(en) We may sell the data."), "{screen}");
+}

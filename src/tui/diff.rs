@@ -98,9 +98,18 @@ pub fn lines(app: &App, d: &DiffView, width: u16) -> Vec<Line<'static>> {
     ];
     if d.diff.compared == Compared::Translation {
         out.push(Line::styled(
-            "(different languages: compared through their English versions, shown here)",
+            "(different languages: compared through their English versions, below; the \
+             originals first)",
             Style::new().fg(theme.muted),
         ));
+        for (mark, pos) in [("−", d.a), ("+", d.b)] {
+            let st = &app.corpus.incidents[pos.0].statements[pos.1];
+            let lang = st.lang.as_deref().map(safe::line).unwrap_or_default();
+            let text = format!("{mark} ({lang}) {}", safe::block(st.text.trim()));
+            for l in safe::wrap(&text, w) {
+                out.push(Line::styled(l, Style::new().add_modifier(Modifier::ITALIC)));
+            }
+        }
     }
     out.push(Line::default());
     let mut words = Vec::new();
