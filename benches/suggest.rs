@@ -2,7 +2,8 @@
 //! `onrecord suggest` process, and a word diff of two 1 MB statements.
 //!
 //! `cargo bench --bench suggest` (add `-- DIR` to measure an existing corpus folder instead of
-//! generating one). The whole-process figure spawns target/release/onrecord, so build it
+//! generating one; `-- --organizations 20` generates the skewed shape instead, 20
+//! organizations with 5,000 statements each and long-tailed prose, where pairs are many). The whole-process figure spawns target/release/onrecord, so build it
 //! first: `cargo build --release`.
 
 use std::path::{Path, PathBuf};
@@ -170,15 +171,26 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let tmp;
+    let organizations = match args.as_slice() {
+        [flag, n] if flag == "--organizations" => Some(n.parse().expect("--organizations N")),
+        _ => None,
+    };
     let dir: PathBuf = match args.first() {
-        Some(dir) => PathBuf::from(dir),
-        None => {
+        Some(dir) if organizations.is_none() => PathBuf::from(dir),
+        _ => {
             tmp = tempfile::tempdir().expect("a temporary folder");
             let dir = tmp.path().join("corpus");
-            let g = onrecord::generate::generate(&dir, 100_000, 1).expect("the corpus is written");
+            let options = onrecord::generate::Options {
+                statements: 100_000,
+                seed: 1,
+                organizations,
+            };
+            let g =
+                onrecord::generate::generate_with(&dir, &options).expect("the corpus is written");
             println!(
-                "generated {} statements in {} files ({:.1} MB) under {}",
+                "generated {} statements{} in {} files ({:.1} MB) under {}",
                 g.statements,
+                organizations.map_or(String::new(), |n| format!(" of {n} organizations")),
                 g.files,
                 g.bytes as f64 / 1e6,
                 dir.display()

@@ -1,6 +1,13 @@
 //! A deterministic, made-up corpus of any size in the full file format, for benchmarks and
 //! tests: French and English prose with accents, partial dates, sources, comments and
-//! verdicts, about ten statements a file. The same size and seed always give the same bytes.
+//! verdicts, about ten statements a file. The same options always give the same bytes.
+//!
+//! Two shapes: the default spreads statements over twelve companies, phrased from a few dozen
+//! templates; [`Options::organizations`] instead gives every one of N organizations an equal
+//! share (20 × 5,000 at 100k statements, as a large archive where big companies say a lot),
+//! and names in each statement a few made-up programmes and places drawn from a vocabulary of
+//! thousands with a long tail, as real prose has, so that many words are shared by tens or
+//! hundreds of one organization's statements.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -147,18 +154,57 @@ pub struct Generated {
     pub bytes: u64,
 }
 
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub statements: usize,
+    pub seed: u64,
+    /// `Some(n)`: n organizations with an equal share of the statements each, and a long-tailed
+    /// vocabulary; `None`: the default shape, twelve companies and template prose.
+    pub organizations: Option<usize>,
+}
+
 /// Writes a corpus of `statements` statements under `dir` (created if needed), in
-/// sub-folders by year as a newsroom might keep them.
+/// sub-folders by year as a newsroom might keep them, in the default shape.
 pub fn generate(dir: &Path, statements: usize, seed: u64) -> io::Result<Generated> {
-    let mut rng = Rng(seed);
+    generate_with(
+        dir,
+        &Options {
+            statements,
+            seed,
+            organizations: None,
+        },
+    )
+}
+
+/// Writes a corpus as `options` say under `dir` (created if needed).
+pub fn generate_with(dir: &Path, options: &Options) -> io::Result<Generated> {
+    let statements = options.statements;
+    let mut rng = Rng(options.seed);
     let mut out = Generated::default();
+    let orgs = options.organizations.map(|n| n.max(1));
+    let vocabulary = orgs.map(|_| Vocabulary::new(options.seed));
     let mut file_no = 0;
     while out.statements < statements {
         let n = (statements - out.statements).min(6 + rng.below(9));
-        let company = COMPANIES[file_no % COMPANIES.len()];
-        let year = 2015 + (file_no / COMPANIES.len()) % 10;
-        let id = format!("{}-{}-{file_no}", slug(company), rng.word(TOPICS));
-        let text = incident(&mut rng, company, year as i32, file_no, n, &mut out);
+        let (company, per_year) = match orgs {
+            None => (
+                COMPANIES[file_no % COMPANIES.len()].to_string(),
+                COMPANIES.len(),
+            ),
+            Some(k) => (organization(file_no % k), k),
+        };
+        let year = 2015 + (file_no / per_year) % 10;
+        let id = format!("{}-{}-{file_no}", slug(&company), rng.word(TOPICS));
+        let text = incident(
+            &mut rng,
+            &company,
+            year as i32,
+            file_no,
+            n,
+            vocabulary.as_ref(),
+            &mut out,
+        );
         let folder = dir.join(year.to_string());
         fs::create_dir_all(&folder)?;
         fs::write(folder.join(format!("{id}.toml")), &text)?;
@@ -168,6 +214,55 @@ pub fn generate(dir: &Path, statements: usize, seed: u64) -> io::Result<Generate
         file_no += 1;
     }
     Ok(out)
+}
+
+/// The i-th organization of the skewed shape: the made-up companies, then numbered
+/// subsidiaries of them.
+fn organization(i: usize) -> String {
+    let base = COMPANIES[i % COMPANIES.len()];
+    match i / COMPANIES.len() {
+        0 => base.to_string(),
+        k => format!("{base} {}", k + 1),
+    }
+}
+
+/// Made-up programme and place names (syllables, so they read as invented), drawn with a
+/// Zipf-like long tail: a few are everywhere, most are rare, as words are in prose.
+struct Vocabulary {
+    words: Vec<String>,
+}
+
+impl Vocabulary {
+    const SIZE: usize = 6000;
+
+    fn new(seed: u64) -> Self {
+        const SYLLABLES: &[&str] = &[
+            "va", "lo", "ri", "tes", "sa", "mo", "né", "ka", "dor", "lin", "pe", "vé", "ru", "zan",
+            "to", "bri", "quel", "mar", "fi", "os",
+        ];
+        let mut rng = Rng(seed ^ 0x5EED_70CA_B000);
+        let mut seen = std::collections::HashSet::new();
+        let mut words = Vec::with_capacity(Self::SIZE);
+        while words.len() < Self::SIZE {
+            let n = 2 + rng.below(3);
+            let mut w: String = (0..n).map(|_| rng.word(SYLLABLES)).collect();
+            if let Some(first) = w.get(..1) {
+                let upper = first.to_uppercase();
+                w.replace_range(..1, &upper);
+            }
+            if seen.insert(w.clone()) {
+                words.push(w);
+            }
+        }
+        Vocabulary { words }
+    }
+
+    /// A word of rank r with probability about 1/r (inverse transform of the harmonic law).
+    fn draw(&self, rng: &mut Rng) -> &str {
+        let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let r = ((Self::SIZE as f64 + 1.0).powf(u) - 1.0) as usize;
+        &self.words[r.min(Self::SIZE - 1)]
+    }
 }
 
 fn slug(s: &str) -> String {
@@ -200,6 +295,7 @@ fn incident(
     year: i32,
     file_no: usize,
     n: usize,
+    vocabulary: Option<&Vocabulary>,
     totals: &mut Generated,
 ) -> String {
     let mut t = String::with_capacity(n * 600);
@@ -239,7 +335,7 @@ fn incident(
         };
         let (speaker, role) = *rng.pick(SPEAKERS);
         let french = rng.chance(60);
-        let (text, translation) = if french {
+        let (mut text, mut translation) = if french {
             let (fr, en) = rng.pick(CLAIMS_FR);
             let k = rng.below(SUBJECTS_FR.len());
             (
@@ -252,6 +348,18 @@ fn incident(
                 None,
             )
         };
+        if let Some(v) = vocabulary {
+            // The same names in the text and its translation, so French meets English.
+            let (a, b, c) = (v.draw(rng), v.draw(rng), v.draw(rng));
+            if french {
+                let _ = write!(text, ", dans le programme {a} {b} à {c}");
+                if let Some(tr) = translation.as_mut() {
+                    let _ = write!(tr, ", in the {a} {b} programme at {c}");
+                }
+            } else {
+                let _ = write!(text, ", in the {a} {b} programme at {c}");
+            }
+        }
         let kind = ["quote", "quote", "paraphrase", "document"][rng.below(4)];
         if i % 4 == 0 {
             let _ = writeln!(t, "# Statement {i}: checked against the source.");
@@ -327,5 +435,51 @@ mod tests {
                 .iter()
                 .any(|i| !i.contradictions.is_empty())
         );
+    }
+
+    #[test]
+    fn skewed_shape_gives_each_organization_an_equal_share() {
+        let a = tempfile::tempdir().unwrap();
+        let options = Options {
+            statements: 2000,
+            seed: 3,
+            organizations: Some(20),
+        };
+        let g = generate_with(a.path(), &options).unwrap();
+        assert_eq!(g.statements, 2000);
+        let corpus = crate::store::load(a.path()).unwrap();
+        let errors: Vec<String> = corpus.errors().map(|d| d.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let mut per_org = std::collections::HashMap::<&str, usize>::new();
+        for i in &corpus.incidents {
+            for s in &i.statements {
+                *per_org.entry(s.organization.as_str()).or_default() += 1;
+            }
+        }
+        assert_eq!(per_org.len(), 20, "{per_org:?}");
+        for (org, n) in &per_org {
+            assert!((70..=130).contains(n), "{org}: {n}");
+        }
+        // The long tail: many words shared by a few statements, a few by very many.
+        let mut counts = std::collections::HashMap::<&str, usize>::new();
+        for i in &corpus.incidents {
+            for s in &i.statements {
+                for w in s
+                    .text
+                    .split([' ', ','])
+                    .filter(|w| w.starts_with(char::is_uppercase))
+                {
+                    *counts.entry(w).or_default() += 1;
+                }
+            }
+        }
+        let rare = counts.values().filter(|&&n| (2..=10).contains(&n)).count();
+        let common = counts.values().filter(|&&n| n >= 100).count();
+        assert!(rare > 100 && common >= 1, "rare {rare}, common {common}");
+        // Same options, same bytes; the default shape is unchanged by the option's existence.
+        let b = tempfile::tempdir().unwrap();
+        assert_eq!(generate_with(b.path(), &options).unwrap(), g);
+        let c = tempfile::tempdir().unwrap();
+        assert_ne!(generate(c.path(), 2000, 3).unwrap(), g);
     }
 }

@@ -19,6 +19,7 @@
 //!   negations and other markers, stems, and the changes that matter between two statements.
 //! - [`diff`]: word diff of two statements, and the changes that matter between them.
 //! - [`suggest`]: candidate contradictions, ranked, with their reasons.
+//! - [`matching`]: a new quote against the record: statements that say the same or the opposite.
 //! - [`timeline`]: what an organization said by date, or a claim against what it said later.
 //! - [`config`]: the config file's place, and its `[export]` settings.
 //! - [`cli`]: one module per command, each printing to any `io::Write`.
@@ -34,6 +35,7 @@ pub mod diff;
 pub mod export;
 pub mod fold;
 pub mod generate;
+pub mod matching;
 pub mod model;
 pub mod output;
 pub mod parse;

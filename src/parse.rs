@@ -58,6 +58,17 @@ const DATE_HINT: &str = "a date like 2024-11-09, a date-time like 2024-11-09T14:
 /// Parses one file. `id` is the file stem. Returns the incident when the file has no errors,
 /// and every diagnostic either way.
 pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
+    // A file saved with CRLF line ends (a Windows checkout) reads as the same file saved with
+    // LF: outside multi-line strings a CRLF is only a line end, and inside one it becomes
+    // `\n`, so a text never depends on the platform it was checked out on. An escaped `\r`
+    // is not a line end and stays. Lines and columns are unchanged.
+    let normalized;
+    let text = if memchr::memmem::find(text.as_bytes(), b"\r\n").is_some() {
+        normalized = text.replace("\r\n", "\n");
+        normalized.as_str()
+    } else {
+        text
+    };
     let mut cx = Cx {
         path,
         lines: LineIndex::new(text),
@@ -66,8 +77,11 @@ pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
-            let at = e.span().map_or(0, |s| s.start);
-            let message = e.message().trim().replace('\n', " ");
+            let at = e.span().map(|s| s.start).unwrap_or_else(|| deep_key(text));
+            let mut message = e.message().trim().replace('\n', " ");
+            if message == "recursion limit" {
+                message = "a key of 80 or more dotted parts: shorten it".into();
+            }
             cx.error(at, format!("not valid TOML: {message}"));
             return (None, cx.diagnostics);
         }
@@ -83,6 +97,27 @@ pub fn parse_incident(path: &Path, id: &str, text: &str) -> (Option<Parsed>, Vec
     let parsed = cx.incident(id, doc.get_ref());
     let failed = cx.diagnostics.iter().any(Diagnostic::is_error);
     (parsed.filter(|_| !failed), cx.diagnostics)
+}
+
+/// Where a key of too many dotted parts starts (the parser's error for it has no position):
+/// the first line whose key, before `=` or inside a table header, has 80 parts or more (the
+/// parser's limit); else the start of the file.
+fn deep_key(text: &str) -> usize {
+    const PARTS: usize = 80;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = if trimmed.starts_with('[') {
+            trimmed.split(']').next().unwrap_or_default()
+        } else {
+            trimmed.split('=').next().unwrap_or_default()
+        };
+        if key.matches('.').count() + 1 >= PARTS {
+            return at + (line.len() - trimmed.len());
+        }
+        at += line.len();
+    }
+    0
 }
 
 /// The parser keeps numbers as text and checks them only when they are read; no key of the

@@ -104,48 +104,265 @@ pub fn is_incident_file_name(name: &str) -> bool {
     !name.starts_with('.') && name.ends_with(".toml") && name.len() > ".toml".len()
 }
 
-/// All incident files under `dir`, sorted, recursively. Hidden folders (`.git`) are skipped.
-pub fn incident_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    match fs::metadata(dir) {
+/// How the loader walks a corpus folder and reads its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Follow links to folders (`--follow`). Off by default, as in ripgrep: a link to `/` or
+    /// to a parent folder would otherwise have the loader walk far or forever. When on, a
+    /// folder already walked (the same device and inode) is not walked again.
+    pub follow: bool,
+    /// The largest incident file read, in bytes; a larger one is reported and left out.
+    pub max_file_size: u64,
+}
+
+/// The default largest incident file: 16 MB, a hundred times the largest real incident.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            follow: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+static OPTIONS: std::sync::OnceLock<LoadOptions> = std::sync::OnceLock::new();
+
+/// Sets the options [`load`] and [`incident_files`] use for the rest of the process (the
+/// command line's `--follow` and `--max-file-size`); only the first call counts.
+pub fn set_options(options: LoadOptions) {
+    let _ = OPTIONS.set(options);
+}
+
+/// The options set by [`set_options`], else the defaults.
+pub fn options() -> LoadOptions {
+    OPTIONS.get().copied().unwrap_or_default()
+}
+
+/// What a walk of a corpus folder found: the incident files, sorted, and a diagnostic for
+/// every entry that looks like one but cannot be loaded (errors: a FIFO, a device, a link to
+/// nothing, a name that is not UTF-8, a folder that cannot be read) or that was not followed
+/// (warnings: a link to a folder, without `--follow`).
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<Diagnostic>,
+}
+
+fn skipped(path: PathBuf, severity: Severity, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        path,
+        line: 1,
+        column: 1,
+        severity,
+        message: message.into(),
+    }
+}
+
+/// What kind of thing a file type is, for a message.
+fn kind_name(t: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(unix)]
+fn dir_id(m: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn dir_id(_m: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// Walks `dir` recursively for incident files. Hidden entries (`.git`, editors' and the
+/// program's temporary files) are passed over. Only regular files, or links to regular files,
+/// are incident files: the type is looked at before anything is opened, so a FIFO or a device
+/// never blocks or floods the loader. Fails only when `dir` itself cannot be read.
+pub fn walk(dir: &Path, options: &LoadOptions) -> Result<Walk, StoreError> {
+    let root = match fs::metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(StoreError::NoSuchFolder(dir.to_path_buf()));
         }
         Err(e) => return Err(StoreError::Unreadable(dir.to_path_buf(), e)),
         Ok(m) if !m.is_dir() => return Err(StoreError::NotAFolder(dir.to_path_buf())),
-        Ok(_) => {}
-    }
-    let mut files = Vec::new();
+        Ok(m) => m,
+    };
+    let mut walk = Walk::default();
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(dir_id(&root));
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         let entries = match fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) if folder == dir => return Err(StoreError::Unreadable(folder, e)),
-            // An unreadable sub-folder is skipped; it holds nothing we could load anyway.
-            Err(_) => continue,
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if name.starts_with('.') {
+            Err(e) => {
+                let message = format!("cannot read the folder, so what it holds is left out: {e}");
+                walk.skipped.push(skipped(folder, Severity::Error, message));
                 continue;
             }
-            let path = entry.path();
-            // The entry's type comes with the listing; only a link needs a look at what it
-            // names (a link to an incident file is an incident file).
-            let is_dir = match entry.file_type() {
-                Ok(t) if t.is_symlink() => fs::metadata(&path).is_ok_and(|m| m.is_dir()),
-                Ok(t) => t.is_dir(),
-                Err(_) => false,
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let message = format!("cannot list the whole folder: {e}");
+                    walk.skipped
+                        .push(skipped(folder.clone(), Severity::Error, message));
+                    break;
+                }
             };
-            if is_dir {
-                pending.push(path);
-            } else if is_incident_file_name(name) {
-                files.push(path);
-            }
+            walk_entry(&entry, options, &mut seen, &mut pending, &mut walk);
         }
     }
-    files.sort();
-    Ok(files)
+    walk.files.sort();
+    walk.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(walk)
+}
+
+fn walk_entry(
+    entry: &fs::DirEntry,
+    options: &LoadOptions,
+    seen: &mut std::collections::HashSet<(u64, u64)>,
+    pending: &mut Vec<PathBuf>,
+    walk: &mut Walk,
+) {
+    let name = entry.file_name();
+    let bytes = name.as_encoded_bytes();
+    if bytes.starts_with(b".") {
+        return;
+    }
+    let path = entry.path();
+    let Ok(own) = entry.file_type() else { return };
+    let link = own.is_symlink();
+    // A link is judged by what it names, looked at without opening it.
+    let target = if link {
+        fs::metadata(&path)
+    } else {
+        entry.metadata()
+    };
+    let is_dir = target.as_ref().is_ok_and(|m| m.is_dir());
+    let looks_like_incident = bytes.ends_with(b".toml") && bytes.len() > ".toml".len();
+    if name.to_str().is_none() && (is_dir || looks_like_incident) {
+        walk.skipped.push(skipped(
+            path,
+            Severity::Error,
+            "the name is not UTF-8, so it is left out: rename it (incident ids are plain \
+             lowercase letters, digits and dashes)",
+        ));
+        return;
+    }
+    if is_dir {
+        if link && !options.follow {
+            walk.skipped.push(skipped(
+                path,
+                Severity::Warning,
+                "a link to a folder, not followed: pass --follow to load what it holds",
+            ));
+            return;
+        }
+        // A folder reached twice (a link loop, a link to a folder walked already) is walked
+        // once.
+        if let Ok(m) = &target
+            && seen.insert(dir_id(m))
+        {
+            pending.push(path);
+        }
+        return;
+    }
+    if !looks_like_incident {
+        return;
+    }
+    match target {
+        Ok(m) if m.is_file() => walk.files.push(path),
+        Ok(m) => walk.skipped.push(skipped(
+            path,
+            Severity::Error,
+            format!(
+                "{}, not a regular file: left out (an incident file is a regular file)",
+                kind_name(m.file_type())
+            ),
+        )),
+        Err(e) if link && e.kind() == io::ErrorKind::NotFound => walk.skipped.push(skipped(
+            path,
+            Severity::Error,
+            "a link to nothing: left out (point it at an incident file, or remove it)",
+        )),
+        Err(e) => walk.skipped.push(skipped(
+            path,
+            Severity::Error,
+            format!("cannot read the file: {e}"),
+        )),
+    }
+}
+
+/// All incident files under `dir`, sorted, recursively, as [`walk`] finds them with the
+/// process's [`options`].
+pub fn incident_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    Ok(walk(dir, &options())?.files)
+}
+
+/// An incident file's bytes, read only when it is a regular file no larger than `max` bytes.
+/// The type and size are those of the file opened (non-blocking, so that a FIFO put in its
+/// place after the walk cannot hang the loader), and no more than `max` bytes are ever read.
+pub fn read_incident_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut open = fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = open
+        .open(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{}, not a regular file: left out (an incident file is a regular file)",
+            kind_name(meta.file_type())
+        ));
+    }
+    let too_large = |size: u64| {
+        format!(
+            "the file is {} MB, over the {} MB limit for one incident file: split the incident \
+             into several files, or raise the limit with --max-file-size",
+            size.div_ceil(1024 * 1024),
+            max / (1024 * 1024)
+        )
+    };
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Reads and checks one file: its incident when it has no errors, and its diagnostics.
@@ -164,9 +381,9 @@ pub fn load_file(path: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
         };
         (None, vec![d])
     };
-    let bytes = match fs::read(path) {
+    let bytes = match read_incident_file(path, options().max_file_size) {
         Ok(b) => b,
-        Err(e) => return fail(1, 1, format!("cannot read the file: {e}")),
+        Err(message) => return fail(1, 1, message),
     };
     match std::str::from_utf8(&bytes) {
         Ok(text) => {
@@ -194,13 +411,24 @@ pub fn load_file(path: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
 /// Loads every incident file under `dir`. Fails only when the folder itself cannot be read;
 /// a bad file is reported in `diagnostics` and `failed` and never stops the others.
 pub fn load(dir: &Path) -> Result<Corpus, StoreError> {
-    let files = incident_files(dir)?;
+    let Walk { files, skipped } = walk(dir, &options())?;
     let results = load_parallel(&files);
 
     let mut diagnostics = Vec::new();
     let mut loaded = Vec::new();
     let mut failed = Vec::new();
     let mut failed_ids = HashMap::new();
+    // What the walk left out counts among the files that did not load.
+    let found = files.len() + skipped.iter().filter(|d| d.is_error()).count();
+    for d in skipped {
+        if d.is_error() {
+            failed.push(d.path.clone());
+            if let Some(id) = d.path.file_stem().and_then(|s| s.to_str()) {
+                failed_ids.insert(id.to_string(), d.path.clone());
+            }
+        }
+        diagnostics.push(d);
+    }
     for (path, (parsed, diags)) in files.iter().zip(results) {
         diagnostics.extend(diags);
         match parsed {
@@ -231,7 +459,7 @@ pub fn load(dir: &Path) -> Result<Corpus, StoreError> {
         incidents,
         failed,
         diagnostics,
-        files: files.len(),
+        files: found,
     })
 }
 

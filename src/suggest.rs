@@ -13,11 +13,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::claims::evidence::assess;
 use crate::claims::terms::{Interner as Terms, shared, statement_terms};
-use crate::claims::{
-    self as words, Analysis, Change, ChangeKind, agree_through_negation, analyze, changes,
-    comparable,
-};
+use crate::claims::{Analysis, Change, analyze, comparable};
 use crate::fold::fold;
 use crate::model::{Incident, Statement, StatementRef};
 use crate::query::Filter;
@@ -37,11 +35,15 @@ pub struct Suggestion {
 
 /// A pair is scored only when it is at least this alike.
 const MIN_SIMILARITY: f64 = 0.15;
-/// What changed must weigh at least this much: a hedge appearing on one side alone does not.
-const MIN_EVIDENCE: f64 = 0.5;
 /// Words more common than this within one organization are left out of the index (they still
 /// count in the similarity): pairing on them would be quadratic and tell little.
 const MAX_POSTINGS: usize = 200;
+/// Each statement is weighed against at most its `NEIGHBOURS` nearest statements of the same
+/// organization: those sharing the most rare words with it, each shared word weighing the
+/// log of how rare it is within the organization. A pair is scored when either statement
+/// has the other among its neighbours, so the costly comparison runs at most
+/// `2 × NEIGHBOURS` times per statement and the work grows linearly with statements.
+pub const NEIGHBOURS: usize = 24;
 
 /// One statement's words, interned.
 struct Profile {
@@ -52,46 +54,6 @@ struct Profile {
 fn profile(st: &Statement, terms: &mut Terms) -> Profile {
     Profile {
         terms: statement_terms(st, terms),
-    }
-}
-
-/// How much a change counts as evidence of a contradiction.
-fn weight(c: &Change, shared_stems: &HashSet<&str>, a: &Analysis, b: &Analysis) -> f64 {
-    let both = !c.a.is_empty() && !c.b.is_empty();
-    match c.kind {
-        ChangeKind::NegationLost | ChangeKind::NegationGained if agree_through_negation(a, b) => {
-            0.1
-        }
-        ChangeKind::NegationLost | ChangeKind::NegationGained => {
-            // A negation that bears on a word both statements use is the strongest sign.
-            let denier = if c.kind == ChangeKind::NegationLost {
-                a
-            } else {
-                b
-            };
-            if words::negated_heads(denier)
-                .iter()
-                .any(|s| shared_stems.contains(s.as_str()))
-            {
-                1.0
-            } else if words::negated_stems(denier)
-                .iter()
-                .any(|s| shared_stems.contains(s.as_str()))
-            {
-                0.5
-            } else {
-                0.3
-            }
-        }
-        ChangeKind::Opposed => 0.8,
-        ChangeKind::RestrictionAdded | ChangeKind::RestrictionDropped => 0.6,
-        ChangeKind::Time if both => 0.7,
-        ChangeKind::Time => 0.25,
-        ChangeKind::Quantity if both => 0.5,
-        ChangeKind::Quantity => 0.2,
-        ChangeKind::Number => 0.4,
-        ChangeKind::Hedge if both => 0.45,
-        ChangeKind::Hedge => 0.15,
     }
 }
 
@@ -146,34 +108,15 @@ impl Read {
 fn score_pair(
     (a, read_a): (&Statement, &Read),
     (b, read_b): (&Statement, &Read),
-    shared_stems: &HashSet<&str>,
     shown: &[String],
     similarity: f64,
 ) -> Option<Found> {
     let (_, ta, tb) = comparable(a, b);
     let (aa, ab) = (read_a.of(a, ta), read_b.of(b, tb));
-    let found = changes(ta, aa, tb, ab);
-    if found.is_empty() {
-        return None;
-    }
-    let mut weighted: Vec<(f64, &Change)> = found
-        .iter()
-        .map(|c| (weight(c, shared_stems, aa, ab), c))
-        .collect();
-    weighted.sort_by(|x, y| y.0.total_cmp(&x.0));
-    // The strongest change counts fully, the others less and less.
-    let evidence: f64 = weighted
-        .iter()
-        .enumerate()
-        .map(|(i, (w, _))| w / (1 + i) as f64)
-        .sum();
-    if evidence < MIN_EVIDENCE || (shown.len() < 2 && evidence < 0.8) {
-        return None;
-    }
-    let score = similarity.sqrt() * (1.0 - (-1.5 * evidence).exp());
+    let judged = assess(ta, aa, tb, ab, similarity)?;
     Some(Found {
-        score: (score * 1000.0).round() / 1000.0,
-        reasons: weighted.iter().map(|(_, c)| c.describe()).collect(),
+        score: judged.score,
+        reasons: judged.changes.iter().map(Change::describe).collect(),
         shared_terms: shown.to_vec(),
     })
 }
@@ -226,8 +169,8 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
 
     // Statements saying the very same words are scored once, as one text.
     let mut texts: Vec<Vec<Vec<usize>>> = Vec::with_capacity(groups.len());
-    let mut scored: Vec<Scored> = Vec::new();
-    for (g, (_, members)) in groups.iter_mut().enumerate() {
+    let mut representatives: Vec<Vec<&Statement>> = Vec::with_capacity(groups.len());
+    for (_, members) in groups.iter_mut() {
         members.sort_by(|a, b| a.key.cmp(&b.key));
         let mut seen: HashMap<(&str, Option<&str>, Option<&str>), usize> = HashMap::new();
         let mut same: Vec<Vec<usize>> = Vec::new();
@@ -244,11 +187,38 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
             });
             same[k].push(i);
         }
-        let representatives: Vec<&Statement> =
-            same.iter().map(|s| members[s[0]].statement).collect();
-        scored.extend(score_group(g, &representatives));
+        representatives.push(same.iter().map(|s| members[s[0]].statement).collect());
         texts.push(same);
     }
+    // Organizations are scored on as many threads as there are cores, the largest first so
+    // that one big organization does not finish last alone.
+    let mut by_size: Vec<usize> = (0..representatives.len()).collect();
+    by_size.sort_by_key(|&g| std::cmp::Reverse(representatives[g].len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(by_size.len().max(1));
+    let mut scored: Vec<Scored> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&g) = by_size.get(k) else {
+                            break;
+                        };
+                        out.extend(score_group(g, &representatives[g]));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a scoring thread"))
+            .collect()
+    });
     scored.sort_by(|a, b| {
         b.best
             .total_cmp(&a.best)
@@ -328,10 +298,6 @@ fn order<'a>(
 fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
     let mut terms = Terms::default();
     let profiles: Vec<Profile> = texts.iter().map(|st| profile(st, &mut terms)).collect();
-    let mut stems: Vec<&str> = vec![""; terms.shown.len()];
-    for (stem, &id) in &terms.ids {
-        stems[id as usize] = stem;
-    }
     let n = texts.len();
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); terms.shown.len()];
     for (i, p) in profiles.iter().enumerate() {
@@ -339,21 +305,54 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
             postings[t as usize].push(i as u32);
         }
     }
-    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
-    let mut out = Vec::new();
-    let mut acc: HashSet<u32> = HashSet::new();
-    for i in 0..n {
-        acc.clear();
-        for &t in &profiles[i].terms {
+    // Each statement's nearest neighbours by the rare words they share.
+    let rarity: Vec<f32> = postings
+        .iter()
+        .map(|l| ((n as f32 + 1.0) / l.len().max(1) as f32).ln())
+        .collect();
+    let mut weight = vec![0f32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (i, p) in profiles.iter().enumerate() {
+        for &t in &p.terms {
             let list = &postings[t as usize];
-            if list.len() <= MAX_POSTINGS {
-                acc.extend(list.iter().filter(|&&j| j as usize > i));
+            if list.len() > MAX_POSTINGS {
+                continue;
+            }
+            for &j in list {
+                if j as usize == i {
+                    continue;
+                }
+                if weight[j as usize] == 0.0 {
+                    touched.push(j);
+                }
+                weight[j as usize] += rarity[t as usize];
             }
         }
-        let mut candidates: Vec<u32> = acc.iter().copied().collect();
-        candidates.sort_unstable();
-        for j in candidates {
-            let j = j as usize;
+        if touched.len() > NEIGHBOURS {
+            touched.select_nth_unstable_by(NEIGHBOURS - 1, |&x, &y| {
+                weight[y as usize]
+                    .total_cmp(&weight[x as usize])
+                    .then(x.cmp(&y))
+            });
+        }
+        for &j in touched.iter().take(NEIGHBOURS) {
+            let (u, v) = (i.min(j as usize), i.max(j as usize));
+            pairs.push((u as u32, v as u32));
+        }
+        for &j in &touched {
+            weight[j as usize] = 0.0;
+        }
+        touched.clear();
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+
+    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
+    let mut out = Vec::new();
+    for (i, j) in pairs {
+        let (i, j) = (i as usize, j as usize);
+        {
             let common = shared(&profiles[i].terms, &profiles[j].terms);
             let similarity = common.len() as f64
                 / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
@@ -368,7 +367,6 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
             let (Some(ri), Some(rj)) = (&reads[i], &reads[j]) else {
                 continue;
             };
-            let shared_stems: HashSet<&str> = common.iter().map(|&t| stems[t as usize]).collect();
             let mut shown: Vec<String> = common
                 .iter()
                 .map(|&t| terms.shown[t as usize].clone())
@@ -376,8 +374,8 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
             shown.sort();
             shown.dedup();
             let (a, b) = ((texts[i], ri), (texts[j], rj));
-            let forward = score_pair(a, b, &shared_stems, &shown, similarity);
-            let backward = score_pair(b, a, &shared_stems, &shown, similarity);
+            let forward = score_pair(a, b, &shown, similarity);
+            let backward = score_pair(b, a, &shown, similarity);
             let best = forward
                 .iter()
                 .chain(&backward)

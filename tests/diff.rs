@@ -348,3 +348,73 @@ fn suggest_precision_and_recall_on_the_labelled_set() {
         }
     }
 }
+
+#[test]
+fn match_finds_a_denial_of_a_new_quote() {
+    let dir = eval_dir().join("statements");
+    let (v, code) = json(
+        &dir,
+        &[
+            "match",
+            "We now charge a daily fee for roaming in Europe",
+            "--company",
+            "Vexlo Telecom",
+        ],
+    );
+    assert_eq!(code, 0);
+    let found = v.as_array().unwrap();
+    assert_eq!(found[0]["ref"], "vexlo-roaming#jamais-facturer");
+    assert_eq!(found[0]["relation"], "opposite");
+    assert!(
+        found[0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("negation lost"),
+        "{v}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|m| m["ref"] == "vexlo-roaming#daily-fee" && m["relation"] == "same")
+    );
+
+    // From standard input, and nothing alike: exit 1.
+    let out = onrecord(&dir)
+        .args(["match", "--text", "-"])
+        .write_stdin("Acme sells widgets on Mars")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    // No quote at all is a usage error.
+    let out = onrecord(&dir).args(["match"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn match_prints_hostile_record_text_inertly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("acme.toml"),
+        "title = \"t\"\ncompany = \"Acme Widgets\"\n\n[[statements]]\nid = \"a\"\ndate = 2024-01-01\n\
+         speaker = \"S\\u001b]0;pwned\\u0007\"\norganization = \"Acme Widgets\"\nkind = \"quote\"\n\
+         url = \"https://example.com\"\ntext = \"We do not sell\\u001b[2J customer data\\u009b.\"\n",
+    )
+    .unwrap();
+    let out = onrecord(dir.path())
+        .args(["match", "We sell customer data"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(text.contains("negation lost"), "{text}");
+}

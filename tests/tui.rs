@@ -190,12 +190,19 @@ fn a_bad_config_is_an_error_naming_the_file() {
     std::fs::write(&path, "[keys]\nquit = \"hyper-q\"\n").unwrap();
     let e = onrecord::tui::config::load(&path).unwrap_err().to_string();
     assert!(e.contains("config.toml") && e.contains("hyper-q"), "{e}");
+    // `x` dismisses a suggestion: taking it for quit is a conflict, named, not a silent loss.
     std::fs::write(&path, "tagged_by = \"Desk\"\n[keys]\nquit = \"x\"\n").unwrap();
+    let e = onrecord::tui::config::load(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("`x` is bound to both `dismiss` and `quit`"),
+        "{e}"
+    );
+    std::fs::write(&path, "tagged_by = \"Desk\"\n[keys]\nquit = \"Z\"\n").unwrap();
     let c = onrecord::tui::config::load(&path).unwrap();
     let corpus = store::load(Path::new(FIXTURES)).unwrap();
     let mut app = App::new(corpus, c);
     assert_eq!(app.press("q"), None);
-    assert_eq!(app.press("x"), Some(Effect::Quit));
+    assert_eq!(app.press("Z"), Some(Effect::Quit));
     assert!(onrecord::tui::config::load(&dir.path().join("none.toml")).is_ok());
 }
 

@@ -152,12 +152,15 @@ fn phrase_at(words: &[Word], at: usize, phrase: &str) -> Option<usize> {
 
 /// Reads a text's words and the markers among them.
 pub fn analyze(text: &str) -> Analysis {
-    analyze_tokens(text, &tokenize(text))
+    analyze_tokens(text, &tokenize(super::analysed_part(text)))
 }
 
 /// [`analyze`], from the text's tokens when they are at hand.
 pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
     let lx = lexicon::get();
+    // Only the part of a long text that is read for its claims.
+    let read = super::analysed_part(text).len();
+    let tokens = &tokens[..tokens.partition_point(|t| t.end <= read)];
     let mut words = Vec::with_capacity(tokens.len() / 2);
     let mut clause_start = true;
     // A long text repeats its words; each written form is folded once.
@@ -189,7 +192,11 @@ pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
                 let key = match folded.get(written) {
                     Some(k) => String::clone(k),
                     None => {
-                        let k = fold(written);
+                        let mut k = fold(written);
+                        // "né" (born) is not the "ne" of a negation.
+                        if k == "ne" && !written.eq_ignore_ascii_case("ne") {
+                            k = written.to_lowercase();
+                        }
                         folded.insert(written, k.clone());
                         k
                     }
@@ -310,6 +317,17 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
             }
             None => {
                 used[i] = true;
+                // A "ne" alone denies only before pouvoir, savoir, oser and cesser ("ne peut
+                // être", "ne cesse de"); elsewhere it is the expletive "ne" of "craignent
+                // qu'elle ne soit", which denies nothing.
+                let literary = words.get(i + 1).is_some_and(|w| {
+                    ["peu", "pourr", "pu", "sai", "sau", "sach", "os", "cess"]
+                        .iter()
+                        .any(|p| w.key.starts_with(p))
+                });
+                if !literary {
+                    continue;
+                }
                 markers.push(Marker {
                     category: Category::Negation,
                     class: "not",
@@ -392,10 +410,12 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
         let negates = is_en_negator(lx, k)
             || matches!(
                 k,
-                "sans" | "jamais" | "aucun" | "aucune" | "rien" | "nul" | "nulle"
+                "sans" | "aucun" | "aucune" | "rien" | "nul" | "nulle"
             )
+            // Without "ne", "jamais" inside a clause is "ever": "la plus grande jamais vue".
+            || (k == "jamais" && words[i].clause_start)
             || (k == "non" && words.get(i + 1).is_none_or(|w| w.key != "seulement"))
-            || (k == "pas" && prev != Some("un") && prev != Some("le"));
+            || (k == "pas" && prev.is_none_or(|p| !lx.pas_nouns.contains(p)));
         if !negates {
             continue;
         }
@@ -631,6 +651,26 @@ mod tests {
         );
         assert!(phrases("non seulement les noms", Category::Restriction).is_empty());
         assert!(phrases("We sell not only names", Category::Restriction).is_empty());
+    }
+
+    #[test]
+    fn french_words_that_only_look_like_negations() {
+        // Born, a step, "ever", the expletive "ne": none denies anything.
+        for s in [
+            "né le 25 février à Brooklyn",
+            "le premier petit pas de l'humanité",
+            "la plus grande introduction jamais réalisée",
+            "ils craignent que la faune ne soit menacée",
+        ] {
+            assert!(!analyze(s).has(Category::Negation), "{s}");
+        }
+        for s in [
+            "la paix ne peut être atteinte",
+            "Jamais, nous ne vendrons",
+            "c'est pas vrai",
+        ] {
+            assert!(analyze(s).has(Category::Negation), "{s}");
+        }
     }
 
     #[test]

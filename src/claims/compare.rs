@@ -40,6 +40,8 @@ pub enum ChangeKind {
     Quantity,
     Number,
     Opposed,
+    /// A name (a place, a person, a country) in the place of another, in the same role.
+    Entity,
 }
 
 /// One change that matters, with the words on each side (empty when a side has none).
@@ -64,6 +66,7 @@ impl Change {
             ChangeKind::Quantity => "quantity changed",
             ChangeKind::Number => "number changed",
             ChangeKind::Opposed => "opposed words",
+            ChangeKind::Entity => "name changed",
         };
         let side = |s: &str| {
             if s.is_empty() {
@@ -264,7 +267,148 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
             b: b.span(b_text, y.word, y.word).to_string(),
         });
     }
+    if let Some((x, y)) = entity_replaced(a_text, a, b_text, b) {
+        out.push(Change {
+            kind: ChangeKind::Entity,
+            a: x,
+            b: y,
+        });
+    }
     out
+}
+
+/// Whether word `i` is written with a capital and does not open a sentence: a name.
+fn is_name(text: &str, x: &Analysis, i: usize) -> bool {
+    let w = &x.words[i];
+    if w.number
+        || !text[w.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    {
+        return false;
+    }
+    let before = match i.checked_sub(1) {
+        Some(p) => &text[x.words[p].end..w.start],
+        None => return false,
+    };
+    !before.contains(['.', '!', '?', '\n', ':', '"', '«', '“'])
+}
+
+/// The words of a name starting at `i`, capitalized words joined as written ("New York").
+fn name_end(text: &str, x: &Analysis, i: usize) -> usize {
+    let mut j = i;
+    while j + 1 < x.words.len() && is_name(text, x, j + 1) && !x.words[j + 1].clause_start {
+        j += 1;
+    }
+    j
+}
+
+/// A name in `b` that takes the place of another name of `a` in the same role: both follow
+/// the same two words ("est né à Paris", "est né à Londres"), and neither text names the
+/// other's. The two names as written.
+pub fn entity_replaced(
+    a_text: &str,
+    a: &Analysis,
+    b_text: &str,
+    b: &Analysis,
+) -> Option<(String, String)> {
+    fn keys(x: &Analysis) -> HashSet<&str> {
+        x.words.iter().map(|w| w.key.as_str()).collect()
+    }
+    fn context(x: &Analysis, i: usize) -> Option<(&str, &str)> {
+        let (p1, p2) = (i.checked_sub(1)?, i.checked_sub(2)?);
+        (!x.words[i].clause_start && !x.words[p1].clause_start)
+            .then(|| (x.words[p2].key.as_str(), x.words[p1].key.as_str()))
+    }
+    let (ka, kb) = (keys(a), keys(b));
+    let mut at: WordMap<(&str, &str), Vec<usize>> = WordMap::default();
+    for i in 0..a.words.len() {
+        if is_name(a_text, a, i)
+            && !kb.contains(a.words[i].key.as_str())
+            && let Some(c) = context(a, i)
+        {
+            at.entry(c).or_default().push(i);
+        }
+    }
+    if at.is_empty() {
+        return None;
+    }
+    for j in 0..b.words.len() {
+        if !is_name(b_text, b, j) || ka.contains(b.words[j].key.as_str()) {
+            continue;
+        }
+        let Some(c) = context(b, j) else {
+            continue;
+        };
+        // Two function words alone ("de la") say little about a role.
+        if super::terms::is_stopword(c.0) && super::terms::is_stopword(c.1) {
+            continue;
+        }
+        let name_b = b.span(b_text, j, name_end(b_text, b, j));
+        for &i in at.get(&c).into_iter().flatten() {
+            let name_a = a.span(a_text, i, name_end(a_text, a, i));
+            // "Auschwitz-Birkenau" and "Auschwitz Birkenau" are one name; an initial or an
+            // acronym ("J.-C.", "UE") is too short to tell.
+            let squeeze = |s: &str| -> String {
+                crate::fold::fold(s)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect()
+            };
+            let (sa, sb) = (squeeze(name_a), squeeze(name_b));
+            if sa.chars().count() >= 3
+                && sb.chars().count() >= 3
+                && !sa.contains(&sb)
+                && !sb.contains(&sa)
+            {
+                return Some((name_a.to_string(), name_b.to_string()));
+            }
+        }
+    }
+    None
+}
+
+/// A number of `b` that disagrees with a number of `a` about the same thing: both count the
+/// same unit ("33 sièges", "40 sièges"; "3 %", "5 %") or follow the same two words ("en
+/// 1995", "en 1969" after the same verb). The two numbers with their units, as written.
+pub fn numbers_conflict(
+    a_text: &str,
+    a: &Analysis,
+    b_text: &str,
+    b: &Analysis,
+) -> Option<(String, String)> {
+    let (na, nb) = (a.numbers(), b.numbers());
+    let plain = |w: &super::analysis::Word| w.key.replace(',', "");
+    fn unit(x: &Analysis, i: usize) -> Option<&str> {
+        let n = x.words.get(i + 1)?;
+        (!n.number && !n.clause_start && (n.key == "%" || super::terms::is_content(&n.key)))
+            .then(|| x.stems[i + 1].as_str())
+    }
+    fn before(x: &Analysis, i: usize) -> Option<(&str, &str)> {
+        let (p1, p2) = (i.checked_sub(1)?, i.checked_sub(2)?);
+        (!x.words[i].clause_start && !x.words[p1].clause_start)
+            .then(|| (x.stems[p2].as_str(), x.stems[p1].as_str()))
+    }
+    for j in (0..b.words.len()).filter(|&j| b.words[j].number) {
+        if na.contains(&plain(&b.words[j])) {
+            continue;
+        }
+        let (ub, cb) = (unit(b, j), before(b, j));
+        for i in (0..a.words.len()).filter(|&i| a.words[i].number) {
+            if nb.contains(&plain(&a.words[i])) {
+                continue;
+            }
+            if (ub.is_some() && unit(a, i) == ub) || (cb.is_some() && before(a, i) == cb) {
+                let shown = |x: &Analysis, t: &str, k: usize| {
+                    let last = if unit(x, k).is_some() { k + 1 } else { k };
+                    x.span(t, k, last).to_string()
+                };
+                return Some((shown(a, a_text, i), shown(b, b_text, j)));
+            }
+        }
+    }
+    None
 }
 
 /// Whether the two texts say one thing in opposite words, one of them negated: "we will not
@@ -305,4 +449,57 @@ pub fn flips(a: &Statement, b: &Statement) -> bool {
             .any(|s| s.len() >= 4 && said.contains(s) && !ny.contains(s))
     };
     denied_in(&aa, &ab) || denied_in(&ab, &aa)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(a: &str, b: &str) -> Vec<ChangeKind> {
+        changes(a, &analyze(a), b, &analyze(b))
+            .iter()
+            .map(|c| c.kind)
+            .collect()
+    }
+
+    #[test]
+    fn a_name_in_the_same_role_is_a_change() {
+        let (a, b) = (
+            "The new plant will be built in Springfield.",
+            "The new plant will be built in Shelbyville.",
+        );
+        assert_eq!(
+            entity_replaced(a, &analyze(a), b, &analyze(b)),
+            Some(("Springfield".into(), "Shelbyville".into()))
+        );
+        assert!(kinds(a, b).contains(&ChangeKind::Entity));
+        // A name spelled two ways, an acronym, a name opening a sentence: no change.
+        for (a, b) in [
+            (
+                "visited Auschwitz-Birkenau today",
+                "visited Auschwitz Birkenau today",
+            ),
+            ("joins the European Union", "joins the EU"),
+            ("Springfield is open.", "Shelbyville is open."),
+        ] {
+            assert!(
+                entity_replaced(a, &analyze(a), b, &analyze(b)).is_none(),
+                "{a} / {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_conflict_only_about_the_same_thing() {
+        let conflict = |a: &str, b: &str| numbers_conflict(a, &analyze(a), b, &analyze(b));
+        assert_eq!(
+            conflict(
+                "les conservateurs ont 33 sièges",
+                "les conservateurs ont 40 sièges"
+            ),
+            Some(("33 sièges".into(), "40 sièges".into()))
+        );
+        assert!(conflict("founded in 1995 with 40 stores", "it has 12 employees").is_none());
+        assert!(conflict("33 seats", "33 seats and 4 more").is_none());
+    }
 }

@@ -35,6 +35,7 @@ pub struct Lexicon {
     pub clause_words: WordSet,
     pub auxiliaries: WordSet,
     pub fillers: WordSet,
+    pub pas_nouns: WordSet,
     pub elisions: Vec<&'static str>,
     /// Tried in this order.
     pub suffixes: Vec<&'static str>,
@@ -122,6 +123,7 @@ pub fn read() -> Result<Lexicon, TableError> {
         clause_words: WordSet::default(),
         auxiliaries: WordSet::default(),
         fillers: WordSet::default(),
+        pas_nouns: WordSet::default(),
         elisions: Vec::new(),
         suffixes: Vec::new(),
         markers: Vec::new(),
@@ -144,6 +146,7 @@ pub fn read() -> Result<Lexicon, TableError> {
             "clause" => drop(lx.clause_words.insert(word)),
             "auxiliary" => drop(lx.auxiliaries.insert(word)),
             "filler" => drop(lx.fillers.insert(word)),
+            "pas-noun" => drop(lx.pas_nouns.insert(word)),
             "elision" => lx.elisions.push(word),
             "suffix" => lx.suffixes.push(word),
             other => {
@@ -152,7 +155,7 @@ pub fn read() -> Result<Lexicon, TableError> {
                     line,
                     format!(
                         "unknown role {other:?}: use negator, negation-end, clause, auxiliary, \
-                         filler, elision or suffix"
+                         filler, pas-noun, elision or suffix"
                     ),
                 ));
             }

@@ -130,6 +130,7 @@ impl Interner {
 }
 
 fn push_terms(text: &str, terms: &mut Interner, out: &mut Vec<u32>) {
+    let text = super::analysed_part(text);
     for t in tokenize(text) {
         if t.kind != TokenKind::Word {
             continue;

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod export;
 pub mod fix_ids;
 pub mod list;
+pub mod matching;
 pub mod new;
 pub mod search;
 pub mod show;
@@ -30,6 +31,15 @@ pub struct Cli {
     /// The corpus folder [default: $ONRECORD_DIR, else ./statements]
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// Follow links to folders inside the corpus (links to files are always followed)
+    #[arg(long, global = true)]
+    pub follow: bool,
+
+    /// The largest incident file read, in MB; a larger file is reported and left out
+    #[arg(long, global = true, value_name = "MB", default_value_t = store::DEFAULT_MAX_FILE_SIZE >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_file_size: u64,
 
     /// When to colour the output; NO_COLOR in the environment means never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -55,6 +65,10 @@ pub enum Command {
     Diff(diff::Args),
     /// Candidate contradictions, ranked, each with its reasons
     Suggest(suggest::Args),
+    /// Has this been said, or denied, before? Statements that say the same as a new quote or
+    /// the opposite
+    #[command(name = "match")]
+    Match(matching::Args),
     /// Record a verdict about two statements (`--verdict contradicts`)
     Tag(tag::Args),
     /// Remove the verdict about two statements
@@ -226,6 +240,10 @@ pub use crate::output::{write_json, write_jsonl};
 
 /// Runs a parsed command line. `None` opens the interface (where there is one).
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    store::set_options(store::LoadOptions {
+        follow: cli.follow,
+        max_file_size: cli.max_file_size * 1024 * 1024,
+    });
     let cx = Context::new(&cli);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -247,6 +265,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
         Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,
+        Some(Command::Match(args)) => matching::run(args, &cx, &mut out)?,
         None => list::run(&list::Args::default(), &cx, &mut out)?,
     };
     out.flush()?;

@@ -34,7 +34,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         let (r, _, _) = match super::diff::resolve(corpus, &args.target) {
             Ok(found) => found,
             Err(e) => {
-                eprintln!("onrecord: {e}");
+                eprintln!("onrecord: {}", crate::text::sanitize(&e.to_string()));
                 return Ok(Status::Findings);
             }
         };

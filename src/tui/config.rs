@@ -130,10 +130,27 @@ pub fn parse(text: &str) -> Result<Config, String> {
             Keys::One(k) => std::slice::from_ref(k),
             Keys::Many(ks) => ks.as_slice(),
         };
+        // Without a key for these, the interface could not be left or explained.
+        if keys.is_empty() && matches!(action.as_str(), "quit" | "help") {
+            return Err(format!(
+                "[keys] {action} = []: `{action}` needs at least one key (the default is \
+                 {})",
+                if action == "quit" { "\"q\"" } else { "\"?\"" }
+            ));
+        }
         config
             .keymap
             .rebind(action, keys)
             .map_err(|m| format!("[keys] {m}"))?;
+    }
+    if let Some((mode, key, a, b)) = config.keymap.conflicts().into_iter().next() {
+        return Err(format!(
+            "[keys] `{}` is bound to both `{}` and `{}` ({}): give one of them another key",
+            key.label(),
+            a.name(),
+            b.name(),
+            mode.title()
+        ));
     }
     for (name, value) in &file.colors {
         config.theme.set(name, value)?;
@@ -150,7 +167,8 @@ mod tests {
     #[test]
     fn a_good_file() {
         let c = parse(
-            "tagged_by = \"Desk A\"\n[keys]\nquit = \"x\"\ndown = [\"n\", \"Down\"]\n\
+            "tagged_by = \"Desk A\"\n[keys]\nquit = \"ctrl-q\"\ndown = [\"n\", \"Down\"]\n\
+             new = \"N\"\n\
              [colors]\naccent = \"magenta\"\n",
         )
         .unwrap();
@@ -171,6 +189,9 @@ mod tests {
             ("[keys]\nquit = \"hyper-x\"", "hyper-x"),
             ("[colors]\naccent = \"plaid\"", "plaid"),
             ("[colors]\nbackground = \"red\"", "background"),
+            ("[keys]\nquit = []", "quit = []"),
+            ("[keys]\nhelp = []", "help = []"),
+            ("[keys]\ndown = \"n\"", "`n` is bound to both"),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.contains(wanted), "{text:?}: {e}");

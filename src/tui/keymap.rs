@@ -475,12 +475,9 @@ impl Keymap {
                 modes.push((b.mode, b.hint));
             }
         }
-        self.bindings.retain(|b| {
-            b.action != action
-                && !modes
-                    .iter()
-                    .any(|(m, _)| *m == b.mode && parsed.contains(&b.key))
-        });
+        // Another action's binding of the same key stays: the config file reports the
+        // conflict ([`Keymap::conflicts`]) rather than silently taking the key away.
+        self.bindings.retain(|b| b.action != action);
         for (mode, hint) in modes {
             for (i, key) in parsed.iter().enumerate() {
                 self.bindings.push(Binding {
@@ -492,6 +489,21 @@ impl Keymap {
             }
         }
         Ok(())
+    }
+}
+
+impl Keymap {
+    /// Every key bound to two different actions in one mode: mode, key, and both actions.
+    pub fn conflicts(&self) -> Vec<(Mode, Key, Action, Action)> {
+        let mut found = Vec::new();
+        for (i, a) in self.bindings.iter().enumerate() {
+            for b in &self.bindings[i + 1..] {
+                if a.mode == b.mode && a.key == b.key && a.action != b.action {
+                    found.push((a.mode, a.key, a.action.clone(), b.action.clone()));
+                }
+            }
+        }
+        found
     }
 }
 

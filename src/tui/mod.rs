@@ -264,8 +264,8 @@ pub fn handle(app: &mut App, ev: Event, outside: &mut impl Outside) -> io::Resul
     turn(app, action, outside)
 }
 
-/// Runs `$VISUAL`, else `$EDITOR`, else `vi`, as `editor +LINE FILE`, which vi, vim, neovim,
-/// nano, emacs, micro and kakoune all read as "open FILE at LINE".
+/// Runs `$VISUAL`, else `$EDITOR`, else `vi`, on the file at the line ([`editor_command`]),
+/// without a shell.
 fn run_editor(path: &Path, line: u32) -> Result<(), String> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
@@ -273,18 +273,157 @@ fn run_editor(path: &Path, line: u32) -> Result<(), String> {
         .find(|v| !v.is_empty())
         .map(|v| v.to_string_lossy().into_owned())
         .unwrap_or_else(|| "vi".into());
-    let mut words = editor.split_whitespace();
-    let program = words.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(words)
-        .arg(format!("+{line}"))
-        .arg(path)
+    let shown = |s: &str| crate::text::one_line(s).into_owned();
+    let (program, args) = editor_command(&editor, path, line)
+        .ok_or_else(|| format!("$EDITOR `{}` is not a command line", shown(&editor)))?;
+    let status = std::process::Command::new(&program)
+        .args(&args)
         .status()
-        .map_err(|e| format!("could not run the editor `{program}`: {e} (set $EDITOR)"))?;
+        .map_err(|e| {
+            format!(
+                "could not run the editor `{}`: {e} (set $EDITOR)",
+                shown(&program)
+            )
+        })?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("the editor `{program}` exited with {status}"))
+        Err(format!(
+            "the editor `{}` exited with {status}",
+            shown(&program)
+        ))
+    }
+}
+
+/// The program and arguments that open `path` at `line` in `editor` (the value of `$EDITOR`),
+/// split into words as a shell would (quotes, backslashes; nothing is run or expanded).
+/// `vi`, `vim`, `nvim`, `nano`, `hx` and `emacs` get `+LINE -- PATH`, so that a path starting
+/// with `-` or `+` is never read as an option; VS Code gets `--goto PATH:LINE`; others
+/// `+LINE PATH`. `None` when the value is empty or its quotes are not closed.
+pub fn editor_command(
+    editor: &str,
+    path: &Path,
+    line: u32,
+) -> Option<(String, Vec<std::ffi::OsString>)> {
+    let mut words = shell_words(editor)?.into_iter();
+    let program = words.next()?;
+    let mut args: Vec<std::ffi::OsString> = words.map(Into::into).collect();
+    let name = Path::new(&program)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    match name {
+        "code" | "code-insiders" | "codium" => {
+            let mut target = path.as_os_str().to_owned();
+            target.push(format!(":{line}"));
+            args.push("--goto".into());
+            args.push(target);
+        }
+        "vi" | "vim" | "nvim" | "nano" | "hx" | "emacs" => {
+            args.push(format!("+{line}").into());
+            args.push("--".into());
+            args.push(path.into());
+        }
+        _ => {
+            args.push(format!("+{line}").into());
+            args.push(path.into());
+        }
+    }
+    Some((program, args))
+}
+
+/// Splits a command line into words as a POSIX shell would for quoting: single quotes keep
+/// everything, double quotes keep all but `\"` and `\\`, a backslash outside quotes escapes
+/// the next character. `None` for an unclosed quote or no word at all.
+fn shell_words(s: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\' | '$' | '`') => word.push(c),
+                            c => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                        },
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.push(chars.next()?);
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    (!words.is_empty()).then_some(words)
+}
+
+#[cfg(test)]
+mod editor_tests {
+    use super::*;
+
+    fn cmd(editor: &str, path: &str) -> (String, Vec<String>) {
+        let (p, a) = editor_command(editor, Path::new(path), 12).unwrap();
+        (p, a.into_iter().map(|s| s.into_string().unwrap()).collect())
+    }
+
+    #[test]
+    fn editors_that_read_double_dash_get_the_path_after_it() {
+        for e in ["vi", "vim", "/usr/bin/nvim", "nano", "hx", "emacs"] {
+            let (_, args) = cmd(e, "-rf.toml");
+            assert_eq!(args, ["+12", "--", "-rf.toml"], "{e}");
+        }
+    }
+
+    #[test]
+    fn editor_is_split_like_a_shell_without_running_one() {
+        let (p, args) = cmd("'/opt/My Editor/vim' -u 'NONE' \"a b\"", "x.toml");
+        assert_eq!(p, "/opt/My Editor/vim");
+        assert_eq!(args, ["-u", "NONE", "a b", "+12", "--", "x.toml"]);
+        let (p, args) = cmd("my\\ editor $(rm -rf ~)", "x.toml");
+        assert_eq!(p, "my editor");
+        assert_eq!(args, ["$(rm", "-rf", "~)", "+12", "x.toml"]);
+        assert!(editor_command("vim 'unclosed", Path::new("x"), 1).is_none());
+        assert!(editor_command("   ", Path::new("x"), 1).is_none());
+    }
+
+    #[test]
+    fn vs_code_gets_goto_file_and_line() {
+        let (p, args) = cmd("code --wait", "a b.toml");
+        assert_eq!(p, "code");
+        assert_eq!(args, ["--wait", "--goto", "a b.toml:12"]);
     }
 }
 

@@ -25,7 +25,9 @@ fn escaped(c: char) -> bool {
 /// `multiline` allows, a multi-line basic string that keeps them as real lines. Any text
 /// reads back exactly (checked by the caller through `string_value`).
 pub fn toml_string(s: &str, multiline: bool) -> String {
-    let ml = multiline && s.contains('\n');
+    // A multi-line string ending in a backslash reads back right, but taplo (behind editors'
+    // TOML support) misreads `\\"""` and the rest of the file: such text gets a basic string.
+    let ml = multiline && s.contains('\n') && !s.ends_with('\\');
     let mut out = String::with_capacity(s.len() + 8);
     out.push_str(if ml { "\"\"\"\n" } else { "\"" });
     let mut chars = s.chars().peekable();

@@ -65,6 +65,21 @@ fn is_language_tag(lang: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// Whether every common TOML reader (Python's `tomllib`, taplo) reads the date as written:
+/// they refuse the year 0 and a leap second (`23:59:60`), which TOML 1.0 leaves open.
+fn readable_everywhere(d: &Date) -> Result<(), &'static str> {
+    use chrono::{Datelike, Timelike};
+    if d.start().year() < 1 {
+        return Err("is in the year 0: years start at 0001");
+    }
+    if let Date::DateTime(dt) = d
+        && dt.nanosecond() >= 1_000_000_000
+    {
+        return Err("is a leap second (:60), which common TOML readers refuse: use :59");
+    }
+    Ok(())
+}
+
 pub(super) fn statement_problems(
     inc: Option<&Incident>,
     st: &NewStatement,
@@ -88,11 +103,18 @@ pub(super) fn statement_problems(
     }
     if st.date.trim().is_empty() {
         bad("date", format!("the date is missing: {DATE_HINT}"));
-    } else if Date::parse(&st.date).is_none() {
-        bad(
-            "date",
-            format!("\"{}\" is not a date: {DATE_HINT}", st.date.escape_debug()),
-        );
+    } else {
+        match Date::parse(&st.date) {
+            None => bad(
+                "date",
+                format!("\"{}\" is not a date: {DATE_HINT}", st.date.escape_debug()),
+            ),
+            Some(d) => {
+                if let Err(why) = readable_everywhere(&d) {
+                    bad("date", format!("\"{}\" {why}", st.date.escape_debug()));
+                }
+            }
+        }
     }
     if st.speaker.trim().is_empty() {
         bad(

@@ -270,6 +270,18 @@ pub fn untag(
         }
     }
     if holders.is_empty() {
+        // A file with errors is not read, so a verdict in it is not seen: say so rather than
+        // that there is none.
+        for r in [a, b] {
+            find_incident(corpus, &r.incident)?;
+        }
+        if let Some(path) = corpus.failed.first() {
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            return Err(WriteError::IncidentHasErrors(id.to_string(), path.clone()));
+        }
         return Err(WriteError::NotTagged(a.clone(), b.clone()));
     }
     let mut first = None;
