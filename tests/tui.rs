@@ -190,13 +190,10 @@ fn a_bad_config_is_an_error_naming_the_file() {
     std::fs::write(&path, "[keys]\nquit = \"hyper-q\"\n").unwrap();
     let e = onrecord::tui::config::load(&path).unwrap_err().to_string();
     assert!(e.contains("config.toml") && e.contains("hyper-q"), "{e}");
-    // `x` dismisses a suggestion: taking it for quit is a conflict, named, not a silent loss.
+    // `x` skips a suggestion: taking it for quit is a conflict, named, not a silent loss.
     std::fs::write(&path, "tagged_by = \"Desk\"\n[keys]\nquit = \"x\"\n").unwrap();
     let e = onrecord::tui::config::load(&path).unwrap_err().to_string();
-    assert!(
-        e.contains("`x` is bound to both `dismiss` and `quit`"),
-        "{e}"
-    );
+    assert!(e.contains("`x` is bound to both `skip` and `quit`"), "{e}");
     std::fs::write(&path, "tagged_by = \"Desk\"\n[keys]\nquit = \"Z\"\n").unwrap();
     let c = onrecord::tui::config::load(&path).unwrap();
     let corpus = store::load(Path::new(FIXTURES)).unwrap();
@@ -498,15 +495,29 @@ fn timeline_lists_an_organization_by_date() {
 #[test]
 fn suggestions_diff_accept_and_dismiss() {
     let dir = copy_fixtures();
+    // A denial and, later, the opposite: a candidate for any suggester.
+    std::fs::write(
+        dir.path().join("globex-data.toml"),
+        "title = \"Globex data\"\ncompany = \"Globex Corp\"\n\n\
+         [[statements]]\nid = \"denial\"\ndate = 2024-01-02\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/a\"\n\
+         text = \"Globex does not sell customer data to advertisers.\"\n\n\
+         [[statements]]\nid = \"terms\"\ndate = 2024-03-04\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/b\"\n\
+         text = \"Globex sells customer data to advertisers.\"\n",
+    )
+    .unwrap();
     let corpus = store::load(dir.path()).unwrap();
     let config = onrecord::tui::config::parse("tagged_by = \"Test Desk\"").unwrap();
     let mut app = App::new(corpus, config);
     update(&mut app, Action::Resize(100, 30));
+    app.press("j");
+    assert_eq!(app.selected_incident().unwrap().company, "Globex Corp");
     app.press("s");
     assert_eq!(app.view(), View::Suggest);
     assert!(
         !app.suggestions.items.is_empty(),
-        "the softened mug claim is a candidate"
+        "the reversed denial is a candidate"
     );
     let pair = app.suggestions.items[0].suggestion.between.clone();
     app.press("Enter");
@@ -526,12 +537,12 @@ fn suggestions_diff_accept_and_dismiss() {
         "an untouched dialog closes at once"
     );
     // x skips for this session: nothing is written.
-    let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    let before = std::fs::read(dir.path().join("globex-data.toml")).unwrap();
     let count = app.suggestions.items.len();
     assert_eq!(app.press("x"), None);
     assert_eq!(app.suggestions.items.len(), count - 1);
     assert_eq!(
-        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        std::fs::read(dir.path().join("globex-data.toml")).unwrap(),
         before
     );
     app.press("Esc");
@@ -553,7 +564,7 @@ fn suggestions_diff_accept_and_dismiss() {
     let effect = app.press("y").expect("yes dismisses");
     perform_inline(&mut app, effect);
     assert_eq!(app.view(), View::Suggest);
-    let written = std::fs::read_to_string(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    let written = std::fs::read_to_string(dir.path().join("globex-data.toml")).unwrap();
     assert!(written.contains("verdict = \"unrelated\""), "{written}");
     assert!(
         !app.suggestions
@@ -813,7 +824,7 @@ fn the_mark_shows_and_clears() {
 
 #[test]
 fn ctrl_c_quits_from_anywhere() {
-    let config = onrecord::tui::config::parse("[keys]\nquit = \"x\"").unwrap();
+    let config = onrecord::tui::config::parse("[keys]\nquit = \"Q\"").unwrap();
     let corpus = store::load(Path::new(FIXTURES)).unwrap();
     let mut app = App::new(corpus, config);
     for opener in ["?", "a", "/", "i"] {
