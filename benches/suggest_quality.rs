@@ -87,6 +87,7 @@ fn statement(
         kind: Kind::Quote,
         channel: None,
         source: None,
+        via: None,
         url: Some("https://example.com".into()),
         lang: Some(lang.into()),
         text: text.into(),

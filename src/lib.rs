@@ -8,6 +8,9 @@
 //! - [`query`]: filters shared by every command and the search box.
 //! - [`search`]: matching and ranking statements for a query, with what to highlight.
 //! - [`store`]: finding and loading a corpus folder.
+//! - [`snapshot`]: a source's saved copy: found safely, size-limited, hash-checked, its
+//!   visible text in the form quotes are compared in.
+//! - [`verify`]: every quote against its source's saved copy.
 //! - [`fold`]: folding text for matching (case, accents, ligatures, quotes).
 //! - [`text`]: making record text safe to print.
 //! - [`output`]: the one JSON writer and the one CSV row writer every command prints with.
@@ -41,11 +44,13 @@ pub mod output;
 pub mod parse;
 pub mod query;
 pub mod search;
+pub mod snapshot;
 pub mod store;
 pub mod suggest;
 pub mod text;
 pub mod timeline;
 pub mod tui;
+pub mod verify;
 pub mod write;
 
 pub use check::{Diagnostic, Severity};

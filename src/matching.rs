@@ -203,6 +203,7 @@ mod tests {
             kind: Kind::Quote,
             channel: None,
             source: None,
+            via: None,
             url: None,
             lang: Some("en".into()),
             text: text.into(),

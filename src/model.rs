@@ -23,6 +23,38 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Why a `url` cannot be a source's address as `source add` takes it: it must be a web
+/// address of the item itself, not of an outlet's home page. `None` when it can.
+pub fn url_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Some("is not a web address: write it as https://...");
+    };
+    if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("holds spaces or control characters");
+    }
+    is_home_page(url).then_some(HOME_PAGE)
+}
+
+/// What `check` and `source add` say about an outlet's home page given as an item's address.
+pub const HOME_PAGE: &str =
+    "points at a home page, not at the item: give the article's own address, or leave it out";
+
+/// Whether a web address names a site's home page only (`https://www.example.org/`), which
+/// proves nothing about what was published.
+pub fn is_home_page(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let path = rest.find(['/', '?', '#']).map_or("", |i| &rest[i..]);
+    path.trim_matches('/').is_empty()
+}
+
 /// A fast hash of a file's bytes, to notice that a file changed: 8-byte words folded in with a
 /// multiply and a rotation (so a change in a word's high bits reaches every later bit), then
 /// mixed once more at the end.
@@ -73,6 +105,22 @@ impl Incident {
         self.sources.iter().find(|s| s.id == id)
     }
 
+    /// Whom a citation of the statement names: the outlet it was read in, and the outlet
+    /// that one credits when it reports another's words, as "Le Parisien, as reported by AFP
+    /// (Le Figaro)". `None` when the statement names no source.
+    pub fn credit(&self, st: &Statement) -> Option<String> {
+        let read_in = st.source.as_deref().and_then(|id| self.source(id));
+        let via = st.via.as_deref().and_then(|id| self.source(id));
+        match (via, read_in) {
+            (Some(v), Some(r)) if v.id != r.id => {
+                Some(format!("{}, as reported by {}", v.outlet, r.outlet))
+            }
+            (_, Some(r)) => Some(r.outlet.clone()),
+            (Some(v), None) => Some(v.outlet.clone()),
+            (None, None) => None,
+        }
+    }
+
     /// The earliest and latest statement dates.
     pub fn date_range(&self) -> Option<(&Date, &Date)> {
         let first = self.statements.iter().map(|s| &s.date).min()?;
@@ -100,6 +148,18 @@ pub struct Source {
     pub archived: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// A saved copy of what the outlet published: a path relative to the corpus folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    /// The SHA-256 of the saved copy's bytes, in lowercase hexadecimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The line of its `[[sources]]` header, 1-based.
+    #[serde(skip)]
+    pub line: u32,
+    /// The line of its `snapshot` key, for diagnostics about the saved copy (0 without one).
+    #[serde(skip)]
+    pub snapshot_line: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,8 +174,13 @@ pub struct Statement {
     pub kind: Kind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// Where the words were read: an id from the incident's `[[sources]]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The outlet that source credits for them, when it reports another's words: an id from
+    /// the incident's `[[sources]]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -24,7 +24,16 @@ const INCIDENT_KEYS: &[&str] = &[
     "statements",
     "contradictions",
 ];
-const SOURCE_KEYS: &[&str] = &["id", "outlet", "url", "published", "archived", "lang"];
+const SOURCE_KEYS: &[&str] = &[
+    "id",
+    "outlet",
+    "url",
+    "published",
+    "archived",
+    "lang",
+    "snapshot",
+    "sha256",
+];
 const STATEMENT_KEYS: &[&str] = &[
     "id",
     "date",
@@ -34,6 +43,7 @@ const STATEMENT_KEYS: &[&str] = &[
     "kind",
     "channel",
     "source",
+    "via",
     "url",
     "lang",
     "text",
@@ -410,6 +420,62 @@ impl Cx<'_> {
         Some(lang)
     }
 
+    /// A `url`, with a warning when it is only an outlet's home page.
+    fn url(&mut self, t: &At<'_, '_>) -> Option<String> {
+        let url = self.string(t, "url", false)?;
+        if crate::model::is_home_page(&url) {
+            let at = t.get("url").map_or(t.header, |(k, _)| k.span().start);
+            let problem = crate::model::HOME_PAGE;
+            self.warning(at, format!("`url` = \"{}\" {problem}", url.escape_debug()));
+        }
+        Some(url)
+    }
+
+    /// A source's `snapshot`: a relative path inside the corpus folder, checked here for its
+    /// shape only (the file itself is `snapshot`'s business).
+    fn snapshot(&mut self, t: &At<'_, '_>) -> Option<String> {
+        let path = self.string(t, "snapshot", false)?;
+        let at = t.get("snapshot").map_or(t.header, |(k, _)| k.span().start);
+        match crate::snapshot::path_problem(&path) {
+            None => Some(path),
+            Some(problem) => {
+                self.error(
+                    at,
+                    format!(
+                        "`snapshot` = \"{}\" {problem}: write a path inside the corpus folder, \
+                         like \"sources/<incident>/<file>\"",
+                        path.escape_debug()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A source's `sha256`: 64 hexadecimal digits.
+    fn sha256(&mut self, t: &At<'_, '_>, has_snapshot: bool) -> Option<String> {
+        let hash = self.string(t, "sha256", false)?;
+        let at = t.get("sha256").map_or(t.header, |(k, _)| k.span().start);
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            self.error(
+                at,
+                format!(
+                    "`sha256` = \"{}\" is not a SHA-256: write the 64 hexadecimal digits of \
+                     the saved copy's hash (`sha256sum FILE` prints them)",
+                    hash.escape_debug()
+                ),
+            );
+            return None;
+        }
+        if !has_snapshot && t.get("snapshot").is_none() {
+            self.warning(
+                at,
+                "`sha256` without `snapshot`: name the saved copy it is the hash of".into(),
+            );
+        }
+        Some(hash.to_ascii_lowercase())
+    }
+
     /// An array of tables under `key`, each with the offset of its header.
     fn tables<'t, 'i>(
         &mut self,
@@ -471,10 +537,16 @@ impl Cx<'_> {
         for t in self.tables(doc, "sources", "this [[sources]] entry", SOURCE_KEYS) {
             let sid = self.slug(&t, "id", true);
             let outlet = self.string(&t, "outlet", true);
-            let url = self.string(&t, "url", false);
+            let url = self.url(&t);
             let published = self.date(&t, "published", false);
             let archived = self.string(&t, "archived", false);
             let lang = self.lang(&t);
+            let snapshot = self.snapshot(&t);
+            let sha256 = self.sha256(&t, snapshot.is_some());
+            let line = self.lines.line(t.header);
+            let snapshot_line = t
+                .get("snapshot")
+                .map_or(0, |(k, _)| self.lines.line(k.span().start));
             if sid.is_some() {
                 self.unique(&mut source_ids, &t, "source");
             }
@@ -486,6 +558,10 @@ impl Cx<'_> {
                     published,
                     archived,
                     lang,
+                    snapshot,
+                    sha256,
+                    line,
+                    snapshot_line,
                 });
             }
         }
@@ -548,7 +624,35 @@ impl Cx<'_> {
                     ),
                 );
             }
-            let url = self.string(&t, "url", false);
+            let via = self.string(&t, "via", false);
+            if let Some(v) = &via {
+                let at = t.get("via").map_or(t.header, |(k, _)| k.span().start);
+                if !source_ids.contains_key(v.as_str()) {
+                    self.error(
+                        at,
+                        format!(
+                            "`via` = \"{}\" names no [[sources]] entry in this file{}",
+                            v.escape_debug(),
+                            suggestion(v, source_ids.keys().copied())
+                        ),
+                    );
+                } else if source.is_none() {
+                    self.warning(
+                        at,
+                        "`via` names the outlet credited, but `source` is missing: say where \
+                         the words were read"
+                            .into(),
+                    );
+                } else if source.as_deref() == Some(v.as_str()) {
+                    self.warning(
+                        at,
+                        "`via` names the same source as `source`: drop it, or name the outlet \
+                         the source credits"
+                            .into(),
+                    );
+                }
+            }
+            let url = self.url(&t);
             let lang = self.lang(&t);
             let text = self.string(&t, "text", true);
             let translation = self.string(&t, "translation", false);
@@ -586,6 +690,7 @@ impl Cx<'_> {
                     kind,
                     channel,
                     source,
+                    via,
                     url,
                     lang,
                     text,

@@ -12,6 +12,9 @@ use crate::parse::parse_incident;
 
 /// The environment variable naming the corpus folder when `--dir` is not given.
 pub const DIR_ENV: &str = "ONRECORD_DIR";
+/// The folder, directly under the corpus folder, where saved copies of sources are kept
+/// (`sources/<incident>/<file>`); the loader never looks for incidents in it.
+pub const SNAPSHOT_DIR: &str = "sources";
 /// The corpus folder when neither `--dir` nor `ONRECORD_DIR` says otherwise.
 pub const DEFAULT_DIR: &str = "statements";
 
@@ -230,6 +233,10 @@ pub fn walk(dir: &Path, options: &LoadOptions) -> Result<Walk, StoreError> {
                     break;
                 }
             };
+            // The corpus's own `sources` folder holds saved copies, never incidents.
+            if folder == dir && entry.file_name() == SNAPSHOT_DIR {
+                continue;
+            }
             walk_entry(&entry, options, &mut seen, &mut pending, &mut walk);
         }
     }

@@ -413,6 +413,7 @@ mod tests {
             kind: Kind::Quote,
             channel: None,
             source: None,
+            via: None,
             url: Some("https://example.com".into()),
             lang: Some("en".into()),
             text: text.into(),

@@ -134,6 +134,7 @@ mod tests {
             kind: Kind::Quote,
             channel: None,
             source: None,
+            via: None,
             url: None,
             lang: None,
             text: text.into(),

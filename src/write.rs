@@ -9,16 +9,18 @@
 //!
 //! Here: the shared steps ([`load_for`], the locked edit, errors). In `verdict`: `tag` and
 //! `untag`. In `statement`: `add_statement`, `new_incident` and the validation of what a
-//! person typed. In `edit`: TOML text. In `files`: the lock and the atomic replace.
+//! person typed. In `source`: `add_source` and the saved copy it brings. In `edit`: TOML text. In `files`: the lock and the atomic replace.
 
 mod change;
 mod edit;
 mod files;
+mod source;
 mod statement;
 mod undo;
 mod verdict;
 
 pub use change::{edit_statement, remove_incident, remove_statement};
+pub use source::{NewSource, SourceAdded, add_source, validate_source};
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
 pub use undo::restore;
 pub use verdict::{IdsAdded, fix_ids, ordered_pair, tag, tag_target, untag};
@@ -345,11 +347,17 @@ fn probe(fresh: &Incident, key: &str, entry: &Table, block: &str) -> String {
         "title = \"probe\"\ncompany = {}\n",
         edit::toml_string(&fresh.company, false)
     );
-    if let Some(source) = entry.get("source").and_then(Item::as_str) {
-        t.push_str(&format!(
-            "[[sources]]\nid = {}\noutlet = \"probe\"\n",
-            edit::toml_string(source, false)
-        ));
+    for key in ["source", "via"] {
+        if let Some(source) = entry.get(key).and_then(Item::as_str) {
+            t.push_str(&format!(
+                "[[sources]]\nid = {}\noutlet = \"probe\"\n",
+                edit::toml_string(source, false)
+            ));
+        }
+    }
+    if key == "sources" {
+        // A file needs statements; an empty array of them lets the source read back alone.
+        t.push_str("statements = []\n");
     }
     if key == "contradictions" {
         let between = entry.get("between").and_then(Item::as_array);

@@ -37,6 +37,10 @@ pub struct Args {
     /// The id of one of the incident's [[sources]]
     #[arg(long)]
     pub source: Option<String>,
+    /// The id of the source the one given by --source credits, when it reports another
+    /// outlet's words ("a indiqué le quotidien Le Parisien")
+    #[arg(long)]
+    pub via: Option<String>,
     /// Where the statement itself appeared
     #[arg(long)]
     pub url: Option<String>,
@@ -112,6 +116,7 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
         translation: args.translation.clone(),
         channel: args.channel.clone(),
         source: args.source.clone(),
+        via: args.via.clone(),
         url: args.url.clone(),
         role: args.role.clone(),
         organization: args.organization.clone(),

@@ -25,7 +25,16 @@ pub enum Format {
 }
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
-    let corpus = crate::store::load(cx.dir())?;
+    let mut corpus = crate::store::load(cx.dir())?;
+    // The saved copies are read here rather than on every load: hashing them all costs time
+    // no other command needs to spend.
+    let snapshots = crate::snapshot::diagnostics(&corpus);
+    if !snapshots.is_empty() {
+        corpus.diagnostics.extend(snapshots);
+        corpus.diagnostics.sort_by(|a, b| {
+            (&a.path, a.line, a.column, b.severity).cmp(&(&b.path, b.line, b.column, a.severity))
+        });
+    }
     let errors = corpus.errors().count();
     let warnings = corpus.warnings().count();
     match args.format {

@@ -11,10 +11,12 @@ pub mod matching;
 pub mod new;
 pub mod search;
 pub mod show;
+pub mod source;
 pub mod suggest;
 pub mod tag;
 pub mod timeline;
 pub mod untag;
+pub mod verify;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -65,6 +67,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Candidate contradictions, ranked, each with its reasons
     Suggest(suggest::Args),
+    /// Check every quote against its source's saved copy
+    Verify(verify::Args),
     /// Has this been said, or denied, before? Statements that say the same as a new quote or
     /// the opposite
     #[command(name = "match")]
@@ -79,6 +83,8 @@ pub enum Command {
     New(new::Args),
     /// Append a statement to an incident
     Add(Box<add::Args>),
+    /// Record where statements were read: `source add INCIDENT --outlet O`
+    Source(source::Args),
     /// Export to json, jsonl, csv, markdown, claimreview or sqlite
     Export(Box<export::Args>),
 }
@@ -262,6 +268,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::FixIds(args)) => fix_ids::run(args, &cx, &mut out)?,
         Some(Command::New(args)) => new::run(args, &cx, &mut out)?,
         Some(Command::Add(args)) => add::run(args, &cx, &mut out)?,
+        Some(Command::Source(args)) => source::run(args, &cx, &mut out)?,
+        Some(Command::Verify(args)) => verify::run(args, &cx, &mut out)?,
         Some(Command::Diff(args)) => diff::run(args, &cx, &mut out)?,
         Some(Command::Timeline(args)) => timeline::run(args, &cx, &mut out)?,
         Some(Command::Suggest(args)) => suggest::run(args, &cx, &mut out)?,

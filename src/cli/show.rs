@@ -43,6 +43,10 @@ pub struct StatementView<'a> {
     pub company: &'a str,
     pub statement: &'a Statement,
     pub source: Option<&'a Source>,
+    /// The source that `source` credits for the words, when it reports another's.
+    pub via: Option<&'a Source>,
+    /// Whom a citation names: "Le Parisien, as reported by AFP (Le Figaro)".
+    pub credit: Option<String>,
     pub verdicts: Vec<VerdictView<'a>>,
 }
 
@@ -113,6 +117,8 @@ pub fn statement_view<'a>(
         company: &inc.company,
         statement: st,
         source: st.source.as_deref().and_then(|s| inc.source(s)),
+        via: st.via.as_deref().and_then(|s| inc.source(s)),
+        credit: inc.credit(st),
         verdicts: corpus
             .contradictions()
             .filter(|(_, c)| c.involves(&r))
@@ -214,6 +220,9 @@ fn write_source(out: &mut impl Write, s: &Source) -> io::Result<()> {
     if let Some(a) = &s.archived {
         line.push_str(&format!("  (archived: {a})"));
     }
+    if let Some(copy) = &s.snapshot {
+        line.push_str(&format!("  (saved copy: {copy})"));
+    }
     writeln!(out, "  {}", one_line(&line))
 }
 
@@ -240,8 +249,15 @@ fn write_statement(
     if let Some(lang) = &st.lang {
         writeln!(out, "language: {}", one_line(lang))?;
     }
+    if let Some(credit) = &v.credit {
+        writeln!(out, "cited as: {}", one_line(credit))?;
+    }
     if let Some(s) = v.source {
         writeln!(out, "source:")?;
+        write_source(out, s)?;
+    }
+    if let Some(s) = v.via {
+        writeln!(out, "credited by the source to:")?;
         write_source(out, s)?;
     }
     if let Some(u) = &st.url {
@@ -293,6 +309,13 @@ fn write_incident(
         indent(out, &st.text, "      ")?;
         if let Some(t) = &st.translation {
             indent(out, t, &format!("      {} ", paint.dim("→")))?;
+        }
+        if let Some(credit) = inc.credit(st) {
+            writeln!(
+                out,
+                "      {}",
+                paint.dim(&format!("— {}", one_line(&credit)))
+            )?;
         }
     }
     let own: Vec<VerdictView> = inc

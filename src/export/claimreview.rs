@@ -108,7 +108,12 @@ struct Claim<'a> {
 struct CreativeWork {
     #[serde(rename = "@type")]
     kind: &'static str,
-    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    /// Whom the citation names, on the first appearance: "Le Parisien, as reported by AFP
+    /// (Le Figaro)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
 }
 
 /// Writes every review of the selection as one indented JSON array (`[]` when there is none).
@@ -201,12 +206,28 @@ fn appearances<'a>(inc: &'a Incident, st: &'a Statement) -> Vec<CreativeWork> {
             urls.push(u);
         }
     }
-    urls.into_iter()
+    let mut works: Vec<CreativeWork> = urls
+        .into_iter()
         .map(|url| CreativeWork {
             kind: "CreativeWork",
-            url,
+            url: Some(url),
+            name: None,
         })
-        .collect()
+        .collect();
+    // A statement read in one outlet that credits another is cited as such.
+    if st.via.is_some()
+        && let Some(credit) = inc.credit(st)
+    {
+        match works.first_mut() {
+            Some(first) => first.name = Some(credit),
+            None => works.push(CreativeWork {
+                kind: "CreativeWork",
+                url: None,
+                name: Some(credit),
+            }),
+        }
+    }
+    works
 }
 
 /// Whitespace runs as one space, cut to at most `max` characters with an ellipsis.

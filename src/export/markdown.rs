@@ -117,7 +117,8 @@ fn speaker(st: &Statement) -> String {
 
 fn source_link(inc: &Incident, st: &Statement) -> String {
     let source = st.source.as_deref().and_then(|s| inc.source(s));
-    let outlet = source.map(|s| inline(&s.outlet));
+    // "Le Parisien, as reported by AFP (Le Figaro)" when the source credits another outlet.
+    let outlet = inc.credit(st).map(|c| inline(&c));
     let url = st
         .url
         .as_deref()

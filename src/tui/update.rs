@@ -1354,8 +1354,8 @@ pub fn citation(inc: &Incident, st: &Statement) -> String {
     if let Some(channel) = &st.channel {
         place.push(safe::line(channel).into_owned());
     }
-    if let Some(src) = source {
-        place.push(safe::line(&src.outlet).into_owned());
+    if let Some(credit) = inc.credit(st) {
+        place.push(safe::line(&credit).into_owned());
     }
     place.push(st.date.human());
     let url = st

@@ -28,8 +28,10 @@ pub struct NewStatement {
     pub lang: Option<String>,
     pub translation: Option<String>,
     pub channel: Option<String>,
-    /// The id of one of the incident's `[[sources]]`.
+    /// The id of one of the incident's `[[sources]]`: where the words were read.
     pub source: Option<String>,
+    /// The id of the source that one credits, when it reports another outlet's words.
+    pub via: Option<String>,
     pub url: Option<String>,
     pub role: Option<String>,
     pub organization: Option<String>,
@@ -57,7 +59,7 @@ pub fn validate_statement(
 const DATE_HINT: &str = "write a date like 2024-11-09, a date-time like 2024-11-09T14:05:00+01:00, or 2024-11 or 2024 when only the month or year is known";
 pub(super) const SLUG_HINT: &str = "lowercase letters, digits and single dashes, like `afp-denial`";
 
-fn is_language_tag(lang: &str) -> bool {
+pub(super) fn is_language_tag(lang: &str) -> bool {
     let mut parts = lang.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
@@ -161,6 +163,31 @@ pub(super) fn statement_problems(
                 );
             }
             _ => {}
+        }
+    }
+    if let Some(via) = given(&st.via) {
+        if given(&st.source).is_none() {
+            bad(
+                "via",
+                "say where the words were read (--source) as well as whom it credits".into(),
+            );
+        } else if given(&st.source) == Some(via) {
+            bad(
+                "via",
+                "names the same source as --source: name the outlet the source credits".into(),
+            );
+        } else if let Some(inc) = inc
+            && inc.source(via).is_none()
+        {
+            let hint = suggestion(via, inc.sources.iter().map(|s| s.id.as_str()));
+            bad(
+                "via",
+                format!(
+                    "`{}` names no [[sources]] entry of `{}`{hint}",
+                    via.escape_debug(),
+                    inc.id
+                ),
+            );
         }
     }
     for tag in &st.tags {
@@ -272,6 +299,7 @@ fn reads_back_as(s: &Statement, st: &NewStatement, date: &Date) -> bool {
         && opt(&s.translation, &st.translation)
         && opt(&s.channel, &st.channel)
         && opt(&s.source, &st.source)
+        && opt(&s.via, &st.via)
         && opt(&s.url, &st.url)
         && opt(&s.role, &st.role)
         && given(&st.organization).is_none_or(|o| o == s.organization)
@@ -305,6 +333,7 @@ fn statement_table(
     for (key, v) in [
         ("channel", &st.channel),
         ("source", &st.source),
+        ("via", &st.via),
         ("url", &st.url),
         ("lang", &st.lang),
     ] {
