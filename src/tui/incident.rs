@@ -82,6 +82,20 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
                 out.push(Line::raw(format!("    {l}")));
             }
         }
+        match (&s.snapshot, &s.sha256) {
+            (Some(path), Some(_)) => out.push(Line::styled(
+                format!(
+                    "    saved copy {} (hash recorded; `onrecord verify` checks it)",
+                    safe::line(path)
+                ),
+                muted,
+            )),
+            (Some(path), None) => out.push(Line::styled(
+                format!("    saved copy {} (no hash recorded)", safe::line(path)),
+                Style::new().fg(theme.error),
+            )),
+            _ => out.push(Line::styled("    no saved copy", muted)),
+        }
         match &s.archived {
             Some(a) => {
                 for l in safe::wrap(&format!("archived {}", safe::line(a)), w.saturating_sub(4)) {
