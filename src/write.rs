@@ -11,14 +11,18 @@
 //! `untag`. In `statement`: `add_statement`, `new_incident` and the validation of what a
 //! person typed. In `source`: `add_source` and the saved copy it brings. In `edit`: TOML text. In `files`: the lock and the atomic replace.
 
+mod change;
 mod edit;
 mod files;
 mod source;
 mod statement;
+mod undo;
 mod verdict;
 
+pub use change::{edit_statement, remove_incident, remove_statement};
 pub use source::{NewSource, SourceAdded, add_source, validate_source};
 pub use statement::{NewStatement, add_statement, new_incident, validate_statement};
+pub use undo::restore;
 pub use verdict::{IdsAdded, fix_ids, ordered_pair, tag, tag_target, untag};
 
 pub(crate) use edit::toml_string;

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use onrecord::store;
-use onrecord::tui::app::{Pane, View};
+use onrecord::tui::app::{FieldValue, Pane, TagField, View};
 use onrecord::tui::{Action, App, Config, Effect, perform_inline, render_to_string, update};
 
 const FIXTURES: &str = "tests/fixtures/tui";
@@ -98,24 +98,28 @@ fn moving_through_panes_with_keys() {
 fn help_and_failed_open_and_close() {
     let mut app = app(80, 24);
     app.press("?");
-    assert_eq!(app.view, View::Help);
+    assert_eq!(app.view(), View::Help);
     app.press("Esc");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     app.press("!");
-    assert_eq!(app.view, View::Failed);
+    assert_eq!(app.view(), View::Failed);
     app.press("?");
-    assert_eq!(app.view, View::Help);
+    assert_eq!(app.view(), View::Help);
     app.press("Esc");
-    assert_eq!(app.view, View::Failed, "help goes back where it came from");
+    assert_eq!(
+        app.view(),
+        View::Failed,
+        "help goes back where it came from"
+    );
     app.press("Esc");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(app.press("q"), Some(Effect::Quit));
 }
 
 #[test]
 fn effects_come_back_as_values() {
     let mut app = app(80, 24);
-    assert_eq!(app.press("r"), Some(Effect::Reload));
+    assert_eq!(app.press("r"), Some(Effect::Reload(None)));
     let Some(Effect::Edit { path, line }) = app.press("e") else {
         panic!("e opens the editor")
     };
@@ -193,13 +197,10 @@ fn a_bad_config_is_an_error_naming_the_file() {
     std::fs::write(&path, "[keys]\nquit = \"hyper-q\"\n").unwrap();
     let e = onrecord::tui::config::load(&path).unwrap_err().to_string();
     assert!(e.contains("config.toml") && e.contains("hyper-q"), "{e}");
-    // `x` dismisses a suggestion: taking it for quit is a conflict, named, not a silent loss.
+    // `x` skips a suggestion: taking it for quit is a conflict, named, not a silent loss.
     std::fs::write(&path, "tagged_by = \"Desk\"\n[keys]\nquit = \"x\"\n").unwrap();
     let e = onrecord::tui::config::load(&path).unwrap_err().to_string();
-    assert!(
-        e.contains("`x` is bound to both `dismiss` and `quit`"),
-        "{e}"
-    );
+    assert!(e.contains("`x` is bound to both `skip` and `quit`"), "{e}");
     std::fs::write(&path, "tagged_by = \"Desk\"\n[keys]\nquit = \"Z\"\n").unwrap();
     let c = onrecord::tui::config::load(&path).unwrap();
     let corpus = store::load(Path::new(FIXTURES)).unwrap();
@@ -247,14 +248,14 @@ fn search_narrows_as_you_type_and_enter_jumps() {
     let before = selected(&app);
     let effect = app.press("/").expect("opening search asks for results");
     perform_inline(&mut app, effect);
-    assert_eq!(app.view, View::Search);
+    assert_eq!(app.view(), View::Search);
     assert_eq!(
         app.search.hits.len(),
         7,
         "an empty box lists every statement"
     );
     type_text(&mut app, "overh");
-    assert_eq!(app.search.input, "overh");
+    assert_eq!(app.search.input.text(), "overh");
     let found: Vec<_> = app
         .search
         .hits
@@ -270,17 +271,21 @@ fn search_narrows_as_you_type_and_enter_jumps() {
     app.press("Down");
     assert_eq!(app.search.selected, 1);
     app.press("Esc");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(selected(&app), before, "Esc returns to where you were");
     let effect = app.press("/").unwrap();
     perform_inline(&mut app, effect);
-    assert_eq!(app.search.input, "overh", "the box keeps what was typed");
+    assert_eq!(
+        app.search.input.text(),
+        "overh",
+        "the box keeps what was typed"
+    );
     let effect = app.press("ctrl-u").unwrap();
     perform_inline(&mut app, effect);
     type_text(&mut app, "company:globex reduce");
     assert_eq!(app.search.hits.len(), 1);
     app.press("Enter");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(app.focus, Pane::Statements);
     assert_eq!(
         selected(&app),
@@ -351,8 +356,8 @@ fn mark_diff_and_tag_a_pair() {
     app.press("m");
     app.press("j");
     app.press("d");
-    assert_eq!(app.view, View::Diff);
-    let d = app.diff.as_ref().unwrap();
+    assert_eq!(app.view(), View::Diff);
+    let d = app.diff().unwrap();
     assert_eq!(app.reference(d.a).statement, "no-layoffs", "earlier first");
     assert!(
         d.diff
@@ -363,40 +368,57 @@ fn mark_diff_and_tag_a_pair() {
         d.diff.changes
     );
     app.press("t");
-    assert_eq!(app.view, View::Tag);
+    assert_eq!(app.view(), View::Tag);
+    // The verdict is a list: the arrows choose in it, and only in it.
+    app.press("Down");
+    assert_eq!(app.tag().unwrap().verdict, 1);
+    app.press("Up");
+    assert_eq!(app.tag().unwrap().verdict, 0);
     app.press("Tab");
+    app.press("Tab");
+    assert_eq!(app.tag().unwrap().field, TagField::Claim);
     for c in "no layoffs".chars() {
         update(&mut app, Action::Input(c));
     }
     // A stray Esc on a half-filled dialog asks first.
     app.press("Esc");
-    assert_eq!(app.view, View::Tag);
-    assert!(app.tag.as_ref().unwrap().confirm_discard);
+    assert_eq!(app.view(), View::Tag);
+    assert!(app.tag().unwrap().confirm_discard);
     app.press("Tab");
-    assert!(!app.tag.as_ref().unwrap().confirm_discard);
-    assert_eq!(app.tag.as_ref().unwrap().claim, "no layoffs");
+    assert!(!app.tag().unwrap().confirm_discard);
+    assert_eq!(app.tag().unwrap().claim.text(), "no layoffs");
+    // In a text field the arrows move the cursor; they never change the verdict.
+    for key in ["Down", "Down", "Left", "Right", "Up"] {
+        app.press(key);
+    }
+    assert_eq!(
+        app.tag().unwrap().verdict,
+        0,
+        "the verdict is still the first"
+    );
     // Someone else edits the file meanwhile: the save is refused, the dialog keeps its text.
     let file = dir.path().join("globex-corp-layoffs.toml");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\n# edited elsewhere\n");
     std::fs::write(&file, &text).unwrap();
-    let effect = app.press("Enter").unwrap();
+    // The focus is in the note, where Enter is a line break: Ctrl-S saves from any field.
+    let effect = app.press("ctrl-s").unwrap();
     perform_inline(&mut app, effect);
-    let t = app.tag.as_ref().unwrap();
+    let t = app.tag().unwrap();
     assert!(t.changed_on_disk, "{:?}", t.error);
     assert!(
-        t.error.as_ref().unwrap().contains("Ctrl-R"),
+        t.error.as_ref().unwrap().contains("Press C-r to reload"),
         "{:?}",
         t.error
     );
-    assert_eq!(t.claim, "no layoffs");
-    assert_eq!(app.press("Enter"), None, "no save until a reload");
+    assert_eq!(t.claim.text(), "no layoffs");
+    assert_eq!(app.press("ctrl-s"), None, "no save until a reload");
     let effect = app.press("ctrl-r").unwrap();
     perform_inline(&mut app, effect);
-    let effect = app.press("Enter").unwrap();
+    let effect = app.press("ctrl-s").unwrap();
     perform_inline(&mut app, effect);
-    assert_eq!(app.tag.as_ref().map(|t| t.error.clone()), None);
-    assert_eq!(app.view, View::Diff);
+    assert_eq!(app.tag().map(|t| t.error.clone()), None);
+    assert_eq!(app.view(), View::Diff);
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.contains("# edited elsewhere"), "{written}");
     assert!(written.contains("verdict = \"contradicts\""), "{written}");
@@ -408,12 +430,24 @@ fn mark_diff_and_tag_a_pair() {
         "reloaded after the save"
     );
 
-    // Tagging the pair again never replaces the verdict on record without a second Enter.
+    // Tagging the pair again shows the verdict on record, and never replaces it without a
+    // second Enter.
     app.press("t");
+    let t = app.tag().unwrap();
+    let old = t
+        .on_record
+        .as_ref()
+        .expect("the verdict on record is shown");
+    assert_eq!(old.verdict, onrecord::model::Verdict::Contradicts);
+    assert_eq!(old.by.as_deref(), Some("Test Desk"));
+    assert_eq!(
+        t.claim.text(),
+        "no layoffs",
+        "its claim is there to keep or edit"
+    );
     app.press("Right");
-    let effect = app.press("Enter").unwrap();
-    perform_inline(&mut app, effect);
-    let t = app.tag.as_ref().expect("the dialog stays open");
+    assert_eq!(app.press("Enter"), None, "the first Enter only asks");
+    let t = app.tag().expect("the dialog stays open");
     assert!(t.confirm_replace);
     assert!(
         t.error
@@ -430,7 +464,7 @@ fn mark_diff_and_tag_a_pair() {
     );
     let effect = app.press("Enter").unwrap();
     perform_inline(&mut app, effect);
-    assert_eq!(app.view, View::Diff);
+    assert_eq!(app.view(), View::Diff);
     let replaced = std::fs::read_to_string(&file).unwrap();
     assert!(
         !replaced.contains("verdict = \"contradicts\""),
@@ -448,7 +482,7 @@ fn timeline_lists_an_organization_by_date() {
     let mut app = app(100, 30);
     app.press("l");
     app.press("T");
-    assert_eq!(app.view, View::Timeline);
+    assert_eq!(app.view(), View::Timeline);
     assert_eq!(app.timeline.title, "Acme Widgets");
     let dates: Vec<_> = app.timeline.items.iter().map(|(_, e)| e.date).collect();
     assert!(!dates.is_empty());
@@ -456,42 +490,83 @@ fn timeline_lists_an_organization_by_date() {
     app.press("G");
     let last = app.timeline.items.last().unwrap().0;
     app.press("Enter");
-    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.view(), View::Browse);
     assert_eq!(app.selected_pos(), Some(last));
 }
 
 #[test]
 fn suggestions_diff_accept_and_dismiss() {
     let dir = copy_fixtures();
+    // A denial and, later, the opposite: a candidate for any suggester.
+    std::fs::write(
+        dir.path().join("globex-data.toml"),
+        "title = \"Globex data\"\ncompany = \"Globex Corp\"\n\n\
+         [[statements]]\nid = \"denial\"\ndate = 2024-01-02\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/a\"\n\
+         text = \"Globex does not sell customer data to advertisers.\"\n\n\
+         [[statements]]\nid = \"terms\"\ndate = 2024-03-04\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/b\"\n\
+         text = \"Globex sells customer data to advertisers.\"\n",
+    )
+    .unwrap();
     let corpus = store::load(dir.path()).unwrap();
     let config = onrecord::tui::config::parse("tagged_by = \"Test Desk\"").unwrap();
     let mut app = App::new(corpus, config);
     update(&mut app, Action::Resize(100, 30));
+    app.press("j");
+    assert_eq!(app.selected_incident().unwrap().company, "Globex Corp");
     app.press("s");
-    assert_eq!(app.view, View::Suggest);
+    assert_eq!(app.view(), View::Suggest);
     assert!(
         !app.suggestions.items.is_empty(),
-        "the softened mug claim is a candidate"
+        "the reversed denial is a candidate"
     );
     let pair = app.suggestions.items[0].suggestion.between.clone();
     app.press("Enter");
-    assert_eq!(app.view, View::Diff);
+    assert_eq!(app.view(), View::Diff);
     app.press("Esc");
     assert_eq!(
-        app.view,
+        app.view(),
         View::Suggest,
         "Esc from the diff returns to the suggestions"
     );
     app.press("a");
-    assert_eq!(app.view, View::Tag);
+    assert_eq!(app.view(), View::Tag);
     app.press("Esc");
-    assert_eq!(app.view, View::Suggest, "an empty dialog closes at once");
-    assert_eq!(app.press("x"), None, "x asks first");
-    assert!(app.confirm_dismiss);
-    let effect = app.press("x").expect("the second x dismisses");
+    assert_eq!(
+        app.view(),
+        View::Suggest,
+        "an untouched dialog closes at once"
+    );
+    // x skips for this session: nothing is written.
+    let before = std::fs::read(dir.path().join("globex-data.toml")).unwrap();
+    let count = app.suggestions.items.len();
+    assert_eq!(app.press("x"), None);
+    assert_eq!(app.suggestions.items.len(), count - 1);
+    assert_eq!(
+        std::fs::read(dir.path().join("globex-data.toml")).unwrap(),
+        before
+    );
+    app.press("Esc");
+    app.press("s");
+    assert!(
+        !app.suggestions
+            .items
+            .iter()
+            .any(|s| s.suggestion.between == pair),
+        "a skipped pair stays skipped in this session"
+    );
+    app.skipped.clear();
+    app.press("Esc");
+    app.press("s");
+    assert_eq!(app.suggestions.items[0].suggestion.between, pair);
+    // X writes `unrelated`, after saying so.
+    assert_eq!(app.press("X"), None, "X asks first");
+    assert_eq!(app.view(), View::Confirm);
+    let effect = app.press("y").expect("yes dismisses");
     perform_inline(&mut app, effect);
-    assert_eq!(app.view, View::Suggest);
-    let written = std::fs::read_to_string(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    assert_eq!(app.view(), View::Suggest);
+    let written = std::fs::read_to_string(dir.path().join("globex-data.toml")).unwrap();
     assert!(written.contains("verdict = \"unrelated\""), "{written}");
     assert!(
         !app.suggestions
@@ -508,6 +583,18 @@ fn type_into(app: &mut App, text: &str) {
     }
 }
 
+/// Tabs to the form field called `name`.
+fn to_field(app: &mut App, name: &str) {
+    for _ in 0..20 {
+        let f = app.form().unwrap();
+        if f.fields[f.focus].name == name {
+            return;
+        }
+        app.press("Tab");
+    }
+    panic!("no field {name}");
+}
+
 #[test]
 fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     let dir = copy_fixtures();
@@ -515,20 +602,24 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     let mut app = App::new(corpus, Config::default());
     update(&mut app, Action::Resize(100, 30));
     app.press("a");
-    assert_eq!(app.view, View::Form);
+    assert_eq!(app.view(), View::Form);
+    // An untouched form closes at once.
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
+    app.press("a");
     type_into(&mut app, "Road Runner");
-    app.press("Tab");
+    to_field(&mut app, "date");
     type_into(&mut app, "last tuesday");
-    for _ in 0..4 {
-        app.press("Tab");
-    }
+    to_field(&mut app, "lang");
     type_into(&mut app, "en");
-    app.press("Tab");
+    to_field(&mut app, "text");
     type_into(&mut app, "Meep meep.");
+    // Enter in a multi-line field is a line break, not a save.
+    assert_eq!(app.press("Enter"), None);
+    type_into(&mut app, "Meep.");
     let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
-    let effect = app.press("Enter").unwrap();
-    perform_inline(&mut app, effect);
-    let form = app.form.as_ref().expect("the form stays open");
+    assert_eq!(app.press("ctrl-s"), None, "problems stop the save");
+    let form = app.form().expect("the form stays open");
     assert!(
         form.problems.iter().any(|(f, _)| f == "date"),
         "{:?}",
@@ -541,26 +632,47 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     );
     // A stray Esc does not lose the form.
     app.press("Esc");
-    assert_eq!(app.view, View::Form);
+    assert_eq!(app.view(), View::Form);
     app.press("Tab");
-    assert!(!app.form.as_ref().unwrap().confirm_discard);
-    // From the translation on to the date, then the source.
-    for _ in 0..2 {
-        app.press("Tab");
-    }
+    assert!(!app.form().unwrap().confirm_discard);
+    to_field(&mut app, "date");
     app.press("ctrl-u");
     type_into(&mut app, "2025-04-01");
-    for _ in 0..3 {
-        app.press("Tab");
+    // Neither source nor URL: allowed, but the form says so and waits for a second save.
+    assert_eq!(app.press("Enter"), None);
+    let form = app.form().unwrap();
+    assert!(
+        form.warned && !form.warnings.is_empty(),
+        "{:?}",
+        form.warnings
+    );
+    // The source is picked from the incident's sources, by outlet.
+    to_field(&mut app, "source");
+    for _ in 0..5 {
+        if app.form().unwrap().value("source") == "daily-planet" {
+            break;
+        }
+        app.press("Right");
     }
-    type_into(&mut app, "daily-planet");
-    let effect = app.press("Enter").unwrap();
+    assert_eq!(app.form().unwrap().value("source"), "daily-planet");
+    to_field(&mut app, "tags");
+    type_into(&mut app, "denial, mug");
+    let effect = app.press("Enter").expect("no warning left: the form saves");
     perform_inline(&mut app, effect);
-    assert_eq!(app.form.as_ref().map(|f| f.problems.clone()), None);
-    assert_eq!(app.view, View::Browse);
+    assert!(
+        app.form().is_none(),
+        "{:?}",
+        app.form().map(|f| f.problems.clone())
+    );
+    assert_eq!(app.view(), View::Browse);
     let (inc, st) = app.selected_statement().unwrap();
     assert_eq!(inc.id, "acme-widgets-recall");
-    assert_eq!(st.text, "Meep meep.", "the new statement is selected");
+    assert_eq!(
+        st.text, "Meep meep.\nMeep.",
+        "the new statement is selected, its lines kept"
+    );
+    assert_eq!(st.tags, ["denial", "mug"]);
+    assert_eq!(st.source.as_deref(), Some("daily-planet"));
     let check = common::onrecord()
         .args(["--dir"])
         .arg(dir.path())
@@ -568,7 +680,12 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&check.stdout);
-    assert!(!out.contains("acme-widgets-recall.toml"), "{out}");
+    // The fixture's own verdict has no id (a warning of its own); the new statement adds none.
+    assert!(
+        !out.lines()
+            .any(|l| l.contains("acme-widgets-recall.toml") && !l.contains("verdict has no `id`")),
+        "{out}"
+    );
 
     app.press("n");
     type_into(&mut app, "hooli-outage");
@@ -580,6 +697,194 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     perform_inline(&mut app, effect);
     assert!(dir.path().join("hooli-outage.toml").exists());
     assert_eq!(app.selected_incident().unwrap().id, "hooli-outage");
+
+    // u takes back the last write of this session, after asking.
+    app.press("u");
+    assert_eq!(app.view(), View::Confirm);
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert!(!dir.path().join("hooli-outage.toml").exists());
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before,
+        "the statement's file is back as it was"
+    );
+    app.press("u");
+    assert_eq!(app.view(), View::Browse, "nothing left to undo");
+    assert!(app.message.as_ref().unwrap().error);
+}
+
+#[test]
+fn undo_refuses_a_file_changed_since() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    app.press("n");
+    type_into(&mut app, "hooli-outage");
+    app.press("Tab");
+    type_into(&mut app, "Hooli");
+    app.press("Tab");
+    type_into(&mut app, "Hooli says the outage was brief");
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    let file = dir.path().join("hooli-outage.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("# a colleague's edit\n");
+    std::fs::write(&file, &text).unwrap();
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "left alone");
+    let m = app.message.as_ref().unwrap();
+    assert!(m.error && m.text.contains("changed since"), "{m:?}");
+}
+
+#[test]
+fn paste_lands_in_the_field_and_nowhere_else() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    // Outside a text field a paste does nothing, and says so.
+    assert_eq!(update(&mut app, Action::Paste("a\nq".into())), None);
+    assert_eq!(app.view(), View::Browse);
+    assert!(app.message.as_ref().unwrap().text.contains("Paste ignored"));
+    app.press("a");
+    to_field(&mut app, "text");
+    assert_eq!(
+        update(
+            &mut app,
+            Action::Paste("We never said that.\r\nNot once.".into())
+        ),
+        None
+    );
+    let f = app.form().unwrap();
+    let FieldValue::Text(t) = &f.fields[f.focus].value else {
+        panic!("a text field")
+    };
+    assert_eq!(t.text(), "We never said that.\nNot once.");
+    to_field(&mut app, "speaker");
+    update(&mut app, Action::Paste("Wile E.\nCoyote".into()));
+    assert_eq!(app.form().unwrap().value("speaker"), "Wile E. Coyote");
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before,
+        "a paste never saves"
+    );
+}
+
+#[test]
+fn text_fields_edit_anywhere() {
+    let mut app = app(100, 30);
+    app.press("l");
+    app.press("m");
+    app.press("j");
+    app.press("t");
+    app.press("Tab");
+    app.press("Tab");
+    type_into(&mut app, "mug safe");
+    app.press("ctrl-Left");
+    type_into(&mut app, "is ");
+    app.press("Home");
+    type_into(&mut app, "the ");
+    app.press("End");
+    app.press("Backspace");
+    assert_eq!(app.tag().unwrap().claim.text(), "the mug is saf");
+}
+
+#[test]
+fn the_mark_shows_and_clears() {
+    let mut app = app(100, 30);
+    app.press("l");
+    app.press("m");
+    let screen = render_to_string(&app, 100, 30);
+    assert!(
+        screen.contains("▶ acme-widgets-recall#launch-claim"),
+        "{screen}"
+    );
+    assert_eq!(app.press("d"), None);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("This is the marked statement"),
+        "{:?}",
+        app.message
+    );
+    app.press("m");
+    assert_eq!(app.marked, None, "m again clears");
+    let screen = render_to_string(&app, 100, 30);
+    assert!(!screen.contains("▶ acme"), "{screen}");
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let config = onrecord::tui::config::parse("[keys]\nquit = \"Q\"").unwrap();
+    let corpus = store::load(Path::new(FIXTURES)).unwrap();
+    let mut app = App::new(corpus, config);
+    for opener in ["?", "a", "/", "i"] {
+        app.press(opener);
+        assert_eq!(app.press("ctrl-c"), Some(Effect::Quit), "after {opener}");
+        app.to_browse();
+    }
+}
+
+#[test]
+fn resizing_keeps_the_selection_and_clamps_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    onrecord::generate::generate(dir.path(), 200, 1).unwrap();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(60, 15));
+    app.press("G");
+    let n = app.index.incidents.len();
+    assert_eq!(app.incident, n - 1);
+    assert!(app.incident_offset > 0);
+    update(&mut app, Action::Resize(200, 60));
+    let rows = usize::from(app.areas().unwrap().incidents.height - 2);
+    assert_eq!(
+        app.incident_offset,
+        n.saturating_sub(rows),
+        "a taller list shows as many rows as fit"
+    );
+    update(&mut app, Action::Resize(60, 12));
+    let rows = usize::from(app.areas().unwrap().incidents.height - 2);
+    assert!(app.incident >= app.incident_offset && app.incident < app.incident_offset + rows);
+}
+
+#[test]
+fn search_starts_fresh_and_recalls_history() {
+    let mut app = app(100, 30);
+    let effect = app.press("/").unwrap();
+    perform_inline(&mut app, effect);
+    type_text(&mut app, "mug");
+    app.press("Enter");
+    let effect = app.press("/").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.search.input.text(), "mug", "the last query, selected");
+    type_text(&mut app, "layoffs");
+    assert_eq!(app.search.input.text(), "layoffs", "typing replaces it");
+    let effect = app.press("Up").expect("at the top, up recalls");
+    perform_inline(&mut app, effect);
+    assert_eq!(app.search.input.text(), "mug");
+}
+
+#[test]
+fn the_incident_dialog_shows_summary_tags_and_sources() {
+    let mut app = app(100, 30);
+    app.press("i");
+    assert_eq!(app.view(), View::Incident);
+    let screen = render_to_string(&app, 100, 30);
+    assert!(screen.contains("Sources"), "{screen}");
+    assert!(screen.contains("The Daily Planet"), "{screen}");
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
 }
 
 // ---- snapshots --------------------------------------------------------------------------
@@ -717,7 +1022,9 @@ impl Tmux {
         .unwrap();
         std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .unwrap();
-        let socket = format!("onrecord-test-{}-{}", std::process::id(), width);
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = format!("onrecord-test-{}-{n}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_onrecord");
         let status = Command::new("tmux")
             .args(["-L", &socket, "-f"])
@@ -865,7 +1172,7 @@ fn end_to_end_in_tmux() {
 
     // Help lists keys from the keymap; a tiny terminal says so; q quits.
     t.keys(&["?"]);
-    t.wait_for("Show every key");
+    t.wait_for("Focus the pane on the left");
     t.keys(&["Escape"]);
     t.tmux(&["resize-window", "-x", "20", "-y", "5"]);
     t.wait_for("terminal too small");
@@ -909,7 +1216,7 @@ fn the_statement_pane_says_who_last_changed_it() {
     let corpus = store::load(dir.path()).unwrap();
     let mut app = App::new(corpus, Config::default());
     update(&mut app, Action::Resize(100, 30));
-    let lines: Vec<String> = onrecord::tui::browse::detail_lines(&app, 60)
+    let lines: Vec<String> = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60)
         .iter()
         .map(|l| l.to_string())
         .collect();
@@ -920,11 +1227,11 @@ fn the_statement_pane_says_who_last_changed_it() {
     );
     // Turned off in the config, and outside a repository, there is no such line.
     app.config.hide_git_history = true;
-    let lines = onrecord::tui::browse::detail_lines(&app, 60);
+    let lines = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
     assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
     let outside = copy_fixtures();
     let app = App::new(store::load(outside.path()).unwrap(), Config::default());
-    let lines = onrecord::tui::browse::detail_lines(&app, 60);
+    let lines = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
     assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
 }
 
@@ -933,4 +1240,447 @@ fn the_statement_pane_says_who_last_changed_it_in_tmux() {
     let dir = corpus_in_git();
     let t = Tmux::start(120, 40, dir.path());
     t.wait_for("last changed by Ann Example on 2025-03-04");
+}
+
+/// Waits until the tmux pane has closed.
+fn wait_closed(t: &Tmux) {
+    let start = Instant::now();
+    while t.tmux(&["list-panes"]).contains('[') && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !t.tmux(&["list-panes"]).contains('['),
+        "the interface did not quit"
+    );
+}
+
+#[test]
+fn paste_in_tmux_lands_in_the_field_as_text() {
+    let dir = copy_fixtures();
+    let t = Tmux::start(100, 30, dir.path());
+    t.wait_for("3 incidents");
+    let before = std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    // Outside a text field a paste does nothing: its "a" and "q" are not keys.
+    t.tmux(&["set-buffer", "a quote\nq"]);
+    t.tmux(&["paste-buffer", "-p"]);
+    t.wait_for("Paste ignored");
+    // A two-line quote pasted into the statement's text stays text, both lines of it.
+    t.keys(&["a"]);
+    t.wait_for("Add a statement to acme-widgets-recall");
+    for _ in 0..9 {
+        t.keys(&["Tab"]);
+    }
+    t.tmux(&["set-buffer", "We never sold data.\nWe never will."]);
+    t.tmux(&["paste-buffer", "-p"]);
+    let screen = t.wait_for("We never will.");
+    assert!(screen.contains("We never sold data."), "{screen}");
+    assert!(
+        screen.contains("Add a statement"),
+        "the form is still open:\n{screen}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
+        before,
+        "the line break did not save"
+    );
+    t.keys(&["C-c"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn resize_in_tmux_keeps_the_selection_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    onrecord::generate::generate(dir.path(), 200, 1).unwrap();
+    let app = App::new(store::load(dir.path()).unwrap(), Config::default());
+    let title = |at: usize| {
+        let inc = &app.corpus.incidents[app.index.incidents[at]];
+        inc.title.chars().take(12).collect::<String>()
+    };
+    let n = app.index.incidents.len();
+    let (first, last) = (title(0), title(n - 1));
+    let t = Tmux::start(60, 15, dir.path());
+    t.wait_for(&format!("Incidents 1/{n}"));
+    t.keys(&["G"]);
+    let screen = t.wait_for(&format!("Incidents {n}/{n}"));
+    assert!(!screen.contains(&first), "{screen}");
+    t.tmux(&["resize-window", "-x", "200", "-y", "60"]);
+    let start = Instant::now();
+    let screen = loop {
+        let screen = t.screen();
+        if screen.lines().count() >= 60 || start.elapsed() > Duration::from_secs(10) {
+            break screen;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = if screen.contains(&first) {
+        screen
+    } else {
+        t.screen()
+    };
+    assert!(
+        screen.contains(&first),
+        "every row fits again, the first too:\n{screen}"
+    );
+    assert!(
+        screen.contains(&last),
+        "the selection is still shown:\n{screen}"
+    );
+    t.tmux(&["resize-window", "-x", "60", "-y", "12"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = t.wait_for(&format!("Incidents {n}/{n}"));
+    assert!(
+        screen.contains(&last),
+        "the selection stays in view:\n{screen}"
+    );
+    t.keys(&["q"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn undo_in_tmux_takes_back_the_last_write() {
+    let dir = copy_fixtures();
+    let t = Tmux::start(100, 30, dir.path());
+    t.wait_for("3 incidents");
+    t.keys(&["n"]);
+    t.wait_for("New incident");
+    t.keys(&["-l", "hooli-outage"]);
+    t.keys(&["Tab"]);
+    t.keys(&["-l", "Hooli"]);
+    t.keys(&["Tab"]);
+    t.keys(&["-l", "Hooli says the outage was brief"]);
+    t.keys(&["Enter"]);
+    t.wait_for("4 incidents");
+    let file = dir.path().join("hooli-outage.toml");
+    assert!(file.exists());
+    t.keys(&["u"]);
+    t.wait_for("Are you sure?");
+    t.keys(&["y"]);
+    t.wait_for("Undid: create incident hooli-outage");
+    t.wait_for("3 incidents");
+    assert!(!file.exists(), "the file the session created is gone");
+    t.keys(&["u"]);
+    t.wait_for("Nothing written in this session to undo");
+    t.keys(&["q"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn the_incident_list_filters_and_sorts() {
+    let mut app = app(100, 30);
+    app.press("f");
+    assert_eq!(app.view(), View::Filter);
+    type_into(&mut app, "company:globex");
+    let listed = |app: &App| -> Vec<String> {
+        app.index
+            .incidents
+            .iter()
+            .map(|&i| app.corpus.incidents[i].id.clone())
+            .collect()
+    };
+    assert_eq!(listed(&app), ["globex-corp-layoffs"], "filters as you type");
+    app.press("Enter");
+    assert_eq!(app.view(), View::Browse);
+    assert_eq!(selected(&app).0, "globex-corp-layoffs");
+    let screen = render_to_string(&app, 100, 30);
+    assert!(
+        screen.contains("Incidents 1/1 · company:globex"),
+        "{screen}"
+    );
+    app.press("f");
+    app.press("ctrl-u");
+    type_into(&mut app, "verdicts");
+    assert_eq!(listed(&app), ["acme-widgets-recall"]);
+    app.press("Esc");
+    assert_eq!(
+        listed(&app),
+        ["globex-corp-layoffs"],
+        "Esc puts the filter back"
+    );
+    app.press("f");
+    app.press("ctrl-u");
+    app.press("Enter");
+    assert_eq!(listed(&app).len(), 3);
+    app.press("o");
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("most statements")
+    );
+    assert_eq!(
+        listed(&app)[0],
+        "acme-widgets-recall",
+        "3 statements, the most"
+    );
+    app.press("o");
+    assert_eq!(
+        listed(&app)[0],
+        "acme-widgets-recall",
+        "1 verdict, the most"
+    );
+    app.press("o");
+    assert_eq!(listed(&app)[0], "acme-widgets-recall", "newest first again");
+}
+
+#[test]
+fn untag_asks_then_removes_the_verdict_and_undo_puts_it_back() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let file = dir.path().join("acme-widgets-recall.toml");
+    let before = std::fs::read_to_string(&file).unwrap();
+    app.press("l");
+    app.press("m");
+    app.press("G");
+    assert_eq!(app.press("U"), None);
+    assert_eq!(app.view(), View::Confirm);
+    app.press("n");
+    assert_eq!(app.view(), View::Browse);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before,
+        "n keeps it"
+    );
+    app.press("U");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(app.corpus.contradictions().count(), 0);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("[[contradictions]]")
+    );
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    assert_eq!(app.corpus.contradictions().count(), 1);
+}
+
+#[test]
+fn key_names_follow_the_keymap() {
+    let config = onrecord::tui::config::parse("[keys]\nmark = \"M\"\ntag = \"ctrl-t\"\n").unwrap();
+    let corpus = store::load(Path::new(FIXTURES)).unwrap();
+    let mut app = App::new(corpus, config);
+    update(&mut app, Action::Resize(120, 40));
+    app.press("l");
+    app.press("d");
+    let m = &app.message.as_ref().unwrap().text;
+    assert!(m.contains("Mark a statement with M"), "{m}");
+    app.press("M");
+    app.press("j");
+    app.press("d");
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("C-t tags the pair"), "{screen}");
+}
+
+#[test]
+fn a_claim_is_set_against_what_came_later() {
+    let mut app = app(120, 40);
+    app.press("l");
+    app.press("C");
+    assert_eq!(app.view(), View::Timeline);
+    let items = &app.timeline.items;
+    assert!(items[0].1.claim, "the claim first");
+    assert!(items.len() >= 2 && items[1..].iter().all(|(_, e)| e.similarity.is_some()));
+    app.press("j");
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("What changed from the claim"), "{screen}");
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
+}
+
+#[test]
+fn edit_and_remove_statements_and_incidents_each_after_asking() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let globex = dir.path().join("globex-corp-layoffs.toml");
+    let before = std::fs::read_to_string(&globex).unwrap();
+    app.press("j");
+    app.press("l");
+    // E opens the statement in a form, filled in; a change is written in place.
+    app.press("E");
+    assert_eq!(app.view(), View::Form);
+    assert_eq!(app.form().unwrap().value("speaker"), selected_speaker(&app));
+    to_field(&mut app, "note");
+    type_into(&mut app, "Checked with the filing.");
+    let effect = app.press("ctrl-s").expect("it saves");
+    perform_inline(&mut app, effect);
+    assert!(
+        app.form().is_none(),
+        "{:?}",
+        app.form().map(|f| f.problems.clone())
+    );
+    let (_, st) = app.selected_statement().unwrap();
+    assert_eq!(st.note.as_deref(), Some("Checked with the filing."));
+    let edited = std::fs::read_to_string(&globex).unwrap();
+    assert!(edited.contains("Checked with the filing."), "{edited}");
+    assert_eq!(
+        edited.lines().count(),
+        before.lines().count() + 1,
+        "only the note was added:\n{edited}"
+    );
+    // X removes the statement, after asking; u puts it back.
+    let id = app.selected_statement().unwrap().1.id.clone();
+    app.press("X");
+    assert_eq!(app.view(), View::Confirm);
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert!(
+        app.corpus
+            .incident("globex-corp-layoffs")
+            .unwrap()
+            .statement(&id)
+            .is_none()
+    );
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&globex).unwrap(), edited);
+    // A statement a verdict names is not removed.
+    app.press("h");
+    app.press("g");
+    app.press("l");
+    app.press("X");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    let m = app.message.as_ref().unwrap();
+    assert!(
+        m.error && m.text.contains("remove the verdict first"),
+        "{m:?}"
+    );
+    // With the incident list focused, X removes the incident's file; u brings it back.
+    app.press("h");
+    app.press("j");
+    assert_eq!(selected(&app).0, "globex-corp-layoffs");
+    app.press("X");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert!(!globex.exists());
+    assert!(app.corpus.incident("globex-corp-layoffs").is_none());
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read_to_string(&globex).unwrap(), edited);
+}
+
+fn selected_speaker(app: &App) -> String {
+    app.selected_statement().unwrap().1.speaker.clone()
+}
+
+#[test]
+fn the_reviewed_side_is_written_with_the_verdict() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    app.press("j");
+    app.press("l");
+    app.press("m");
+    app.press("j");
+    app.press("t");
+    assert!(
+        app.tag().unwrap().reviewed_later,
+        "the later one by default"
+    );
+    app.press("Tab");
+    app.press("Right");
+    let t = app.tag().unwrap();
+    assert!(!t.reviewed_later);
+    assert_eq!(t.reviewed().statement, "no-layoffs");
+    let effect = app.press("Enter").unwrap();
+    perform_inline(&mut app, effect);
+    let (_, c) = app
+        .corpus
+        .contradictions()
+        .find(|(i, _)| i.id == "globex-corp-layoffs")
+        .unwrap();
+    assert_eq!(c.reviewed().0.statement, "no-layoffs");
+    // Opened again, the dialog shows the side on record.
+    app.press("t");
+    assert!(!app.tag().unwrap().reviewed_later);
+}
+
+/// The README's key table names only keys the keymap binds, in the view it puts them in.
+#[test]
+fn the_readme_key_table_matches_the_keymap() {
+    use onrecord::tui::keymap::Keymap;
+    for doc in ["README.md", "docs/interface.md"] {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let table = text
+            .split("| view | keys | does |")
+            .nth(1)
+            .expect("the key table");
+        key_table_matches(doc, table, &Keymap::default());
+    }
+}
+
+fn key_table_matches(doc: &str, table: &str, map: &onrecord::tui::keymap::Keymap) {
+    use onrecord::tui::keymap::Key;
+    let mut view = None;
+    let mut checked = 0;
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        if !cells[1].is_empty() {
+            view = Some(match cells[1] {
+                "browse" => View::Browse,
+                "search" => View::Search,
+                "diff" => View::Diff,
+                "tag dialog" => View::Tag,
+                "form" => View::Form,
+                "filter" => View::Filter,
+                "question" => View::Confirm,
+                "timeline" => View::Timeline,
+                "suggestions" => View::Suggest,
+                "failed files" => View::Failed,
+                other => panic!("a view the table names and the keymap does not: {other}"),
+            });
+        }
+        let view = view.unwrap();
+        for token in cells[2].split('`').skip(1).step_by(2) {
+            let bound = map.bindings.iter().any(|b| {
+                b.mode == view && (b.key.label() == token || Key::parse(token) == Some(b.key))
+            });
+            assert!(bound, "{doc}: `{token}` is not a key of {view:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+#[test]
+fn a_diff_across_languages_shows_the_originals() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("globex-data.toml"),
+        "title = \"Globex data\"\ncompany = \"Globex Corp\"\n\n\
+         [[statements]]\nid = \"denial\"\ndate = 2024-01-02\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/a\"\nlang = \"fr\"\n\
+         text = \"Nous ne vendons pas les données.\"\n\
+         translation = \"We do not sell the data.\"\n\n\
+         [[statements]]\nid = \"terms\"\ndate = 2024-03-04\nspeaker = \"Globex\"\n\
+         url = \"https://example.org/b\"\nlang = \"en\"\n\
+         text = \"We may sell the data.\"\n",
+    )
+    .unwrap();
+    let mut app = App::new(store::load(dir.path()).unwrap(), Config::default());
+    update(&mut app, Action::Resize(120, 40));
+    app.press("l");
+    app.press("m");
+    app.press("j");
+    app.press("d");
+    assert_eq!(app.view(), View::Diff);
+    let d = app.diff().unwrap();
+    assert_eq!(d.diff.compared, onrecord::diff::Compared::Translation);
+    let screen = render_to_string(&app, 120, 40);
+    assert!(
+        screen.contains("(fr) Nous ne vendons pas les données."),
+        "{screen}"
+    );
+    assert!(screen.contains("(en) We may sell the data."), "{screen}");
 }

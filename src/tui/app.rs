@@ -1,34 +1,92 @@
 //! The interface's one state: the corpus with the indexes browsing needs, what is selected and
-//! scrolled where, which view is open, and the message of the last action. `update` changes it;
-//! the views only read it.
+//! scrolled where, the stack of open views and dialogs, and the message of the last action.
+//! `update` changes it; drawing only reads it.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-use ratatui::layout::Rect;
 
 use crossterm::event::KeyCode;
 
 use super::action::{Action, Effect};
 use super::config::Config;
-use super::keymap::{Key, Mode};
-use crate::model::{Contradiction, Incident, Statement, StatementRef};
+use super::input::TextField;
+use super::keymap::Key;
+pub use super::keymap::View;
+use super::layout::{Areas, Drawn, inner_rows, keep_visible};
+use crate::model::{Contradiction, Incident, Statement, StatementRef, Verdict};
 use crate::search::Hit;
 use crate::store::Corpus;
 
-/// Which view fills the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
+/// One entry of the stack of open views: the full-screen views, and the dialogs drawn over
+/// them. Keys go to the top one; Esc closes it.
+#[derive(Debug, Clone)]
+pub enum Layer {
     Browse,
-    Help,
-    Failed,
     Search,
-    Diff,
-    Tag,
+    Diff(DiffView),
     Timeline,
     Suggest,
-    Form,
+    /// The files that failed to load; one is selected.
+    Failed {
+        selected: usize,
+    },
+    Help {
+        scroll: usize,
+    },
+    /// The selected incident's summary, tags and sources.
+    Incident {
+        scroll: usize,
+    },
+    /// The incident list's filter being typed; what it had before, for Esc.
+    Filter {
+        before: String,
+    },
+    Tag(Box<TagDialog>),
+    Form(Box<Form>),
+    Confirm(Confirm),
+}
+
+impl Layer {
+    /// Which keys are live while this layer is on top.
+    pub fn view(&self) -> View {
+        match self {
+            Layer::Browse => View::Browse,
+            Layer::Search => View::Search,
+            Layer::Diff(_) => View::Diff,
+            Layer::Timeline => View::Timeline,
+            Layer::Suggest => View::Suggest,
+            Layer::Failed { .. } => View::Failed,
+            Layer::Help { .. } => View::Help,
+            Layer::Incident { .. } => View::Incident,
+            Layer::Filter { .. } => View::Filter,
+            Layer::Tag(_) => View::Tag,
+            Layer::Form(_) => View::Form,
+            Layer::Confirm(_) => View::Confirm,
+        }
+    }
+
+    /// Drawn over the layer below it rather than instead of it.
+    pub fn is_dialog(&self) -> bool {
+        matches!(
+            self,
+            Layer::Tag(_)
+                | Layer::Form(_)
+                | Layer::Confirm(_)
+                | Layer::Incident { .. }
+                | Layer::Filter { .. }
+        )
+    }
+}
+
+/// A question asked before a change that writes or cannot be taken back lightly: `y` or
+/// Enter performs `then`, Esc or `n` drops it.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub question: String,
+    pub then: Effect,
 }
 
 /// Which pane of the browse view takes the movement keys.
@@ -42,11 +100,60 @@ pub enum Pane {
 /// A statement's place: its incident's index in `corpus.incidents` and its own index there.
 pub type Pos = (usize, usize);
 
+/// How the incident list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest first, by the latest statement.
+    #[default]
+    Date,
+    /// Most statements first.
+    Statements,
+    /// Most verdicts first.
+    Verdicts,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Date => Sort::Statements,
+            Sort::Statements => Sort::Verdicts,
+            Sort::Verdicts => Sort::Date,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Date => "newest first",
+            Sort::Statements => "most statements first",
+            Sort::Verdicts => "most verdicts first",
+        }
+    }
+}
+
+/// Which incidents the list shows: `company:NAME`, `tag:TAG`, `verdicts` (only those with
+/// one), and words that the title or company must contain; all folded, so `temu` finds
+/// `Temu`.
+pub fn incident_matches(inc: &Incident, filter: &str) -> bool {
+    use crate::fold::fold;
+    filter.split_whitespace().all(|token| {
+        let token = fold(token);
+        if let Some(company) = token.strip_prefix("company:") {
+            fold(&inc.company).contains(company)
+        } else if let Some(tag) = token.strip_prefix("tag:") {
+            inc.tags.iter().any(|t| fold(t) == tag)
+        } else if token == "verdicts" || token == "has:verdicts" {
+            !inc.contradictions.is_empty()
+        } else {
+            fold(&inc.title).contains(&token) || fold(&inc.company).contains(&token)
+        }
+    })
+}
+
 /// What browsing looks up on every frame, built once per load so a frame never scans the
 /// corpus.
 #[derive(Debug, Default)]
 pub struct Index {
-    /// Incident indexes, newest first (by their latest statement).
+    /// Incident indexes in the list's order, the filter applied.
     pub incidents: Vec<usize>,
     /// For each statement that a verdict names: the verdicts, as (incident, contradiction).
     pub verdicts: HashMap<Pos, Vec<Pos>>,
@@ -56,13 +163,38 @@ pub struct Index {
 
 impl Index {
     pub fn new(corpus: &Corpus) -> Index {
-        let mut incidents: Vec<usize> = (0..corpus.incidents.len()).collect();
+        Index::build(corpus, "", Sort::Date)
+    }
+
+    /// The index with the incident list filtered and sorted.
+    pub fn build(corpus: &Corpus, filter: &str, sort: Sort) -> Index {
+        let mut incidents: Vec<usize> = (0..corpus.incidents.len())
+            .filter(|&i| filter.trim().is_empty() || incident_matches(&corpus.incidents[i], filter))
+            .collect();
         let latest: Vec<_> = corpus
             .incidents
             .iter()
             .map(|i| i.date_range().map(|(_, b)| *b))
             .collect();
-        incidents.sort_by(|&a, &b| latest[b].cmp(&latest[a]).then(a.cmp(&b)));
+        let by_date = |a: usize, b: usize| latest[b].cmp(&latest[a]).then(a.cmp(&b));
+        let inc = |i: usize| &corpus.incidents[i];
+        match sort {
+            Sort::Date => incidents.sort_by(|&a, &b| by_date(a, b)),
+            Sort::Statements => incidents.sort_by(|&a, &b| {
+                inc(b)
+                    .statements
+                    .len()
+                    .cmp(&inc(a).statements.len())
+                    .then(by_date(a, b))
+            }),
+            Sort::Verdicts => incidents.sort_by(|&a, &b| {
+                inc(b)
+                    .contradictions
+                    .len()
+                    .cmp(&inc(a).contradictions.len())
+                    .then(by_date(a, b))
+            }),
+        }
         let mut verdicts: HashMap<Pos, Vec<Pos>> = HashMap::new();
         for (ii, inc) in corpus.incidents.iter().enumerate() {
             for (ci, c) in inc.contradictions.iter().enumerate() {
@@ -101,54 +233,16 @@ pub struct Message {
     pub error: bool,
 }
 
-/// The smallest terminal the panes fit in; below it the screen says so on one line.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 10;
-
-/// Where each part of the screen goes, shared by drawing and by the mouse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Areas {
-    pub incidents: Rect,
-    pub statements: Rect,
-    pub detail: Rect,
-    /// Everything above the status line: where full-screen views go.
-    pub body: Rect,
-    pub status: Rect,
-}
-
-impl Areas {
-    /// The layout of a terminal of `width` × `height`; `None` when it is too small.
-    pub fn new(width: u16, height: u16) -> Option<Areas> {
-        if width < MIN_WIDTH || height < MIN_HEIGHT {
-            return None;
-        }
-        let body = Rect::new(0, 0, width, height - 1);
-        let status = Rect::new(0, height - 1, width, 1);
-        let left = (width * 2 / 5).clamp(20, 56);
-        let incidents = Rect::new(0, 0, left, body.height);
-        let right_w = width - left;
-        let top = (body.height * 9 / 20).max(4);
-        let statements = Rect::new(left, 0, right_w, top);
-        let detail = Rect::new(left, top, right_w, body.height - top);
-        Some(Areas {
-            incidents,
-            statements,
-            detail,
-            body,
-            status,
-        })
-    }
-}
-
-/// Rows a bordered pane shows.
-pub fn inner_rows(r: Rect) -> usize {
-    usize::from(r.height.saturating_sub(2))
-}
-
 /// The search box and what it found.
 #[derive(Debug, Default)]
 pub struct Search {
-    pub input: String,
+    pub input: TextField,
+    /// The box was just opened on the previous query: typing replaces it.
+    pub fresh: bool,
+    /// Queries opened with Enter, oldest first.
+    pub history: Vec<String>,
+    /// Where ↑ has got to in `history`.
+    pub recalled: Option<usize>,
     /// Counts queries and reloads; results of an older one are dropped when they arrive.
     pub generation: u64,
     /// The generation the shown hits answer.
@@ -170,13 +264,17 @@ impl Search {
     }
 }
 
-/// Two statements side by side, earlier first, and their word diff.
+/// Two statements side by side, earlier first, and their word diff, computed once when the
+/// pair is opened.
 #[derive(Debug, Clone)]
 pub struct DiffView {
     pub a: Pos,
     pub b: Pos,
-    pub diff: crate::diff::StatementDiff,
+    pub diff: Arc<crate::diff::StatementDiff>,
     pub scroll: usize,
+    /// The diff laid out at the width it was last drawn at: drawing lays out a pair once per
+    /// width, not once per frame (a long statement takes long to lay out).
+    pub laid: RefCell<Option<(u16, Arc<Vec<ratatui::text::Line<'static>>>)>>,
 }
 
 /// A list of statements or pairs with a selection: the timeline's and the suggestions'.
@@ -215,68 +313,198 @@ pub enum FormKind {
     Statement {
         incident: String,
     },
+    /// A statement recorded already, its fields changed in place.
+    Edit {
+        statement: StatementRef,
+    },
     Incident,
 }
 
-/// A form being filled in: its fields in order, as (name, value), the field being typed in,
-/// and what validation or the last save said.
+/// The source picker's last choice: a source the file does not have yet.
+pub const NEW_SOURCE: &str = "\u{0}new";
+
+/// A field's value: typed text, or one of a list of choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    Text(TextField),
+    /// (value written, label shown), and which is chosen.
+    Choice {
+        options: Vec<(String, String)>,
+        at: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub value: FieldValue,
+}
+
+/// A form being filled in: its fields in order, the field being typed in, and what
+/// validation or the last save said.
 #[derive(Debug, Clone)]
 pub struct Form {
     pub kind: FormKind,
-    pub fields: Vec<(&'static str, String)>,
+    pub fields: Vec<Field>,
     pub focus: usize,
-    /// Problems found before writing, as (field, message).
+    /// Problems found before writing, as (field, message): nothing is written while any.
     pub problems: Vec<(String, String)>,
+    /// What `check` would warn about; shown before writing, and a second save writes anyway.
+    pub warnings: Vec<String>,
+    /// The warnings were shown: the next save writes.
+    pub warned: bool,
     pub error: Option<String>,
     pub changed_on_disk: bool,
     pub confirm_discard: bool,
+    /// Something was typed or chosen since the form opened.
+    pub touched: bool,
+}
+
+fn text(name: &'static str, multiline: bool) -> Field {
+    Field {
+        name,
+        value: FieldValue::Text(TextField::new(multiline)),
+    }
+}
+
+fn choice(name: &'static str, options: Vec<(String, String)>) -> Field {
+    Field {
+        name,
+        value: FieldValue::Choice { options, at: 0 },
+    }
 }
 
 impl Form {
-    pub fn statement(incident: &str) -> Form {
-        let fields = [
-            "speaker",
-            "date",
-            "kind",
-            "channel",
-            "source",
-            "lang",
-            "text",
-            "translation",
-        ];
+    /// A statement for `inc`: its sources offered by outlet.
+    pub fn statement(inc: &Incident) -> Form {
+        let kinds = ["quote", "paraphrase", "document"]
+            .map(|k| (k.to_string(), k.to_string()))
+            .to_vec();
+        let mut sources = vec![(String::new(), "none".to_string())];
+        sources.extend(inc.sources.iter().map(|s| {
+            (
+                s.id.clone(),
+                format!("{} ({})", crate::text::one_line(&s.outlet), s.id),
+            )
+        }));
+        sources.push((NEW_SOURCE.to_string(), "new source…".to_string()));
         Form {
             kind: FormKind::Statement {
-                incident: incident.to_string(),
+                incident: inc.id.clone(),
             },
-            fields: fields.iter().map(|f| (*f, String::new())).collect(),
+            fields: vec![
+                text("speaker", false),
+                text("role", false),
+                text("organization", false),
+                text("date", false),
+                choice("kind", kinds),
+                text("channel", false),
+                choice("source", sources),
+                text("url", false),
+                text("lang", false),
+                text("text", true),
+                text("translation", true),
+                text("tags", false),
+                text("note", true),
+            ],
             focus: 0,
             problems: Vec::new(),
+            warnings: Vec::new(),
+            warned: false,
             error: None,
             changed_on_disk: false,
             confirm_discard: false,
+            touched: false,
         }
+    }
+
+    /// The statement `st` of `inc`, to change its fields.
+    pub fn edit(inc: &Incident, st: &Statement) -> Form {
+        let mut form = Form::statement(inc);
+        form.kind = FormKind::Edit {
+            statement: StatementRef::new(&inc.id, &st.id),
+        };
+        let org = (st.organization != inc.company).then(|| st.organization.clone());
+        let values: [(&str, Option<String>); 11] = [
+            ("speaker", Some(st.speaker.clone())),
+            ("role", st.role.clone()),
+            ("organization", org),
+            ("date", Some(st.date.iso())),
+            ("channel", st.channel.clone()),
+            ("url", st.url.clone()),
+            ("lang", st.lang.clone()),
+            ("text", Some(st.text.clone())),
+            ("translation", st.translation.clone()),
+            ("tags", Some(st.tags.join(", "))),
+            ("note", st.note.clone()),
+        ];
+        for field in &mut form.fields {
+            match &mut field.value {
+                FieldValue::Text(t) => {
+                    if let Some((_, Some(v))) = values.iter().find(|(n, _)| *n == field.name) {
+                        t.set(v);
+                    }
+                }
+                FieldValue::Choice { options, at } => {
+                    let wanted = match field.name {
+                        "kind" => st.kind.as_str().to_string(),
+                        "source" => st.source.clone().unwrap_or_default(),
+                        _ => continue,
+                    };
+                    if let Some(i) = options.iter().position(|(v, _)| *v == wanted) {
+                        *at = i;
+                    }
+                }
+            }
+        }
+        form
     }
 
     pub fn incident() -> Form {
         Form {
             kind: FormKind::Incident,
-            fields: ["id", "company", "title", "tags"]
-                .iter()
-                .map(|f| (*f, String::new()))
-                .collect(),
-            ..Form::statement("")
+            fields: vec![
+                text("id", false),
+                text("company", false),
+                text("title", false),
+                text("tags", false),
+            ],
+            focus: 0,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            warned: false,
+            error: None,
+            changed_on_disk: false,
+            confirm_discard: false,
+            touched: false,
         }
     }
 
+    /// A field's value, trimmed: the typed text, or the chosen option's value.
     pub fn value(&self, name: &str) -> &str {
-        self.fields
+        match self
+            .fields
             .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, v)| v.trim())
+            .find(|f| f.name == name)
+            .map(|f| &f.value)
+        {
+            Some(FieldValue::Text(t)) => t.text().trim(),
+            Some(FieldValue::Choice { options, at }) => {
+                options.get(*at).map_or("", |(v, _)| v.as_str())
+            }
+            None => "",
+        }
     }
 
-    pub fn is_blank(&self) -> bool {
-        self.fields.iter().all(|(_, v)| v.trim().is_empty())
+    pub fn focused(&mut self) -> Option<&mut FieldValue> {
+        self.fields.get_mut(self.focus).map(|f| &mut f.value)
+    }
+
+    /// Moves the focus to the field called `name`.
+    pub fn focus_on(&mut self, name: &str) {
+        if let Some(at) = self.fields.iter().position(|f| f.name == name) {
+            self.focus = at;
+        }
     }
 }
 
@@ -284,43 +512,86 @@ impl Form {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagField {
     Verdict,
+    Reviewed,
     Claim,
     Note,
+}
+
+/// A verdict the pair already has, as the file records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnRecord {
+    pub verdict: Verdict,
+    pub claim: Option<String>,
+    pub note: Option<String>,
+    pub by: Option<String>,
+    pub at: Option<String>,
 }
 
 /// The tag dialog: a verdict on two statements, being filled in.
 #[derive(Debug, Clone)]
 pub struct TagDialog {
+    /// The earlier statement.
     pub a: StatementRef,
+    /// The later statement.
     pub b: StatementRef,
     /// Index into `Verdict::ALL`.
     pub verdict: usize,
-    pub claim: String,
-    pub note: String,
+    pub claim: TextField,
+    pub note: TextField,
+    /// Which statement's claim is under review: the later one (`b`) unless switched. The
+    /// ClaimReview export reviews that statement.
+    pub reviewed_later: bool,
     pub field: TagField,
-    /// The view under the dialog, to go back to.
-    pub over: View,
+    /// The verdict on record for this pair when the dialog opened.
+    pub on_record: Option<OnRecord>,
     /// Why the last save failed; kept until the next save, never lost.
     pub error: Option<String>,
     /// The file changed on disk since loading: saving waits for a reload.
     pub changed_on_disk: bool,
-    /// Esc was pressed once on a half-filled dialog.
+    /// Esc was pressed once on a touched dialog.
     pub confirm_discard: bool,
     /// The pair already has a verdict and the user was told: the next save replaces it.
     pub confirm_replace: bool,
+    /// Something was typed or chosen since the dialog opened.
+    pub touched: bool,
+}
+
+impl TagDialog {
+    /// The reviewed statement.
+    pub fn reviewed(&self) -> &StatementRef {
+        if self.reviewed_later {
+            &self.b
+        } else {
+            &self.a
+        }
+    }
+}
+
+/// What `u` can take back: a file as it was before a write made here, and a hash of what
+/// the write left, so that a file changed since is never rolled back over someone's work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoStep {
+    pub path: PathBuf,
+    /// The bytes before the write; `None` when the write created the file.
+    pub before: Option<Arc<Vec<u8>>>,
+    /// The fingerprint of the file right after the write; `None` when the write removed it.
+    pub after: Option<u64>,
+    /// What the write did, for the confirmation and the message.
+    pub what: String,
 }
 
 /// The interface's state.
 pub struct App {
     /// Who tagging writes as when the config does not say, found once (it may ask git).
     pub default_tagger: std::sync::OnceLock<String>,
+    /// The corpus folder, read again on reload.
+    pub dir: PathBuf,
     /// Shared with the search worker, which reads it on its own thread.
     pub corpus: Arc<Corpus>,
     pub index: Index,
     pub config: Config,
-    pub view: View,
-    /// Where `Back` from help goes.
-    pub back: View,
+    /// The open views, the browse view at the bottom; keys go to the top one.
+    pub stack: Vec<Layer>,
     pub focus: Pane,
     /// Position in `index.incidents`.
     pub incident: usize,
@@ -331,25 +602,27 @@ pub struct App {
     pub statement: usize,
     pub statement_offset: usize,
     pub detail_scroll: usize,
-    pub help_scroll: usize,
-    pub failed_scroll: usize,
     /// The terminal's size, columns × rows.
     pub size: (u16, u16),
+    /// What the last frame drew, for clamping scrolling.
+    pub drawn: Drawn,
     pub message: Option<Message>,
     pub search: Search,
     /// While the corpus loads in the background: how many files it has.
     pub loading: Option<usize>,
     /// The statement `m` marked.
     pub marked: Option<StatementRef>,
-    pub diff: Option<DiffView>,
-    pub tag: Option<TagDialog>,
-    /// Where Esc from the diff goes back to.
-    pub diff_back: View,
     pub timeline: Listing<(Pos, crate::timeline::TimelineEntry)>,
+    /// The claim the timeline is set against, when it is a claim's timeline.
+    pub timeline_claim: Option<StatementRef>,
     pub suggestions: Listing<Suggested>,
-    /// `x` was pressed once on this suggestion.
-    pub confirm_dismiss: bool,
-    pub form: Option<Form>,
+    /// Suggested pairs skipped with `x`, for this session only.
+    pub skipped: HashSet<[StatementRef; 2]>,
+    /// Writes made in this session, newest last.
+    pub undo: Vec<UndoStep>,
+    /// The incident list's filter (see [`incident_matches`]) and order.
+    pub incident_filter: TextField,
+    pub incident_sort: Sort,
 }
 
 impl App {
@@ -359,7 +632,7 @@ impl App {
             Some(name) => name,
             None => self
                 .default_tagger
-                .get_or_init(|| crate::write::default_tagger(&self.corpus.root)),
+                .get_or_init(|| crate::write::default_tagger(&self.dir)),
         }
     }
 
@@ -367,11 +640,11 @@ impl App {
         let index = Index::new(&corpus);
         let mut app = App {
             default_tagger: std::sync::OnceLock::new(),
+            dir: corpus.root.clone(),
             corpus: Arc::new(corpus),
             index,
             config,
-            view: View::Browse,
-            back: View::Browse,
+            stack: vec![Layer::Browse],
             focus: Pane::Incidents,
             incident: 0,
             incident_offset: 0,
@@ -379,49 +652,106 @@ impl App {
             statement: 0,
             statement_offset: 0,
             detail_scroll: 0,
-            help_scroll: 0,
-            failed_scroll: 0,
             size: (80, 24),
+            drawn: Drawn::default(),
             message: None,
             search: Search::default(),
             loading: None,
             marked: None,
-            diff: None,
-            tag: None,
-            diff_back: View::Browse,
             timeline: Listing::default(),
+            timeline_claim: None,
             suggestions: Listing::default(),
-            confirm_dismiss: false,
-            form: None,
+            skipped: HashSet::new(),
+            undo: Vec::new(),
+            incident_filter: TextField::new(false),
+            incident_sort: Sort::Date,
         };
         app.select_incident(0);
         app
     }
 
-    /// The keys live in the current view.
-    pub fn mode(&self) -> Mode {
-        match self.view {
-            View::Browse => Mode::Browse,
-            View::Help => Mode::Help,
-            View::Failed => Mode::Failed,
-            View::Search => Mode::Search,
-            View::Diff => Mode::Diff,
-            View::Tag => Mode::Tag,
-            View::Timeline => Mode::Timeline,
-            View::Suggest => Mode::Suggest,
-            View::Form => Mode::Form,
-        }
+    /// The view whose keys are live: the top of the stack.
+    pub fn view(&self) -> View {
+        self.top().view()
     }
 
-    /// Dispatches a key through the keymap; unbound keys do nothing.
+    pub fn top(&self) -> &Layer {
+        self.stack.last().unwrap_or(&Layer::Browse)
+    }
+
+    pub fn top_mut(&mut self) -> &mut Layer {
+        if self.stack.is_empty() {
+            self.stack.push(Layer::Browse);
+        }
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+
+    /// Opens a view or dialog over the current one.
+    pub fn push(&mut self, layer: Layer) {
+        self.stack.push(layer);
+    }
+
+    /// Closes the top view or dialog; the browse view never closes.
+    pub fn pop(&mut self) -> Option<Layer> {
+        (self.stack.len() > 1).then(|| self.stack.pop()).flatten()
+    }
+
+    /// Closes everything over the browse view.
+    pub fn to_browse(&mut self) {
+        self.stack.truncate(1);
+    }
+
+    /// The open tag dialog, if it is on the stack.
+    pub fn tag(&self) -> Option<&TagDialog> {
+        self.stack.iter().rev().find_map(|l| match l {
+            Layer::Tag(t) => Some(&**t),
+            _ => None,
+        })
+    }
+
+    pub fn tag_mut(&mut self) -> Option<&mut TagDialog> {
+        self.stack.iter_mut().rev().find_map(|l| match l {
+            Layer::Tag(t) => Some(&mut **t),
+            _ => None,
+        })
+    }
+
+    /// The open form, if it is on the stack.
+    pub fn form(&self) -> Option<&Form> {
+        self.stack.iter().rev().find_map(|l| match l {
+            Layer::Form(f) => Some(&**f),
+            _ => None,
+        })
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        self.stack.iter_mut().rev().find_map(|l| match l {
+            Layer::Form(f) => Some(&mut **f),
+            _ => None,
+        })
+    }
+
+    /// The open diff, if it is on the stack.
+    pub fn diff(&self) -> Option<&DiffView> {
+        self.stack.iter().rev().find_map(|l| match l {
+            Layer::Diff(d) => Some(d),
+            _ => None,
+        })
+    }
+
+    /// Dispatches a key through the keymap; unbound keys do nothing. Ctrl-C quits from
+    /// anywhere, whatever the config binds.
     pub fn key(&mut self, key: Key) -> Option<Effect> {
         self.message = None;
-        let action = match self.config.keymap.lookup(self.mode(), key) {
+        if key.ctrl && key.code == KeyCode::Char('c') {
+            return super::update::update(self, Action::Quit);
+        }
+        let view = self.view();
+        let action = match self.config.keymap.lookup(view, key) {
             Some(a) => a,
             None => match key.code {
-                KeyCode::Char(c) if self.mode().takes_text() && !key.ctrl && !key.alt => {
-                    Action::Input(c)
-                }
+                KeyCode::Char(c) if view.takes_text() && !key.ctrl && !key.alt => Action::Input(c),
                 _ => return None,
             },
         };
@@ -443,8 +773,26 @@ impl App {
         self.corpus.incidents.get(i)
     }
 
+    /// Fills the timeline with a claim and what its organization said from then on, each
+    /// compared with it (what `onrecord timeline REF` prints).
+    pub fn open_claim_timeline(&mut self, claim: &StatementRef) {
+        let items = crate::timeline::claim_timeline(&self.corpus, claim)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|e| Some((position(&self.corpus, &e.reference)?, e)))
+            .collect();
+        self.timeline = Listing {
+            title: format!("the claim {claim}"),
+            items,
+            selected: 0,
+            offset: 0,
+        };
+        self.timeline_claim = Some(claim.clone());
+    }
+
     /// Fills the timeline with what `organization` said, by date.
     pub fn open_timeline(&mut self, organization: &str) {
+        self.timeline_claim = None;
         let items = crate::timeline::company_timeline(&self.corpus, organization)
             .into_iter()
             .filter_map(|e| Some((position(&self.corpus, &e.reference)?, e)))
@@ -457,7 +805,8 @@ impl App {
         };
     }
 
-    /// Fills the suggestions with candidate contradictions among `company`'s statements.
+    /// Fills the suggestions with candidate contradictions among `company`'s statements,
+    /// leaving out the pairs skipped in this session.
     pub fn open_suggestions(&mut self, company: &str) {
         let mut filter = crate::query::Filter::default();
         if filter.add("company", company).is_err() {
@@ -465,6 +814,7 @@ impl App {
         }
         let items = crate::suggest::suggest(&self.corpus, &filter, 200)
             .into_iter()
+            .filter(|s| !self.skipped.contains(&s.between))
             .filter_map(|s| {
                 Some(Suggested {
                     a: position(&self.corpus, &s.between[0])?,
@@ -492,8 +842,9 @@ impl App {
         DiffView {
             a,
             b,
-            diff: crate::diff::diff_statements(st(a), st(b)),
+            diff: Arc::new(crate::diff::diff_statements(st(a), st(b))),
             scroll: 0,
+            laid: RefCell::new(None),
         }
     }
 
@@ -541,6 +892,14 @@ impl App {
         Some((inc, &inc.statements[si]))
     }
 
+    /// Whether the statement at `pos` is the marked one.
+    pub fn is_marked(&self, (ii, si): Pos) -> bool {
+        self.marked.as_ref().is_some_and(|m| {
+            let inc = &self.corpus.incidents[ii];
+            m.incident == inc.id && m.statement == inc.statements[si].id
+        })
+    }
+
     /// The verdicts that name the statement at `pos`.
     pub fn verdicts(&self, pos: Pos) -> impl Iterator<Item = (&Incident, &Contradiction)> {
         self.index
@@ -566,22 +925,51 @@ impl App {
         self.detail_scroll = 0;
     }
 
+    /// Builds the index again with the list's filter and order, keeping the selected
+    /// incident when it is still listed.
+    pub fn reindex(&mut self) {
+        let keep = self.selected_incident().map(|i| i.id.clone());
+        self.index = Index::build(
+            &self.corpus,
+            self.incident_filter.text(),
+            self.incident_sort,
+        );
+        let at = keep.and_then(|id| {
+            self.index
+                .incidents
+                .iter()
+                .position(|&i| self.corpus.incidents[i].id == id)
+        });
+        match at {
+            // Still listed: keep the statement selected too.
+            Some(at) => {
+                self.incident = at;
+                self.incident_offset = 0;
+            }
+            None => self.select_incident(0),
+        }
+        self.scroll_into_view();
+    }
+
     /// Swaps in a freshly loaded corpus, keeping the selection where the same ids still exist.
     pub fn replace_corpus(&mut self, corpus: Corpus) {
         let incident = self.selected_incident().map(|i| i.id.clone());
         let statement = self.selected_statement().map(|(_, s)| s.id.clone());
-        let old_ids: Vec<String> = self.corpus.incidents.iter().map(|i| i.id.clone()).collect();
-        let old_statements: Vec<Vec<String>> = match &self.diff {
-            Some(_) => self
-                .corpus
-                .incidents
-                .iter()
-                .map(|i| i.statements.iter().map(|s| s.id.clone()).collect())
-                .collect(),
-            None => Vec::new(),
-        };
+        // Open diffs hold positions in the old corpus: keep their references.
+        let diff_refs: Vec<Option<(StatementRef, StatementRef)>> = self
+            .stack
+            .iter()
+            .map(|l| match l {
+                Layer::Diff(d) => Some((self.reference(d.a), self.reference(d.b))),
+                _ => None,
+            })
+            .collect();
         self.corpus = Arc::new(corpus);
-        self.index = Index::new(&self.corpus);
+        self.index = Index::build(
+            &self.corpus,
+            self.incident_filter.text(),
+            self.incident_sort,
+        );
         // Hits index into the old corpus: drop them, and any answer still on its way.
         self.search.generation += 1;
         self.search.answered = self.search.generation;
@@ -608,38 +996,51 @@ impl App {
             self.statement = p;
             self.detail_scroll = keep_detail;
         }
-        self.failed_scroll = 0;
+        for l in &mut self.stack {
+            if let Layer::Failed { selected } = l {
+                *selected = 0;
+            }
+        }
         // The timeline and suggestions hold positions in the old corpus: build them again.
-        if !self.timeline.items.is_empty() {
+        if let Some(claim) = self.timeline_claim.clone() {
+            self.open_claim_timeline(&claim);
+        } else if !self.timeline.items.is_empty() {
             let company = self.timeline.title.clone();
             self.open_timeline(&company);
         }
-        if !self.suggestions.items.is_empty() || self.view == View::Suggest {
+        if !self.suggestions.items.is_empty()
+            || self.stack.iter().any(|l| l.view() == View::Suggest)
+        {
             let company = self.suggestions.title.clone();
             let keep = self.suggestions.selected;
             self.open_suggestions(&company);
             self.suggestions.selected = keep.min(self.suggestions.items.len().saturating_sub(1));
         }
-        // Positions point into the old corpus: the diff is recomputed from its references.
-        if let Some(d) = self.diff.take() {
-            let refs = [d.a, d.b].map(|(ii, si)| {
-                (
-                    old_ids.get(ii).cloned(),
-                    old_statements.get(ii).and_then(|v| v.get(si).cloned()),
-                )
-            });
-            if let [(Some(ia), Some(sa)), (Some(ib), Some(sb))] = refs {
-                let a = StatementRef::new(ia, sa);
-                let b = StatementRef::new(ib, sb);
-                if let (Some(pa), Some(pb)) =
-                    (position(&self.corpus, &a), position(&self.corpus, &b))
-                {
-                    self.diff = Some(self.diff_of(pa, pb));
+        // A diff is recomputed from its references, or closed when one is gone.
+        let mut i = 0;
+        while i < self.stack.len() {
+            if let Some(Some((a, b))) = diff_refs.get(i) {
+                match (position(&self.corpus, a), position(&self.corpus, b)) {
+                    (Some(pa), Some(pb)) => {
+                        let scroll = match &self.stack[i] {
+                            Layer::Diff(d) => d.scroll,
+                            _ => 0,
+                        };
+                        let mut d = self.diff_of(pa, pb);
+                        d.scroll = scroll;
+                        self.stack[i] = Layer::Diff(d);
+                    }
+                    _ => {
+                        // Everything above a gone diff was opened from it.
+                        self.stack.truncate(i);
+                        break;
+                    }
                 }
             }
-            if self.diff.is_none() && self.view == View::Diff {
-                self.view = View::Browse;
-            }
+            i += 1;
+        }
+        if self.stack.is_empty() {
+            self.stack.push(Layer::Browse);
         }
         self.scroll_into_view();
     }
@@ -651,21 +1052,34 @@ impl App {
             self.incident,
             &mut self.incident_offset,
             inner_rows(areas.incidents),
+            self.index.incidents.len(),
         );
         keep_visible(
             self.statement,
             &mut self.statement_offset,
             inner_rows(areas.statements),
+            self.statement_order.len(),
         );
-    }
-}
-
-/// Adjusts `offset` so that row `selected` is among the `rows` shown.
-pub fn keep_visible(selected: usize, offset: &mut usize, rows: usize) {
-    let rows = rows.max(1);
-    if selected < *offset {
-        *offset = selected;
-    } else if selected >= *offset + rows {
-        *offset = selected + 1 - rows;
+        let body = areas.body;
+        let s = &mut self.search;
+        keep_visible(
+            s.selected,
+            &mut s.offset,
+            inner_rows(super::layout::search_results(body)),
+            s.hits.len(),
+        );
+        let rows = inner_rows(super::layout::timeline_list(
+            body,
+            self.timeline_claim.is_some(),
+        ));
+        let l = &mut self.timeline;
+        keep_visible(l.selected, &mut l.offset, rows, l.items.len());
+        let l = &mut self.suggestions;
+        keep_visible(
+            l.selected,
+            &mut l.offset,
+            inner_rows(super::layout::suggestion_list(body)),
+            l.items.len(),
+        );
     }
 }

@@ -3,57 +3,25 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Areas, Pane, Pos, inner_rows};
-use super::config::Theme;
-use super::draw::pane;
+use super::app::{App, Pane, Sort};
+use super::layout::{Areas, Extent, inner_rows};
 use super::safe::{self, fit};
+use super::widgets::{
+    kind_badge, mark, muted_on, pane, place_cursor, selected_style, short_date, statement_lines,
+    text_field, verdict_color,
+};
 use crate::fold::fold;
-use crate::model::{Date, Incident, Kind, Verdict};
+use crate::model::Incident;
 
-pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
+/// Draws the three panes; returns how much of the full statement there is to scroll.
+pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) -> Extent {
     incidents(frame, app, areas.incidents);
     statements(frame, app, areas.statements);
-    detail(frame, app, areas.detail);
-}
-
-/// The badge that tells a quote from reported speech from a document, always five cells.
-pub fn kind_badge(kind: Kind, theme: &Theme) -> Span<'static> {
-    let (text, color) = match kind {
-        Kind::Quote => ("quote", theme.quote),
-        Kind::Paraphrase => ("para ", theme.paraphrase),
-        Kind::Document => ("doc  ", theme.document),
-    };
-    Span::styled(text, Style::new().fg(color))
-}
-
-pub fn verdict_color(v: Verdict, theme: &Theme) -> Color {
-    match v {
-        Verdict::Contradicts | Verdict::PartlyContradicts => theme.contradicts,
-        Verdict::WalksBack => theme.paraphrase,
-        Verdict::Consistent => theme.consistent,
-        Verdict::Unrelated => theme.muted,
-    }
-}
-
-/// A date as a list shows it, keeping its precision but not the time of day.
-pub fn short_date(d: &Date) -> String {
-    match d {
-        Date::DateTime(dt) => dt.format("%Y-%m-%d").to_string(),
-        d => d.iso(),
-    }
-}
-
-fn selected_style(app: &App, focused: bool) -> Style {
-    let s = Style::new().bg(app.config.theme.selected);
-    if focused {
-        s.add_modifier(Modifier::BOLD)
-    } else {
-        s
-    }
+    detail(frame, app, areas.detail)
 }
 
 fn range(inc: &Incident, wide: bool) -> String {
@@ -71,7 +39,15 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
     let theme = &app.config.theme;
     let focused = app.focus == Pane::Incidents;
     let total = app.index.incidents.len();
-    let title = format!(" Incidents {}/{} ", (app.incident + 1).min(total), total);
+    let mut title = format!(" Incidents {}/{}", (app.incident + 1).min(total), total);
+    let filter = app.incident_filter.text().trim();
+    if !filter.is_empty() {
+        title.push_str(&format!(" · {}", safe::line(filter)));
+    }
+    if app.incident_sort != Sort::Date {
+        title.push_str(&format!(" · {}", app.incident_sort.name()));
+    }
+    title.push(' ');
     let block = pane(app, title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -88,6 +64,7 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
         .take(rows)
         .map(|(at, &ii)| {
             let inc = &app.corpus.incidents[ii];
+            let muted = muted_on(app, at == app.incident);
             let counts = format!(" {}s {}v", inc.statements.len(), inc.contradictions.len());
             let rest = width.saturating_sub(date_w + 1 + counts.len());
             // Most titles name the company already; then the room goes to the title.
@@ -99,10 +76,7 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
             let company_w = safe::width(&company).min((rest / 2).max(6)).min(rest);
             let title_w = rest.saturating_sub(company_w + usize::from(company_w > 0));
             let line = Line::from(vec![
-                Span::styled(
-                    format!("{} ", fit(&range(inc, wide), date_w)),
-                    Style::new().fg(theme.muted),
-                ),
+                Span::styled(format!("{} ", fit(&range(inc, wide), date_w)), muted),
                 Span::styled(
                     if company_w > 0 {
                         format!("{} ", fit(&company, company_w))
@@ -112,7 +86,7 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
                     Style::new().fg(theme.accent),
                 ),
                 Span::raw(fit(&inc.title, title_w)),
-                Span::styled(counts, Style::new().fg(theme.muted)),
+                Span::styled(counts, muted),
             ]);
             if at == app.incident {
                 line.style(selected_style(app, focused))
@@ -174,16 +148,16 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
         .take(rows)
         .map(|(at, &si)| {
             let st = &inc.statements[si];
-            let rest = width.saturating_sub(10 + 1 + 5 + 1 + 1 + 1 + speaker_w + 1);
+            let rest = width.saturating_sub(10 + 1 + 5 + 1 + 1 + 2 + speaker_w + 1);
             let line = Line::from(vec![
                 Span::styled(
                     format!("{} ", fit(&short_date(&st.date), 10)),
-                    Style::new().fg(theme.muted),
+                    muted_on(app, at == app.statement),
                 ),
                 kind_badge(st.kind, theme),
                 Span::raw(" "),
                 verdict_marker(app, (ii, si)),
-                Span::raw(" "),
+                mark(app, (ii, si)),
                 Span::styled(
                     format!("{} ", fit(&st.speaker, speaker_w)),
                     Style::new().fg(theme.accent),
@@ -200,154 +174,49 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn label(name: &str, theme: &Theme) -> Span<'static> {
-    Span::styled(format!("{name:<9}"), Style::new().fg(theme.muted))
-}
-
-/// A labelled field, its value wrapped under the label's column.
-fn field(out: &mut Vec<Line<'static>>, name: &str, value: &str, width: u16, theme: &Theme) {
-    let text = safe::block(value.trim());
-    for (i, l) in safe::wrap(&text, usize::from(width).saturating_sub(9))
-        .into_iter()
-        .enumerate()
-    {
-        let head = if i == 0 {
-            label(name, theme)
-        } else {
-            Span::raw(" ".repeat(9))
-        };
-        out.push(Line::from(vec![head, Span::raw(l)]));
-    }
-}
-
-/// The selected statement in full, wrapped to `width` cells: shared with `update`, which
-/// needs to know how far it may scroll.
-pub fn detail_lines(app: &App, width: u16) -> Vec<Line<'static>> {
-    statement_lines(app, app.selected_pos(), width)
-}
-
-/// The statement at `pos` in full, wrapped to `width` cells.
-pub fn statement_lines(app: &App, pos: Option<Pos>, width: u16) -> Vec<Line<'static>> {
-    let theme = &app.config.theme;
-    let Some(pos) = pos else {
-        return vec![Line::from("No statement selected.")];
-    };
-    let inc = &app.corpus.incidents[pos.0];
-    let st = &inc.statements[pos.1];
-    let w = usize::from(width.max(1));
-    let mut out: Vec<Line<'static>> = Vec::new();
-    let mut who = vec![Span::styled(
-        safe::line(&st.speaker).into_owned(),
-        Style::new().add_modifier(Modifier::BOLD),
-    )];
-    if let Some(role) = &st.role {
-        who.push(Span::raw(format!(", {}", safe::line(role))));
-    }
-    if st.organization != st.speaker {
-        who.push(Span::styled(
-            format!(" ({})", safe::line(&st.organization)),
-            Style::new().fg(theme.accent),
-        ));
-    }
-    out.push(Line::from(who));
-    out.push(Line::from(vec![
-        kind_badge(st.kind, theme),
-        Span::styled(
-            format!(" {} ", st.date.human()),
-            Style::new().fg(theme.muted),
-        ),
-    ]));
-    out.push(Line::default());
-    let text = safe::block(st.text.trim());
-    for l in safe::wrap(&text, w) {
-        out.push(Line::from(l));
-    }
-    if let Some(tr) = &st.translation {
-        out.push(Line::default());
-        let lang = st
-            .lang
-            .as_deref()
-            .map(|l| format!(" from {}", safe::line(l)));
-        out.push(Line::styled(
-            format!("Translation{}:", lang.unwrap_or_default()),
-            Style::new().fg(theme.muted),
-        ));
-        for l in safe::wrap(&safe::block(tr.trim()), w) {
-            out.push(Line::styled(l, Style::new().add_modifier(Modifier::ITALIC)));
-        }
-    }
-    out.push(Line::default());
-    if let Some(ch) = &st.channel {
-        field(&mut out, "channel", ch, width, theme);
-    }
-    let source = st.source.as_deref().and_then(|id| inc.source(id));
-    if let Some(src) = source {
-        field(&mut out, "source", &src.outlet, width, theme);
-    }
-    if let Some(url) = st.url.as_deref().or(source.and_then(|s| s.url.as_deref())) {
-        field(&mut out, "url", url, width, theme);
-    }
-    if !st.tags.is_empty() {
-        field(&mut out, "tags", &st.tags.join(", "), width, theme);
-    }
-    if let Some(note) = &st.note {
-        field(&mut out, "note", note, width, theme);
-    }
-    let here = crate::model::StatementRef::new(&inc.id, &st.id);
-    for (_, c) in app.verdicts(pos) {
-        let other = if c.between[0] == here {
-            &c.between[1]
-        } else {
-            &c.between[0]
-        };
-        let other_text = app
-            .corpus
-            .statement(other)
-            .map(|(_, s)| safe::first_line(&s.text, 200))
-            .unwrap_or_default();
-        out.push(Line::from(vec![
-            label("verdict", theme),
-            Span::styled(
-                format!("● {}", c.verdict),
-                Style::new().fg(verdict_color(c.verdict, theme)),
-            ),
-            Span::raw(format!(" {}", safe::line(&other.to_string()))),
-        ]));
-        field(&mut out, "", &other_text, width, theme);
-        if let Some(claim) = &c.claim {
-            field(&mut out, "  claim", claim, width, theme);
-        }
-        if let Some(note) = &c.note {
-            field(&mut out, "  note", note, width, theme);
-        }
-    }
-    out.push(Line::styled(
-        format!(
-            "{}#{}  {}:{}",
-            inc.id,
-            st.id,
-            safe::line(&inc.path.display().to_string()),
-            st.line
-        ),
-        Style::new().fg(theme.muted),
-    ));
-    let budget = std::time::Duration::from_millis(300);
-    if !app.config.hide_git_history
-        && let Some(l) = crate::git::history::last_changed_line(&inc.path, &st.id, budget)
-    {
-        out.push(Line::styled(l, Style::new().fg(theme.muted)));
-    }
-    out
-}
-
-fn detail(frame: &mut Frame, app: &App, area: Rect) {
+fn detail(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     let focused = app.focus == Pane::Detail;
     let block = pane(app, " Statement ".into(), focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines = detail_lines(app, inner.width);
+    let lines = statement_lines(app, app.selected_pos(), inner.width);
     let rows = usize::from(inner.height);
-    let skip = app.detail_scroll.min(lines.len().saturating_sub(rows));
+    let extent = Extent {
+        lines: lines.len(),
+        rows,
+    };
+    let skip = app.detail_scroll.min(extent.max_scroll());
     let visible: Vec<Line> = lines.into_iter().skip(skip).take(rows).collect();
     frame.render_widget(Paragraph::new(visible), inner);
+    extent
+}
+
+/// The incident filter being typed, over the foot of the incidents pane.
+pub fn filter(frame: &mut Frame, app: &App, areas: &Areas) {
+    let pane_area = areas.incidents;
+    let h = 3.min(pane_area.height);
+    let area = Rect::new(pane_area.x, pane_area.bottom() - h, pane_area.width, h);
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let k = |a| app.config.keymap.key_for(super::keymap::View::Filter, a);
+    let title = format!(
+        " Filter ({} keeps, {} puts back) ",
+        k(super::action::Action::Submit),
+        k(super::action::Action::Back)
+    );
+    let block = pane(app, title, true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let label = Span::styled("", Style::new());
+    let (rows, cursor) = text_field(
+        &app.incident_filter,
+        label,
+        0,
+        usize::from(inner.width),
+        true,
+    );
+    // One row: the last one, where the cursor is when typing at the end.
+    let (row, col) = cursor.unwrap_or((0, 0));
+    let shown: Vec<Line> = rows.into_iter().skip(row).take(1).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+    place_cursor(frame, inner, 0, col);
 }

@@ -9,10 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::app::{App, Pos};
-use super::browse::{kind_badge, short_date, verdict_color};
-use super::draw::pane;
+use std::sync::Arc;
+
+use super::action::Action;
+use super::app::{App, DiffView, Pos};
+use super::keymap::View;
+use super::layout::Extent;
 use super::safe;
+use super::widgets::{kind_badge, pane, short_date, verdict_color};
 use crate::diff::{Compared, OpKind};
 
 /// Styled words laid into lines of at most `width` cells, breaking at spaces.
@@ -79,10 +83,7 @@ fn header(app: &App, tag: &str, pos: Pos, style: Style) -> Line<'static> {
 }
 
 /// The whole diff, wrapped to `width` cells.
-pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
-    let Some(d) = &app.diff else {
-        return vec![Line::raw("No diff.")];
-    };
+pub fn lines(app: &App, d: &DiffView, width: u16) -> Vec<Line<'static>> {
     let theme = &app.config.theme;
     let del = Style::new()
         .fg(theme.contradicts)
@@ -97,9 +98,18 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     ];
     if d.diff.compared == Compared::Translation {
         out.push(Line::styled(
-            "(different languages: compared through their English versions)",
+            "(different languages: compared through their English versions, below; the \
+             originals first)",
             Style::new().fg(theme.muted),
         ));
+        for (mark, pos) in [("−", d.a), ("+", d.b)] {
+            let st = &app.corpus.incidents[pos.0].statements[pos.1];
+            let lang = st.lang.as_deref().map(safe::line).unwrap_or_default();
+            let text = format!("{mark} ({lang}) {}", safe::block(st.text.trim()));
+            for l in safe::wrap(&text, w) {
+                out.push(Line::styled(l, Style::new().add_modifier(Modifier::ITALIC)));
+            }
+        }
     }
     out.push(Line::default());
     let mut words = Vec::new();
@@ -184,14 +194,37 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let block = pane(app, " Diff (t tags the pair, Esc goes back) ".into(), true);
+/// Draws the diff on top of the stack; returns how much there is to scroll.
+pub fn draw(frame: &mut Frame, app: &App, d: &DiffView, area: Rect) -> Extent {
+    let k = |a| app.config.keymap.key_for(View::Diff, a);
+    let title = format!(
+        " Diff ({} tags the pair, {} removes its verdict, {} goes back) ",
+        k(Action::Tag),
+        k(Action::Untag),
+        k(Action::Back)
+    );
+    let block = pane(app, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let all = lines(app, inner.width);
+    // Laid out once per pair and width: a frame only takes the rows it shows.
+    let all = {
+        let mut laid = d.laid.borrow_mut();
+        match &*laid {
+            Some((w, lines)) if *w == inner.width => lines.clone(),
+            _ => {
+                let lines = Arc::new(lines(app, d, inner.width));
+                *laid = Some((inner.width, lines.clone()));
+                lines
+            }
+        }
+    };
     let rows = usize::from(inner.height);
-    let scroll = app.diff.as_ref().map_or(0, |d| d.scroll);
-    let skip = scroll.min(all.len().saturating_sub(rows));
-    let visible: Vec<Line> = all.into_iter().skip(skip).take(rows).collect();
+    let extent = Extent {
+        lines: all.len(),
+        rows,
+    };
+    let skip = d.scroll.min(extent.max_scroll());
+    let visible: Vec<Line> = all.iter().skip(skip).take(rows).cloned().collect();
     frame.render_widget(Paragraph::new(visible), inner);
+    extent
 }

@@ -1,44 +1,48 @@
-//! Drawing the whole screen from the state: the too-small message, the open view, and the
-//! status line. Read-only: drawing never changes the state.
+//! Drawing the whole screen from the state: the too-small message, the top full-screen view
+//! with the dialogs stacked over it, and the status line. Read-only: drawing never changes
+//! the state; it returns what it laid out ([`Drawn`]) for `update` to clamp scrolling with.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::app::{App, Areas, MIN_HEIGHT, MIN_WIDTH, View};
-use super::{browse, diff, failed, form, help, safe, search, suggest, tag, timeline};
+use super::app::{App, Confirm, Layer};
+use super::layout::{Areas, Drawn, MIN_HEIGHT, MIN_WIDTH};
+use super::widgets::{dialog, pane};
+use super::{browse, diff, failed, form, help, incident, safe, search, suggest, tag, timeline};
 
-/// Draws the screen.
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draws the screen; returns what it laid out.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
+    let mut drawn = app.drawn;
     let area = frame.area();
     let Some(areas) = Areas::new(area.width, area.height) else {
         too_small(frame, area);
-        return;
+        return drawn;
     };
-    match app.view {
-        View::Browse => browse::draw(frame, app, &areas),
-        View::Help => help::draw(frame, app, areas.body),
-        View::Failed => failed::draw(frame, app, areas.body),
-        View::Search => search::draw(frame, app, areas.body),
-        View::Diff => diff::draw(frame, app, areas.body),
-        View::Timeline => timeline::draw(frame, app, areas.body),
-        View::Form => {
-            browse::draw(frame, app, &areas);
-            form::draw(frame, app, areas.body);
-        }
-        View::Suggest => suggest::draw(frame, app, areas.body),
-        View::Tag => {
-            match app.tag.as_ref().map(|t| t.over) {
-                Some(View::Diff) => diff::draw(frame, app, areas.body),
-                Some(View::Suggest) => suggest::draw(frame, app, areas.body),
-                _ => browse::draw(frame, app, &areas),
+    // From the top-most full-screen view up: dialogs are drawn over what is under them.
+    let base = app.stack.iter().rposition(|l| !l.is_dialog()).unwrap_or(0);
+    for layer in &app.stack[base..] {
+        match layer {
+            Layer::Browse => drawn.detail = browse::draw(frame, app, &areas),
+            Layer::Search => search::draw(frame, app, areas.body),
+            Layer::Diff(d) => drawn.diff = diff::draw(frame, app, d, areas.body),
+            Layer::Timeline => timeline::draw(frame, app, areas.body),
+            Layer::Suggest => suggest::draw(frame, app, areas.body),
+            Layer::Failed { selected } => failed::draw(frame, app, *selected, areas.body),
+            Layer::Help { scroll } => drawn.help = help::draw(frame, app, *scroll, areas.body),
+            Layer::Incident { scroll } => {
+                drawn.incident = incident::draw(frame, app, *scroll, areas.body)
             }
-            tag::draw(frame, app, areas.body);
+            Layer::Filter { .. } => browse::filter(frame, app, &areas),
+            Layer::Tag(t) => tag::draw(frame, app, t, areas.body),
+            Layer::Form(f) => form::draw(frame, app, f, areas.body),
+            Layer::Confirm(c) => confirm(frame, app, c, areas.body),
         }
     }
     status(frame, app, areas.status);
+    drawn
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -50,39 +54,24 @@ fn too_small(frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A bordered pane, its border lit when it has the focus.
-/// A dialog's area: at most `width` × `height`, centred in `body`, cleared for drawing on.
-pub fn dialog(frame: &mut Frame, body: Rect, width: u16, height: u16) -> Rect {
-    let width = body.width.saturating_sub(4).min(width);
-    let height = body.height.saturating_sub(2).min(height);
-    let area = Rect::new(
-        body.x + (body.width - width) / 2,
-        body.y + (body.height - height) / 2,
-        width,
-        height,
-    );
-    frame.render_widget(Clear, area);
-    area
-}
-
-pub fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
+/// The question before a change, with its two answers.
+fn confirm(frame: &mut Frame, app: &App, c: &Confirm, body: Rect) {
     let theme = &app.config.theme;
-    let style = if focused {
-        Style::new().fg(theme.accent)
-    } else {
-        Style::new().fg(theme.muted)
-    };
-    Block::new()
-        .borders(Borders::ALL)
-        .border_style(style)
-        .title(Span::styled(
-            title,
-            style.add_modifier(if focused {
-                Modifier::BOLD
-            } else {
-                Modifier::empty()
-            }),
-        ))
+    let w = 70.min(body.width.saturating_sub(4));
+    let text = safe::wrap(&safe::line(&c.question), usize::from(w.saturating_sub(2)));
+    let area = dialog(frame, body, w, text.len() as u16 + 4);
+    let block = pane(app, " Are you sure? ".into(), true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines: Vec<Line> = text.into_iter().map(Line::raw).collect();
+    lines.push(Line::default());
+    let mut answer = Vec::new();
+    for (key, name) in app.config.keymap.hints(super::keymap::View::Confirm) {
+        answer.push(Span::styled(key, Style::new().fg(theme.accent)));
+        answer.push(Span::raw(format!(" {name}  ")));
+    }
+    lines.push(Line::from(answer));
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn status(frame: &mut Frame, app: &App, area: Rect) {
@@ -108,6 +97,14 @@ fn status(frame: &mut Frame, app: &App, area: Rect) {
             Style::new().fg(theme.error).add_modifier(Modifier::BOLD),
         ));
     }
+    // The mark stays in sight until it is cleared.
+    if let Some(m) = &app.marked {
+        spans.push(Span::styled(" │ ", Style::new().fg(theme.muted)));
+        spans.push(Span::styled(
+            format!("▶ {}", safe::line(&m.to_string())),
+            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+        ));
+    }
     spans.push(Span::styled(" │ ", Style::new().fg(theme.muted)));
     match &app.message {
         Some(m) => spans.push(Span::styled(
@@ -119,7 +116,7 @@ fn status(frame: &mut Frame, app: &App, area: Rect) {
             },
         )),
         None => {
-            for (i, (key, name)) in app.config.keymap.hints(app.mode()).into_iter().enumerate() {
+            for (i, (key, name)) in app.config.keymap.hints(app.view()).into_iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::raw("  "));
                 }

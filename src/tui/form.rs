@@ -1,5 +1,7 @@
 //! The record form, drawn over the browse view: a new statement for the selected incident, or
-//! a new incident. What validation found is shown beside the field it names.
+//! a new incident. Text fields wrap to show their whole value; list fields (kind, source)
+//! show their choice. What validation found is shown beside the field it names, and what
+//! `check` would warn about above the save.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,21 +9,25 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, FormKind};
-use super::draw::pane;
+use super::action::Action;
+use super::app::{App, FieldValue, Form, FormKind};
+use super::keymap::View;
 use super::safe;
+use super::widgets::{dialog, pane, place_cursor, text_field};
 
 /// What each field wants, shown while it is empty.
 fn hint(name: &str) -> &'static str {
     match name {
         "speaker" => "who said it",
+        "role" => "their title: head of product…",
+        "organization" => "whose words these are, when not the incident's company",
         "date" => "2024-11-09, 2024-11 or 2024",
-        "kind" => "quote, paraphrase or document",
         "channel" => "where: interview, press release, terms…",
-        "source" => "the id of one of the incident's sources",
+        "url" => "where it was published",
         "lang" => "language code: fr, en…",
-        "text" => "the words, as published",
+        "text" => "the words, as published (Enter: a new line)",
         "translation" => "in English, when the text is not",
+        "note" => "for the desk (Enter: a new line)",
         "id" => "a slug: lowercase letters, digits and dashes",
         "company" => "the company the incident is about",
         "title" => "one line",
@@ -30,81 +36,133 @@ fn hint(name: &str) -> &'static str {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
-    let Some(f) = &app.form else { return };
+fn key(app: &App, action: Action) -> String {
+    app.config.keymap.key_for(View::Form, action)
+}
+
+pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
     let theme = &app.config.theme;
-    let area = super::draw::dialog(frame, body, 100, 20);
+    let area = dialog(frame, body, 100, 30);
+    let keys = format!(
+        "{} saves, {} cancels",
+        key(app, Action::Save),
+        key(app, Action::Back)
+    );
     let title = match &f.kind {
-        FormKind::Statement { incident } => format!(
-            " Add a statement to {} (Enter saves, Esc cancels) ",
-            safe::line(incident)
-        ),
-        FormKind::Incident => " New incident (Enter saves, Esc cancels) ".to_string(),
+        FormKind::Statement { incident } => {
+            format!(" Add a statement to {} ({keys}) ", safe::line(incident))
+        }
+        FormKind::Edit { statement } => {
+            format!(" Change {} ({keys}) ", safe::line(&statement.to_string()))
+        }
+        FormKind::Incident => format!(" New incident ({keys}) "),
     };
     let block = pane(app, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = usize::from(inner.width);
-    let mut lines = Vec::new();
-    for (i, (name, value)) in f.fields.iter().enumerate() {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor = None;
+    let mut focus_row = 0;
+    for (i, field) in f.fields.iter().enumerate() {
+        let name = field.name;
         let focused = i == f.focus;
-        let label = if focused {
+        let style = if focused {
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD)
         } else {
             Style::new().fg(theme.muted)
         };
-        let problem = f.problems.iter().find(|(field, _)| field == name);
-        let mut spans = vec![Span::styled(format!("{name:<12}"), label)];
-        if value.is_empty() && !focused {
-            spans.push(Span::styled(hint(name), Style::new().fg(theme.muted)));
-        } else {
-            // The end of a long value, where the typing is.
-            let room = w.saturating_sub(14);
-            let v = safe::line(value);
-            let shown = if safe::width(&v) > room {
-                let chars: Vec<char> = v.chars().collect();
-                let mut start = chars.len();
-                while start > 0
-                    && safe::width(&chars[start - 1..].iter().collect::<String>()) < room
-                {
-                    start -= 1;
+        let label = Span::styled(format!("{name:<13}"), style);
+        if focused {
+            focus_row = lines.len();
+        }
+        match &field.value {
+            FieldValue::Text(t) if t.text().is_empty() && !focused => {
+                lines.push(Line::from(vec![
+                    label,
+                    Span::styled(hint(name), Style::new().fg(theme.muted)),
+                ]));
+            }
+            FieldValue::Text(t) => {
+                let (rows, at) = text_field(t, label, 13, w, focused);
+                if let Some((r, c)) = at {
+                    cursor = Some((lines.len() + r, c));
                 }
-                format!("…{}", chars[start + 1..].iter().collect::<String>())
-            } else {
-                v.into_owned()
-            };
-            spans.push(Span::raw(shown));
-            if focused {
-                spans.push(Span::styled("▏", Style::new().fg(theme.accent)));
+                lines.extend(rows);
+            }
+            FieldValue::Choice { options, at } => {
+                let chosen = options.get(*at).map_or("", |(_, l)| l.as_str());
+                let mut spans = vec![label];
+                if focused {
+                    spans.push(Span::styled("◀ ", Style::new().fg(theme.muted)));
+                }
+                spans.push(Span::raw(safe::line(chosen).into_owned()));
+                if focused {
+                    spans.push(Span::styled(
+                        format!(" ▶  ({}/{}, arrows choose)", at + 1, options.len()),
+                        Style::new().fg(theme.muted),
+                    ));
+                }
+                lines.push(Line::from(spans));
             }
         }
-        lines.push(Line::from(spans));
-        if let Some((_, message)) = problem {
-            for l in safe::wrap(&safe::line(message), w.saturating_sub(14)) {
+        if let Some((_, message)) = f.problems.iter().find(|(field, _)| field == name) {
+            for l in safe::wrap(&safe::line(message), w.saturating_sub(13)) {
                 lines.push(Line::styled(
-                    format!("{:<12}{l}", ""),
+                    format!("{:<13}{l}", ""),
                     Style::new().fg(theme.error),
                 ));
             }
         }
     }
+    // What stops or holds the save, at the foot of the dialog where it always shows.
+    let mut foot: Vec<Line> = Vec::new();
     for (field, message) in &f.problems {
-        if !f.fields.iter().any(|(n, _)| n == field) {
+        if !f.fields.iter().any(|fd| fd.name == field) {
             for l in safe::wrap(&safe::line(&format!("{field}: {message}")), w) {
-                lines.push(Line::styled(l, Style::new().fg(theme.error)));
+                foot.push(Line::styled(l, Style::new().fg(theme.error)));
+            }
+        }
+    }
+    if f.warned {
+        for warning in &f.warnings {
+            for l in safe::wrap(&safe::line(warning), w) {
+                foot.push(Line::styled(l, Style::new().fg(theme.paraphrase)));
             }
         }
     }
     if f.confirm_discard {
-        lines.push(Line::styled(
+        foot.push(Line::styled(
             "Discard this form? Esc again discards; any other key keeps it.",
             Style::new().fg(theme.error),
         ));
     }
     if let Some(e) = &f.error {
         for l in safe::wrap(&safe::line(e), w) {
-            lines.push(Line::styled(l, Style::new().fg(theme.error)));
+            foot.push(Line::styled(l, Style::new().fg(theme.error)));
         }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    let total = usize::from(inner.height);
+    let foot_rows = foot.len().min(total / 2);
+    let rows = total - foot_rows;
+    // Scroll so the focused field shows when the form is taller than the dialog.
+    let skip = focus_row
+        .saturating_sub(rows / 3)
+        .min(lines.len().saturating_sub(rows));
+    if let Some((r, c)) = cursor
+        && r >= skip
+        && r - skip < rows
+    {
+        place_cursor(frame, inner, r - skip, c);
+    }
+    let fields = Rect::new(inner.x, inner.y, inner.width, rows as u16);
+    let visible: Vec<Line> = lines.into_iter().skip(skip).take(rows).collect();
+    frame.render_widget(Paragraph::new(visible), fields);
+    let below = Rect::new(
+        inner.x,
+        inner.y + rows as u16,
+        inner.width,
+        foot_rows as u16,
+    );
+    frame.render_widget(Paragraph::new(foot), below);
 }

@@ -5,9 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 
-/// Which set of keys is live: one per view that reads keys.
+/// Which view or dialog is on top, and so which set of keys is live: the one list of views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
+pub enum View {
     Browse,
     Search,
     Diff,
@@ -15,41 +15,55 @@ pub enum Mode {
     Timeline,
     Suggest,
     Form,
+    Incident,
+    Filter,
+    Confirm,
     Help,
     Failed,
 }
 
-impl Mode {
-    pub const ALL: [Mode; 9] = [
-        Mode::Browse,
-        Mode::Search,
-        Mode::Diff,
-        Mode::Tag,
-        Mode::Timeline,
-        Mode::Suggest,
-        Mode::Form,
-        Mode::Help,
-        Mode::Failed,
+/// The name the config code knows the views by.
+pub use View as Mode;
+
+impl View {
+    pub const ALL: [View; 12] = [
+        View::Browse,
+        View::Search,
+        View::Diff,
+        View::Tag,
+        View::Timeline,
+        View::Suggest,
+        View::Form,
+        View::Incident,
+        View::Filter,
+        View::Confirm,
+        View::Help,
+        View::Failed,
     ];
 
     /// Whether characters no key binds are typed into a text box.
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Search | Mode::Tag | Mode::Form)
+        matches!(self, View::Search | View::Tag | View::Form | View::Filter)
     }
 
     pub fn title(self) -> &'static str {
         match self {
-            Mode::Browse => "Browsing",
-            Mode::Search => {
+            View::Browse => "Browsing",
+            View::Search => {
                 "Searching (type to narrow; company: speaker: tag: kind: since: until: incident: filter)"
             }
-            Mode::Diff => "Diff of two statements",
-            Mode::Tag => "Tagging a verdict (type into the claim and note fields)",
-            Mode::Timeline => "Timeline of an organization",
-            Mode::Suggest => "Suggested contradictions",
-            Mode::Form => "Recording a statement or an incident (type into the fields)",
-            Mode::Help => "Help",
-            Mode::Failed => "Files that failed to load",
+            View::Diff => "Diff of two statements",
+            View::Tag => "Tagging a verdict (type into the claim and note fields)",
+            View::Timeline => "Timeline of an organization",
+            View::Suggest => "Suggested contradictions",
+            View::Form => "Recording a statement or an incident (type into the fields)",
+            View::Incident => "An incident's summary, tags and sources",
+            View::Filter => {
+                "Filtering the incident list (type; company: tag: verdicts, or words of the title)"
+            }
+            View::Confirm => "A question before a change",
+            View::Help => "Help",
+            View::Failed => "Files that failed to load",
         }
     }
 }
@@ -161,149 +175,206 @@ impl Key {
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
-    pub mode: Mode,
+    pub mode: View,
     pub key: Key,
     pub action: Action,
     /// Shown in the status line's hints.
     pub hint: bool,
 }
 
-/// The default table: mode, key, action, and whether the status line shows it.
-const DEFAULTS: &[(Mode, &str, Action, bool)] = {
+/// Keys that edit the text field with the focus: shared by every view that has one.
+macro_rules! editing {
+    ($mode:ident) => {
+        [
+            ($mode, "Left", A::CursorLeft, false),
+            ($mode, "Right", A::CursorRight, false),
+            ($mode, "ctrl-Left", A::WordLeft, false),
+            ($mode, "alt-b", A::WordLeft, false),
+            ($mode, "ctrl-Right", A::WordRight, false),
+            ($mode, "alt-f", A::WordRight, false),
+            ($mode, "Home", A::LineStart, false),
+            ($mode, "ctrl-a", A::LineStart, false),
+            ($mode, "End", A::LineEnd, false),
+            ($mode, "ctrl-e", A::LineEnd, false),
+            ($mode, "Backspace", A::DeleteChar, false),
+            ($mode, "Delete", A::DeleteForward, false),
+            ($mode, "ctrl-w", A::DeleteWord, false),
+            ($mode, "ctrl-u", A::ClearInput, false),
+        ]
+    };
+}
+
+/// The default table: view, key, action, and whether the status line shows it.
+const DEFAULTS: &[&[(View, &str, Action, bool)]] = {
     use Action as A;
-    use Mode::*;
+    use View::*;
     &[
-        (Browse, "j", A::Down, true),
-        (Browse, "Down", A::Down, false),
-        (Browse, "k", A::Up, true),
-        (Browse, "Up", A::Up, false),
-        (Browse, "h", A::Left, false),
-        (Browse, "Left", A::Left, false),
-        (Browse, "l", A::Right, false),
-        (Browse, "Right", A::Right, false),
-        (Browse, "Enter", A::Right, false),
-        (Browse, "Tab", A::FocusNext, true),
-        (Browse, "shift-Tab", A::FocusPrev, false),
-        (Browse, "PageDown", A::PageDown, false),
-        (Browse, "ctrl-d", A::PageDown, false),
-        (Browse, "PageUp", A::PageUp, false),
-        (Browse, "ctrl-u", A::PageUp, false),
-        (Browse, "g", A::Top, false),
-        (Browse, "Home", A::Top, false),
-        (Browse, "G", A::Bottom, false),
-        (Browse, "End", A::Bottom, false),
-        (Browse, "/", A::Search, true),
-        (Browse, "m", A::Mark, true),
-        (Browse, "d", A::Diff, true),
-        (Browse, "t", A::Tag, true),
-        (Browse, "T", A::Timeline, true),
-        (Browse, "a", A::AddStatement, true),
-        (Browse, "n", A::NewIncident, true),
-        (Browse, "s", A::Suggest, true),
-        (Browse, "y", A::Copy, true),
-        (Browse, "e", A::Edit, true),
-        (Browse, "r", A::Reload, true),
-        (Browse, "!", A::Failed, true),
-        (Browse, "Esc", A::Back, false),
-        (Browse, "?", A::Help, true),
-        (Browse, "q", A::Quit, true),
-        (Search, "Esc", A::Back, true),
-        (Search, "Enter", A::Open, true),
-        (Search, "Down", A::Down, true),
-        (Search, "ctrl-n", A::Down, false),
-        (Search, "Up", A::Up, false),
-        (Search, "ctrl-p", A::Up, false),
-        (Search, "PageDown", A::PageDown, false),
-        (Search, "PageUp", A::PageUp, false),
-        (Search, "Backspace", A::DeleteChar, false),
-        (Search, "ctrl-u", A::ClearInput, true),
-        (Diff, "j", A::Down, false),
-        (Diff, "Down", A::Down, false),
-        (Diff, "k", A::Up, false),
-        (Diff, "Up", A::Up, false),
-        (Diff, "PageDown", A::PageDown, false),
-        (Diff, "PageUp", A::PageUp, false),
-        (Diff, "t", A::Tag, true),
-        (Diff, "Esc", A::Back, true),
-        (Diff, "?", A::Help, true),
-        (Diff, "q", A::Quit, true),
-        (Tag, "Enter", A::Save, true),
-        (Tag, "Tab", A::NextField, true),
-        (Tag, "shift-Tab", A::PrevField, false),
-        (Tag, "Right", A::NextChoice, true),
-        (Tag, "Down", A::NextChoice, false),
-        (Tag, "Left", A::PrevChoice, false),
-        (Tag, "Up", A::PrevChoice, false),
-        (Tag, "Backspace", A::DeleteChar, false),
-        (Tag, "ctrl-u", A::ClearInput, false),
-        (Tag, "ctrl-r", A::Reload, false),
-        (Tag, "Esc", A::Back, true),
-        (Timeline, "j", A::Down, true),
-        (Timeline, "Down", A::Down, false),
-        (Timeline, "k", A::Up, true),
-        (Timeline, "Up", A::Up, false),
-        (Timeline, "PageDown", A::PageDown, false),
-        (Timeline, "PageUp", A::PageUp, false),
-        (Timeline, "g", A::Top, false),
-        (Timeline, "G", A::Bottom, false),
-        (Timeline, "Enter", A::Open, true),
-        (Timeline, "m", A::Mark, true),
-        (Timeline, "Esc", A::Back, true),
-        (Timeline, "?", A::Help, true),
-        (Timeline, "q", A::Quit, true),
-        (Suggest, "j", A::Down, true),
-        (Suggest, "Down", A::Down, false),
-        (Suggest, "k", A::Up, true),
-        (Suggest, "Up", A::Up, false),
-        (Suggest, "PageDown", A::PageDown, false),
-        (Suggest, "PageUp", A::PageUp, false),
-        (Suggest, "g", A::Top, false),
-        (Suggest, "G", A::Bottom, false),
-        (Suggest, "Enter", A::Diff, true),
-        (Suggest, "a", A::Accept, true),
-        (Suggest, "x", A::Dismiss, true),
-        (Suggest, "Esc", A::Back, true),
-        (Suggest, "?", A::Help, true),
-        (Suggest, "q", A::Quit, true),
-        (Form, "Enter", A::Save, true),
-        (Form, "Tab", A::NextField, true),
-        (Form, "Down", A::NextField, false),
-        (Form, "shift-Tab", A::PrevField, false),
-        (Form, "Up", A::PrevField, false),
-        (Form, "Backspace", A::DeleteChar, false),
-        (Form, "ctrl-u", A::ClearInput, false),
-        (Form, "ctrl-r", A::Reload, false),
-        (Form, "Esc", A::Back, true),
-        (Help, "j", A::Down, false),
-        (Help, "Down", A::Down, false),
-        (Help, "k", A::Up, false),
-        (Help, "Up", A::Up, false),
-        (Help, "PageDown", A::PageDown, false),
-        (Help, "ctrl-d", A::PageDown, false),
-        (Help, "PageUp", A::PageUp, false),
-        (Help, "ctrl-u", A::PageUp, false),
-        (Help, "g", A::Top, false),
-        (Help, "Home", A::Top, false),
-        (Help, "G", A::Bottom, false),
-        (Help, "End", A::Bottom, false),
-        (Help, "Esc", A::Back, true),
-        (Help, "?", A::Back, false),
-        (Help, "q", A::Quit, true),
-        (Failed, "j", A::Down, true),
-        (Failed, "Down", A::Down, false),
-        (Failed, "k", A::Up, true),
-        (Failed, "Up", A::Up, false),
-        (Failed, "PageDown", A::PageDown, false),
-        (Failed, "PageUp", A::PageUp, false),
-        (Failed, "g", A::Top, false),
-        (Failed, "Home", A::Top, false),
-        (Failed, "G", A::Bottom, false),
-        (Failed, "End", A::Bottom, false),
-        (Failed, "r", A::Reload, true),
-        (Failed, "Esc", A::Back, true),
-        (Failed, "!", A::Back, false),
-        (Failed, "?", A::Help, true),
-        (Failed, "q", A::Quit, true),
+        &[
+            (Browse, "j", A::Down, true),
+            (Browse, "Down", A::Down, false),
+            (Browse, "k", A::Up, true),
+            (Browse, "Up", A::Up, false),
+            (Browse, "h", A::Left, false),
+            (Browse, "Left", A::Left, false),
+            (Browse, "l", A::Right, false),
+            (Browse, "Right", A::Right, false),
+            (Browse, "Enter", A::Right, false),
+            (Browse, "Tab", A::FocusNext, true),
+            (Browse, "shift-Tab", A::FocusPrev, false),
+            (Browse, "PageDown", A::PageDown, false),
+            (Browse, "ctrl-d", A::PageDown, false),
+            (Browse, "PageUp", A::PageUp, false),
+            (Browse, "ctrl-u", A::PageUp, false),
+            (Browse, "g", A::Top, false),
+            (Browse, "Home", A::Top, false),
+            (Browse, "G", A::Bottom, false),
+            (Browse, "End", A::Bottom, false),
+            (Browse, "/", A::Search, true),
+            (Browse, "m", A::Mark, true),
+            (Browse, "d", A::Diff, true),
+            (Browse, "t", A::Tag, true),
+            (Browse, "U", A::Untag, false),
+            (Browse, "T", A::Timeline, true),
+            (Browse, "C", A::ClaimTimeline, false),
+            (Browse, "i", A::IncidentInfo, false),
+            (Browse, "f", A::FilterIncidents, false),
+            (Browse, "o", A::SortIncidents, false),
+            (Browse, "a", A::AddStatement, true),
+            (Browse, "n", A::NewIncident, true),
+            (Browse, "E", A::EditStatement, false),
+            (Browse, "X", A::Delete, false),
+            (Browse, "s", A::Suggest, true),
+            (Browse, "u", A::Undo, false),
+            (Browse, "y", A::Copy, true),
+            (Browse, "e", A::Edit, true),
+            (Browse, "r", A::Reload, true),
+            (Browse, "!", A::Failed, true),
+            (Browse, "Esc", A::Back, false),
+            (Browse, "?", A::Help, true),
+            (Browse, "q", A::Quit, true),
+            (Search, "Esc", A::Back, true),
+            (Search, "Enter", A::Open, true),
+            (Search, "Down", A::Down, true),
+            (Search, "ctrl-n", A::Down, false),
+            (Search, "Up", A::Up, false),
+            (Search, "ctrl-p", A::Up, false),
+            (Search, "PageDown", A::PageDown, false),
+            (Search, "PageUp", A::PageUp, false),
+        ],
+        &editing!(Search),
+        &[
+            (Diff, "j", A::Down, false),
+            (Diff, "Down", A::Down, false),
+            (Diff, "k", A::Up, false),
+            (Diff, "Up", A::Up, false),
+            (Diff, "PageDown", A::PageDown, false),
+            (Diff, "PageUp", A::PageUp, false),
+            (Diff, "t", A::Tag, true),
+            (Diff, "U", A::Untag, false),
+            (Diff, "Esc", A::Back, true),
+            (Diff, "?", A::Help, true),
+            (Diff, "q", A::Quit, true),
+            (Tag, "Enter", A::Submit, true),
+            (Tag, "ctrl-s", A::Save, true),
+            (Tag, "Tab", A::NextField, true),
+            (Tag, "shift-Tab", A::PrevField, false),
+            (Tag, "Down", A::Down, false),
+            (Tag, "Up", A::Up, false),
+            (Tag, "ctrl-r", A::Reload, false),
+            (Tag, "Esc", A::Back, true),
+        ],
+        &editing!(Tag),
+        &[
+            (Timeline, "j", A::Down, true),
+            (Timeline, "Down", A::Down, false),
+            (Timeline, "k", A::Up, true),
+            (Timeline, "Up", A::Up, false),
+            (Timeline, "PageDown", A::PageDown, false),
+            (Timeline, "PageUp", A::PageUp, false),
+            (Timeline, "g", A::Top, false),
+            (Timeline, "G", A::Bottom, false),
+            (Timeline, "Enter", A::Open, true),
+            (Timeline, "m", A::Mark, true),
+            (Timeline, "Esc", A::Back, true),
+            (Timeline, "?", A::Help, true),
+            (Timeline, "q", A::Quit, true),
+            (Suggest, "j", A::Down, true),
+            (Suggest, "Down", A::Down, false),
+            (Suggest, "k", A::Up, true),
+            (Suggest, "Up", A::Up, false),
+            (Suggest, "PageDown", A::PageDown, false),
+            (Suggest, "PageUp", A::PageUp, false),
+            (Suggest, "g", A::Top, false),
+            (Suggest, "G", A::Bottom, false),
+            (Suggest, "Enter", A::Diff, true),
+            (Suggest, "a", A::Accept, true),
+            (Suggest, "x", A::Skip, true),
+            (Suggest, "X", A::Dismiss, true),
+            (Suggest, "Esc", A::Back, true),
+            (Suggest, "?", A::Help, true),
+            (Suggest, "q", A::Quit, true),
+            (Form, "Enter", A::Submit, true),
+            (Form, "ctrl-s", A::Save, true),
+            (Form, "Tab", A::NextField, true),
+            (Form, "shift-Tab", A::PrevField, false),
+            (Form, "Down", A::Down, false),
+            (Form, "Up", A::Up, false),
+            (Form, "ctrl-r", A::Reload, false),
+            (Form, "Esc", A::Back, true),
+        ],
+        &editing!(Form),
+        &[
+            (Incident, "j", A::Down, false),
+            (Incident, "Down", A::Down, false),
+            (Incident, "k", A::Up, false),
+            (Incident, "Up", A::Up, false),
+            (Incident, "PageDown", A::PageDown, false),
+            (Incident, "PageUp", A::PageUp, false),
+            (Incident, "Esc", A::Back, true),
+            (Incident, "i", A::Back, false),
+            (Incident, "q", A::Quit, true),
+            (Filter, "Enter", A::Submit, true),
+            (Filter, "Esc", A::Back, true),
+        ],
+        &editing!(Filter),
+        &[
+            (Confirm, "y", A::Confirm, true),
+            (Confirm, "Enter", A::Confirm, false),
+            (Confirm, "n", A::Back, true),
+            (Confirm, "Esc", A::Back, false),
+            (Help, "j", A::Down, false),
+            (Help, "Down", A::Down, false),
+            (Help, "k", A::Up, false),
+            (Help, "Up", A::Up, false),
+            (Help, "PageDown", A::PageDown, false),
+            (Help, "ctrl-d", A::PageDown, false),
+            (Help, "PageUp", A::PageUp, false),
+            (Help, "ctrl-u", A::PageUp, false),
+            (Help, "g", A::Top, false),
+            (Help, "Home", A::Top, false),
+            (Help, "G", A::Bottom, false),
+            (Help, "End", A::Bottom, false),
+            (Help, "Esc", A::Back, true),
+            (Help, "?", A::Back, false),
+            (Help, "q", A::Quit, true),
+            (Failed, "j", A::Down, true),
+            (Failed, "Down", A::Down, false),
+            (Failed, "k", A::Up, true),
+            (Failed, "Up", A::Up, false),
+            (Failed, "PageDown", A::PageDown, false),
+            (Failed, "PageUp", A::PageUp, false),
+            (Failed, "g", A::Top, false),
+            (Failed, "Home", A::Top, false),
+            (Failed, "G", A::Bottom, false),
+            (Failed, "End", A::Bottom, false),
+            (Failed, "e", A::Edit, true),
+            (Failed, "Enter", A::Edit, false),
+            (Failed, "r", A::Reload, true),
+            (Failed, "Esc", A::Back, true),
+            (Failed, "!", A::Back, false),
+            (Failed, "?", A::Help, true),
+            (Failed, "q", A::Quit, true),
+        ],
     ]
 };
 
@@ -317,6 +388,7 @@ impl Default for Keymap {
     fn default() -> Self {
         let bindings = DEFAULTS
             .iter()
+            .flat_map(|part| part.iter())
             .map(|(mode, spec, action, hint)| Binding {
                 mode: *mode,
                 key: Key::parse(spec).unwrap_or_else(|| panic!("bad default key {spec}")),
@@ -329,15 +401,24 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    pub fn lookup(&self, mode: Mode, key: Key) -> Option<Action> {
+    pub fn lookup(&self, mode: View, key: Key) -> Option<Action> {
         self.bindings
             .iter()
             .find(|b| b.mode == mode && b.key == key)
             .map(|b| b.action.clone())
     }
 
+    /// The first key bound to `action` in `view`, as help shows it: what titles, hints and
+    /// messages name, so that rebinding a key renames it everywhere. `?` when it has none.
+    pub fn key_for(&self, view: View, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.mode == view && b.action == action)
+            .map_or_else(|| "?".to_string(), |b| b.key.label())
+    }
+
     /// The keys of `mode`, grouped by action in table order: what the help screen lists.
-    pub fn describe(&self, mode: Mode) -> Vec<(Vec<Key>, Action)> {
+    pub fn describe(&self, mode: View) -> Vec<(Vec<Key>, Action)> {
         let mut out: Vec<(Vec<Key>, Action)> = Vec::new();
         for b in self.bindings.iter().filter(|b| b.mode == mode) {
             match out.iter_mut().find(|(_, a)| *a == b.action) {
@@ -349,7 +430,7 @@ impl Keymap {
     }
 
     /// The status line's hints for `mode`: the first key of each hinted action, and its name.
-    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+    pub fn hints(&self, mode: View) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Vec::new();
         // Help and quit first: when the line is cut short, those two still show.
         let first = |b: &&Binding| !matches!(b.action, Action::Help | Action::Quit);
@@ -388,7 +469,7 @@ impl Keymap {
             })?;
             parsed.push(key);
         }
-        let mut modes: Vec<(Mode, bool)> = Vec::new();
+        let mut modes: Vec<(View, bool)> = Vec::new();
         for b in self.bindings.iter().filter(|b| b.action == action) {
             if !modes.iter().any(|(m, _)| *m == b.mode) {
                 modes.push((b.mode, b.hint));
@@ -465,8 +546,8 @@ mod tests {
         map.rebind("quit", &["x".into()]).unwrap();
         let x = Key::parse("x").unwrap();
         let q = Key::parse("q").unwrap();
-        assert_eq!(map.lookup(Mode::Browse, x), Some(Action::Quit));
-        assert_eq!(map.lookup(Mode::Browse, q), None);
+        assert_eq!(map.lookup(View::Browse, x), Some(Action::Quit));
+        assert_eq!(map.lookup(View::Browse, q), None);
         assert!(map.rebind("fly", &["x".into()]).is_err());
         assert!(map.rebind("quit", &["hyper-x".into()]).is_err());
     }

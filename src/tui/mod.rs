@@ -1,9 +1,11 @@
 //! The terminal interface that `onrecord` opens with no command on a terminal.
 //!
-//! Shaped as one state ([`App`]), one [`Action`] enum, a keymap that is data
-//! ([`keymap::Keymap`]), [`update`] apart from a read-only [`draw::draw`], and the effects
-//! (`$EDITOR`, the clipboard, reloading) performed here in the event loop. This module and its
-//! children are the only ones that know about ratatui and crossterm.
+//! Shaped as one state ([`App`]) with a stack of views and dialogs, one [`Action`] enum, a
+//! keymap that is data ([`keymap::Keymap`]), [`update`] as the one place the state changes,
+//! and a read-only [`draw::draw`] that records what it laid out for `update`. Effects (the
+//! disk, the search thread, `$EDITOR`, the clipboard) are performed in [`effects`] and come
+//! back as actions. This module and its children are the only ones that know about ratatui
+//! and crossterm.
 
 pub mod action;
 pub mod app;
@@ -11,25 +13,32 @@ pub mod browse;
 pub mod config;
 pub mod diff;
 pub mod draw;
+pub mod effects;
 pub mod failed;
 pub mod form;
 pub mod help;
+pub mod incident;
+pub mod input;
 pub mod keymap;
+pub mod layout;
 pub mod safe;
 pub mod search;
 pub mod suggest;
 pub mod tag;
 pub mod timeline;
 pub mod update;
+pub mod widgets;
 pub mod worker;
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -40,6 +49,7 @@ use ratatui::backend::{CrosstermBackend, TestBackend};
 pub use action::{Action, Effect};
 pub use app::App;
 pub use config::{Config, ConfigError};
+pub use effects::{Offline, Outside, settle, turn};
 pub use update::update;
 
 use crate::store::{self, Corpus, StoreError};
@@ -69,13 +79,14 @@ pub fn run(dir: &Path) -> Result<(), TuiError> {
     std::thread::Builder::new()
         .name("load".into())
         .spawn(move || {
-            let _ = tx.send(store::load(&load_dir));
+            let _ = tx.send(effects::reload(&load_dir, None));
         })?;
     let mut app = App::new(Corpus::default(), config);
+    app.dir = dir.to_path_buf();
     app.loading = Some(files);
     let mut terminal = enter()?;
     install_panic_hook();
-    let result = event_loop(&mut terminal, &mut app, dir, loaded);
+    let result = event_loop(&mut terminal, &mut app, loaded);
     leave();
     result
 }
@@ -85,19 +96,25 @@ type Term = Terminal<CrosstermBackend<io::Stdout>>;
 fn enter() -> io::Result<Term> {
     enable_raw_mode()?;
     let mut out = io::stdout();
-    if let Err(e) = crossterm::execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+    if let Err(e) = crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    ) {
         leave();
         return Err(e);
     }
     Terminal::new(CrosstermBackend::new(out)).inspect_err(|_| leave())
 }
 
-/// Gives the terminal back as it was: cooked mode, the main screen, no mouse reports, a
-/// visible cursor. Safe to call twice.
+/// Gives the terminal back as it was: cooked mode, the main screen, no mouse reports, no
+/// bracketed paste, a visible cursor. Safe to call twice.
 fn leave() {
     let _ = disable_raw_mode();
     let _ = crossterm::execute!(
         io::stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
@@ -114,189 +131,137 @@ fn install_panic_hook() {
     }));
 }
 
+/// The real outside: the search thread, the terminal for OSC 52, and the editor.
+struct Live<'a> {
+    terminal: &'a mut Term,
+    worker: &'a worker::Worker,
+    /// The corpus the search thread has.
+    searching: &'a mut Arc<Corpus>,
+}
+
+impl Live<'_> {
+    /// Hands the search thread the corpus shown, when it changed.
+    fn sync(&mut self, app: &App) {
+        if !Arc::ptr_eq(self.searching, &app.corpus) {
+            *self.searching = app.corpus.clone();
+            self.worker.use_corpus(app.corpus.clone());
+        }
+    }
+}
+
+impl Outside for Live<'_> {
+    fn search(
+        &mut self,
+        app: &App,
+        generation: u64,
+        filter: crate::query::Filter,
+        text: String,
+    ) -> Option<Action> {
+        // A query after a reload searches the corpus now shown, never the one before.
+        self.sync(app);
+        self.worker.ask(generation, filter, text);
+        None
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        let out = self.terminal.backend_mut();
+        out.write_all(osc52(text).as_bytes())?;
+        out.flush()
+    }
+
+    fn edit(&mut self, path: &Path, line: u32) -> io::Result<Result<(), String>> {
+        leave();
+        let status = run_editor(path, line);
+        *self.terminal = enter()?;
+        self.terminal.clear()?;
+        Ok(status)
+    }
+}
+
+/// Draws a frame and hands `update` what it laid out.
+fn frame<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+) -> Result<(), B::Error> {
+    let mut drawn = app.drawn;
+    terminal.draw(|f| drawn = draw::draw(f, app))?;
+    if drawn != app.drawn {
+        update(app, Action::Drawn(drawn));
+    }
+    Ok(())
+}
+
 fn event_loop(
     terminal: &mut Term,
     app: &mut App,
-    dir: &Path,
-    loaded: Receiver<Result<Corpus, StoreError>>,
+    loaded: Receiver<Action>,
 ) -> Result<(), TuiError> {
     let size = terminal.size()?;
     update(app, Action::Resize(size.width, size.height));
     let worker = worker::Worker::start(app.corpus.clone());
+    let mut searching = app.corpus.clone();
     loop {
-        terminal.draw(|f| draw::draw(f, app))?;
-        if app.loading.is_some()
-            && let Ok(result) = loaded.try_recv()
-        {
-            app.loading = None;
-            match result {
-                Ok(corpus) => {
-                    app.replace_corpus(corpus);
-                    worker.use_corpus(app.corpus.clone());
-                    ask_again(app, &worker);
-                }
-                Err(e) => {
-                    app.message = Some(app::Message {
-                        text: e.to_string(),
-                        error: true,
-                    })
-                }
-            }
-            continue;
-        }
-        // While a search or the corpus is on its way, wake often to pick it up; otherwise
-        // sleep until the next event.
-        let wait = if app.search.pending() || app.loading.is_some() {
-            Duration::from_millis(4)
-        } else {
-            Duration::from_secs(3600)
+        frame(terminal, app)?;
+        let mut live = Live {
+            terminal,
+            worker: &worker,
+            searching: &mut searching,
         };
-        let mut ready = event::poll(wait)?;
-        // Handle every event already waiting before drawing again, so held keys never queue
-        // up behind frames.
-        while ready {
-            let ev = event::read()?;
-            if let Some(effect) = handle(app, ev)
-                && perform(terminal, app, dir, &worker, effect)?
-            {
+        if app.loading.is_some()
+            && let Ok(action) = loaded.try_recv()
+        {
+            if turn(app, action, &mut live)? {
                 return Ok(());
             }
-            ready = event::poll(Duration::ZERO)?;
+        } else {
+            // While a search or the corpus is on its way, wake often to pick it up;
+            // otherwise sleep until the next event.
+            let wait = if app.search.pending() || app.loading.is_some() {
+                Duration::from_millis(4)
+            } else {
+                Duration::from_secs(3600)
+            };
+            let mut ready = event::poll(wait)?;
+            // Handle every event already waiting before drawing again, so held keys never
+            // queue up behind frames.
+            while ready {
+                let ev = event::read()?;
+                if handle(app, ev, &mut live)? {
+                    return Ok(());
+                }
+                ready = event::poll(Duration::ZERO)?;
+            }
+            while let Some((generation, hits, took)) = worker.answer() {
+                update(app, Action::Results(generation, hits, took));
+            }
         }
-        while let Some((generation, hits, took)) = worker.answer() {
-            update(app, Action::Results(generation, hits, took));
-        }
+        // The search thread searches whatever corpus is shown (a reload while searching
+        // asks again, through `update`, and `sync` comes first).
+        live.sync(app);
     }
 }
 
-/// Turns a terminal event into an action and applies it.
-pub fn handle(app: &mut App, ev: Event) -> Option<Effect> {
-    match ev {
-        Event::Key(k) if k.kind != KeyEventKind::Release => app.key(Key::from_event(&k)),
+/// Turns a terminal event into an action and runs it; true when the interface should close.
+pub fn handle(app: &mut App, ev: Event, outside: &mut impl Outside) -> io::Result<bool> {
+    let action = match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            let effect = app.key(Key::from_event(&k));
+            return settle(app, effect, outside);
+        }
+        Event::Paste(text) => {
+            app.message = None;
+            Action::Paste(text)
+        }
         Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollDown => update(app, Action::Scroll(m.column, m.row, 3)),
-            MouseEventKind::ScrollUp => update(app, Action::Scroll(m.column, m.row, -3)),
-            MouseEventKind::Down(MouseButton::Left) => update(app, Action::Click(m.column, m.row)),
-            _ => None,
+            MouseEventKind::ScrollDown => Action::Scroll(m.column, m.row, 3),
+            MouseEventKind::ScrollUp => Action::Scroll(m.column, m.row, -3),
+            MouseEventKind::Down(MouseButton::Left) => Action::Click(m.column, m.row),
+            _ => return Ok(false),
         },
-        Event::Resize(w, h) => update(app, Action::Resize(w, h)),
-        _ => None,
-    }
-}
-
-/// A search typed before a (re)load asks again, against the corpus now loaded.
-fn ask_again(app: &mut App, worker: &worker::Worker) {
-    if app.view == app::View::Search
-        && let Some(Effect::Search {
-            generation,
-            filter,
-            text,
-        }) = update::query(app)
-    {
-        worker.ask(generation, filter, text);
-    }
-}
-
-/// Performs an effect; true when the interface should close.
-fn perform(
-    terminal: &mut Term,
-    app: &mut App,
-    dir: &Path,
-    worker: &worker::Worker,
-    effect: Effect,
-) -> io::Result<bool> {
-    match effect {
-        Effect::Quit => return Ok(true),
-        Effect::Search {
-            generation,
-            filter,
-            text,
-        } => worker.ask(generation, filter, text),
-        Effect::Reload => {
-            reload(app, dir);
-            worker.use_corpus(app.corpus.clone());
-            ask_again(app, worker);
-        }
-        Effect::SaveForm => {
-            if let Some(written) = save_form(app) {
-                reload(app, dir);
-                worker.use_corpus(app.corpus.clone());
-                app.go_to_ref(&written);
-            }
-        }
-        effect @ Effect::Tag { .. } => {
-            if save_tag(app, effect) {
-                reload(app, dir);
-                worker.use_corpus(app.corpus.clone());
-            }
-        }
-        Effect::Copy(text) => {
-            let out = terminal.backend_mut();
-            out.write_all(osc52(&text).as_bytes())?;
-            out.flush()?;
-        }
-        Effect::Edit { path, line } => {
-            leave();
-            let status = run_editor(&path, line);
-            *terminal = enter()?;
-            terminal.clear()?;
-            match status {
-                Ok(()) => {
-                    reload(app, dir);
-                    worker.use_corpus(app.corpus.clone());
-                }
-                Err(e) => {
-                    app.message = Some(app::Message {
-                        text: e,
-                        error: true,
-                    })
-                }
-            }
-        }
-    }
-    Ok(false)
-}
-
-fn reload(app: &mut App, dir: &Path) {
-    let started = Instant::now();
-    app.message = Some(match store::load(dir) {
-        Ok(corpus) => {
-            app.replace_corpus(corpus);
-            if let Some(t) = &mut app.tag {
-                t.changed_on_disk = false;
-                t.confirm_replace = false;
-                t.confirm_replace = false;
-                t.error = None;
-            }
-            if let Some(f) = &mut app.form {
-                f.changed_on_disk = false;
-                f.error = None;
-            }
-            let failed = app.corpus.failed.len();
-            app::Message {
-                text: format!(
-                    "Reloaded {} incident{} in {} ms{}",
-                    app.corpus.incidents.len(),
-                    if app.corpus.incidents.len() == 1 {
-                        ""
-                    } else {
-                        "s"
-                    },
-                    started.elapsed().as_millis(),
-                    if failed > 0 {
-                        format!("; {failed} failed to load (! lists them)")
-                    } else {
-                        String::new()
-                    }
-                ),
-                error: failed > 0,
-            }
-        }
-        Err(e) => app::Message {
-            text: e.to_string(),
-            error: true,
-        },
-    });
+        Event::Resize(w, h) => Action::Resize(w, h),
+        _ => return Ok(false),
+    };
+    turn(app, action, outside)
 }
 
 /// Runs `$VISUAL`, else `$EDITOR`, else `vi`, on the file at the line ([`editor_command`]),
@@ -462,223 +427,17 @@ mod editor_tests {
     }
 }
 
-/// Validates the open form as `check` would and writes it through the same path as
-/// `onrecord add` / `onrecord new`. Returns what to select once reloaded. Problems and errors
-/// stay in the form; nothing is written while there are any.
-pub fn save_form(app: &mut App) -> Option<crate::model::StatementRef> {
-    use crate::write::{self, NewStatement, WriteError};
-    let f = app.form.as_ref()?;
-    let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
-    let result = match &f.kind {
-        app::FormKind::Statement { incident } => {
-            let kind_text = f.value("kind");
-            let kind = crate::model::Kind::parse(&kind_text.to_lowercase());
-            let st = NewStatement {
-                date: f.value("date").to_string(),
-                speaker: f.value("speaker").to_string(),
-                text: f.value("text").to_string(),
-                kind,
-                lang: opt("lang"),
-                translation: opt("translation"),
-                channel: opt("channel"),
-                source: opt("source"),
-                ..NewStatement::default()
-            };
-            let mut problems = write::validate_statement(&app.corpus, incident, &st);
-            if kind.is_none() && !kind_text.is_empty() {
-                problems.push((
-                    "kind".into(),
-                    format!("`{kind_text}` is not a kind: write quote, paraphrase or document"),
-                ));
-            }
-            if !problems.is_empty() {
-                let f = app.form.as_mut()?;
-                f.problems = problems;
-                f.error = Some("Nothing was written: fix the fields in red.".into());
-                return None;
-            }
-            let expected = app.corpus.incident(incident).map(|i| i.fingerprint);
-            write::add_statement(&app.corpus, incident, &st, expected)
-                .map(|o| crate::model::StatementRef::new(incident, o.id.unwrap_or_default()))
-        }
-        app::FormKind::Incident => {
-            let id = f.value("id").to_string();
-            let tags: Vec<String> = f
-                .value("tags")
-                .split(',')
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect();
-            write::new_incident(
-                &app.corpus.root,
-                &id,
-                f.value("company"),
-                f.value("title"),
-                &tags,
-            )
-            .map(|_| crate::model::StatementRef::new(id, ""))
-        }
-    };
-    match result {
-        Ok(r) => {
-            app.form = None;
-            app.view = app::View::Browse;
-            app.message = Some(app::Message {
-                text: format!("Wrote {r}"),
-                error: false,
-            });
-            Some(r)
-        }
-        Err(e) => {
-            let f = app.form.as_mut()?;
-            f.changed_on_disk = matches!(e, WriteError::ChangedOnDisk(_));
-            match e {
-                WriteError::Invalid(problems) => {
-                    f.problems = problems;
-                    f.error = Some("Nothing was written: fix the fields in red.".into());
-                }
-                e if f.changed_on_disk => {
-                    f.error = Some(format!(
-                        "{e} Press Ctrl-R to reload, then Enter to save again."
-                    ))
-                }
-                e => f.error = Some(e.to_string()),
-            }
-            None
-        }
-    }
-}
-
-/// Writes a verdict through the same path as `onrecord tag`; true when it was written. A
-/// failure stays in the dialog; a file changed on disk since loading is never overwritten.
-pub fn save_tag(app: &mut App, effect: Effect) -> bool {
-    let Effect::Tag {
-        a,
-        b,
-        verdict,
-        claim,
-        note,
-    } = effect
-    else {
-        return false;
-    };
-    let req = crate::write::TagRequest {
-        a: a.clone(),
-        b: b.clone(),
-        verdict,
-        claim,
-        note,
-        by: app.tagger().to_string(),
-        // A verdict already on record is a colleague's decision: replacing it takes a second
-        // Enter after the dialog has said what it would replace.
-        replace: app.tag.as_ref().is_some_and(|t| t.confirm_replace),
-        reviewed: None,
-    };
-    let expected = crate::write::tag_target(&app.corpus, &a, &b)
-        .ok()
-        .map(|i| i.fingerprint);
-    match crate::write::tag(&app.corpus, &req, expected) {
-        Ok(outcome) => {
-            if let Some(t) = app.tag.take() {
-                app.view = t.over;
-            }
-            app.message = Some(app::Message {
-                text: format!("Tagged {a} and {b} {verdict} in {}", outcome.path.display()),
-                error: false,
-            });
-            true
-        }
-        Err(e) => {
-            match &mut app.tag {
-                Some(t) => {
-                    t.changed_on_disk = matches!(e, crate::write::WriteError::ChangedOnDisk(_));
-                    t.error = Some(match &e {
-                        crate::write::WriteError::ChangedOnDisk(_) => {
-                            t.confirm_replace = false;
-                            format!("{e} Press Ctrl-R to reload, then Enter to save again.")
-                        }
-                        crate::write::WriteError::AlreadyTagged(old) => {
-                            t.confirm_replace = true;
-                            // Keep the claim and note on record unless the user typed new ones.
-                            if let Some((_, c)) = app
-                                .corpus
-                                .contradictions()
-                                .find(|(_, c)| c.involves_pair(&a, &b))
-                            {
-                                if t.claim.is_empty() {
-                                    t.claim = c.claim.clone().unwrap_or_default();
-                                }
-                                if t.note.is_empty() {
-                                    t.note = c.note.clone().unwrap_or_default();
-                                }
-                            }
-                            format!(
-                                "This pair already has a verdict ({}) in {}; its claim and note \
-                                 are shown. Press Enter again to replace it, Esc to keep it.",
-                                old.verdict,
-                                old.path.display()
-                            )
-                        }
-                        _ => e.to_string(),
-                    });
-                }
-                None => {
-                    app.message = Some(app::Message {
-                        text: format!("{e} (r reloads)"),
-                        error: true,
-                    })
-                }
-            }
-            false
-        }
-    }
-}
-
-/// Performs an effect on the spot, the search included: what the event loop does, minus the
-/// terminal, the editor and the worker thread. For tests and the benchmark.
+/// Performs an effect and everything that follows from it on the spot, the search included:
+/// the event loop's own [`settle`], with [`Offline`] for the terminal. For tests and the
+/// benchmark.
 pub fn perform_inline(app: &mut App, effect: Effect) {
-    if effect == Effect::SaveForm {
-        if let Some(written) = save_form(app) {
-            reload_inline(app);
-            app.go_to_ref(&written);
-        }
-        return;
-    }
-    if matches!(effect, Effect::Tag { .. }) {
-        if save_tag(app, effect) {
-            reload_inline(app);
-        }
-        return;
-    }
-    if effect == Effect::Reload {
-        reload_inline(app);
-        return;
-    }
-    if let Effect::Search {
-        generation,
-        filter,
-        text,
-    } = effect
-    {
-        let started = Instant::now();
-        let index = crate::search::SearchIndex::new(&app.corpus);
-        let hits = index.search(&app.corpus, &text, &filter, worker::LIMIT);
-        update(app, Action::Results(generation, hits, started.elapsed()));
-    }
+    let _ = settle(app, Some(effect), &mut Offline::default());
 }
 
-fn reload_inline(app: &mut App) {
-    let root = app.corpus.root.clone();
-    if let Ok(corpus) = store::load(&root) {
-        app.replace_corpus(corpus);
-        if let Some(t) = &mut app.tag {
-            t.changed_on_disk = false;
-            t.confirm_replace = false;
-        }
-        if let Some(f) = &mut app.form {
-            f.changed_on_disk = false;
-        }
-    }
+/// Draws a frame on an in-memory terminal and hands `update` what it laid out, as the event
+/// loop does after every event.
+pub fn redraw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
+    let Ok(()) = frame(terminal, app);
 }
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. The text is
@@ -715,7 +474,9 @@ pub fn render_to_string(app: &App, width: u16, height: u16) -> String {
         Ok(t) => t,
         Err(never) => match never {},
     };
-    let Ok(frame) = terminal.draw(|f| draw::draw(f, app));
+    let Ok(frame) = terminal.draw(|f| {
+        draw::draw(f, app);
+    });
     let buffer = frame.buffer.clone();
     let mut out = String::new();
     for y in 0..buffer.area.height {
@@ -739,7 +500,9 @@ pub fn render_to_string(app: &App, width: u16, height: u16) -> String {
 /// Draws one frame on an in-memory terminal, for the benchmark: the time this takes is the
 /// time a real frame spends building the screen.
 pub fn draw_offscreen(terminal: &mut Terminal<TestBackend>, app: &App) {
-    let Ok(_) = terminal.draw(|f| draw::draw(f, app));
+    let Ok(_) = terminal.draw(|f| {
+        draw::draw(f, app);
+    });
 }
 
 /// An in-memory terminal for [`draw_offscreen`].

@@ -10,32 +10,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::app::{App, inner_rows};
-use super::browse::{kind_badge, short_date, statement_lines};
-use super::draw::pane;
+use super::app::App;
+use super::layout::{inner_rows, search_input, search_preview, search_results};
 use super::safe::{self, fit};
+use super::widgets::{kind_badge, mark, muted_on, pane, short_date, statement_lines};
 use crate::search::{Field, Hit};
-
-fn input_area(body: Rect) -> Rect {
-    Rect::new(body.x, body.y, body.width, 3.min(body.height))
-}
-
-/// Where the result list goes inside the screen's body.
-pub fn results_area(body: Rect) -> Rect {
-    let rest = body.height.saturating_sub(3);
-    let h = (rest / 2).max(3.min(rest));
-    Rect::new(body.x, body.y + 3, body.width, h)
-}
-
-fn preview_area(body: Rect) -> Rect {
-    let r = results_area(body);
-    Rect::new(
-        body.x,
-        r.bottom(),
-        body.width,
-        body.bottom().saturating_sub(r.bottom()),
-    )
-}
 
 /// `text` cut to `cells` cells with the byte `ranges` lit. When the first match lies far in,
 /// the start is cut (`…`) so the match shows. Each piece is sanitized on its own, so the
@@ -111,7 +90,7 @@ pub fn lit<'a>(
     spans
 }
 
-fn row<'a>(app: &App, hit: &Hit, width: usize) -> Line<'a> {
+fn row<'a>(app: &App, hit: &Hit, width: usize, selected: bool) -> Line<'a> {
     let theme = &app.config.theme;
     let (inc, st) = hit.get(&app.corpus);
     let lit_style = Style::new()
@@ -120,12 +99,21 @@ fn row<'a>(app: &App, hit: &Hit, width: usize) -> Line<'a> {
     let mut spans = vec![
         Span::styled(
             format!("{} ", fit(&short_date(&st.date), 10)),
-            Style::new().fg(theme.muted),
+            muted_on(app, selected),
         ),
         kind_badge(st.kind, theme),
         Span::raw(" "),
+        mark(app, (hit.position.incident, hit.position.statement)),
     ];
-    let mut used = 17;
+    let mut used = 19;
+    // Which incident each hit is in, where there is room for it.
+    if width >= 110 {
+        spans.push(Span::styled(
+            format!("{} ", fit(&inc.id, 16)),
+            muted_on(app, selected),
+        ));
+        used += 17;
+    }
     if width >= 100 {
         let mut company = lit(
             &inc.company,
@@ -171,25 +159,46 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let theme = &app.config.theme;
     let s = &app.search;
 
-    let input = input_area(body);
+    let input = search_input(body);
     let block = pane(app, " Search ".into(), true);
     let inner = block.inner(input);
     frame.render_widget(block, input);
-    let shown = fit(&s.input, usize::from(inner.width).saturating_sub(3));
-    let typed = shown.trim_end();
+    // One row: the part of the query around the cursor.
+    let room = usize::from(inner.width).saturating_sub(3).max(1);
+    let text = safe::line(s.input.text());
+    let at = safe::width(&safe::line(&s.input.text()[..s.input.cursor()]));
+    let skip = at.saturating_sub(room.saturating_sub(1));
+    let shown: String = {
+        let mut used = 0;
+        let mut out = String::new();
+        for g in text.graphemes(true) {
+            let w = safe::width(g);
+            if used >= skip && used + w - skip <= room {
+                out.push_str(g);
+            }
+            used += w;
+        }
+        out
+    };
+    // A query opened again is shown selected: typing replaces it.
+    let typed = if s.fresh && !shown.is_empty() {
+        Span::styled(shown, Style::new().bg(theme.selected))
+    } else {
+        Span::raw(shown)
+    };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("/ ", Style::new().fg(theme.accent)),
-            Span::raw(typed.to_string()),
+            typed,
         ])),
         inner,
     );
-    let cursor_x = inner.x + 2 + safe::width(typed) as u16;
+    let cursor_x = inner.x + 2 + (at - skip) as u16;
     if cursor_x < inner.right() {
         frame.set_cursor_position(Position::new(cursor_x, inner.y));
     }
 
-    let results = results_area(body);
+    let results = search_results(body);
     let title = match (&s.error, s.pending()) {
         (Some(e), _) => format!(" {} ", safe::line(e)),
         (None, true) if s.hits.is_empty() => " searching… ".to_string(),
@@ -217,7 +226,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         .skip(s.offset)
         .take(inner_rows(results))
         .map(|(at, hit)| {
-            let line = row(app, hit, width);
+            let line = row(app, hit, width, at == s.selected);
             if at == s.selected {
                 line.style(Style::new().bg(theme.selected))
             } else {
@@ -227,10 +236,15 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 
-    let preview = preview_area(body);
+    let preview = search_preview(body);
     let block = pane(
         app,
-        " Statement (Enter opens it in its incident) ".into(),
+        format!(
+            " Statement ({} opens it in its incident) ",
+            app.config
+                .keymap
+                .key_for(super::keymap::View::Search, super::action::Action::Open)
+        ),
         false,
     );
     let inner = block.inner(preview);

@@ -7,29 +7,26 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, inner_rows};
-use super::browse::{kind_badge, short_date};
-use super::draw::pane;
+use super::action::Action;
+use super::app::App;
+use super::keymap::View;
+use super::layout::{inner_rows, suggestion_list};
 use super::safe::{self, fit};
-
-/// Where the ranked list goes inside the screen's body.
-pub fn list_area(body: Rect) -> Rect {
-    Rect::new(
-        body.x,
-        body.y,
-        body.width,
-        (body.height / 2).max(3.min(body.height)),
-    )
-}
+use super::widgets::{kind_badge, pane, short_date};
 
 pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let theme = &app.config.theme;
     let l = &app.suggestions;
-    let area = list_area(body);
+    let area = suggestion_list(body);
+    let k = |a| app.config.keymap.key_for(View::Suggest, a);
     let title = format!(
-        " Suggestions for {} ({}; Enter diffs, a accepts, x dismisses) ",
+        " Suggestions for {} ({}; {} diffs, {} accepts, {} skips, {} writes `unrelated`) ",
         safe::line(&l.title),
-        l.items.len()
+        l.items.len(),
+        k(Action::Diff),
+        k(Action::Accept),
+        k(Action::Skip),
+        k(Action::Dismiss)
     );
     let block = pane(app, title, true);
     let inner = block.inner(area);
@@ -98,21 +95,30 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         {
             out.push(Line::raw(l));
         }
+        // Two languages: the English beside the original, so the pair can be read.
+        let other = if pos == s.a { s.b } else { s.a };
+        let other_lang = app.corpus.incidents[other.0].statements[other.1]
+            .lang
+            .as_deref();
+        if st.lang.as_deref() != other_lang
+            && let Some(tr) = &st.translation
+        {
+            for l in safe::wrap(&safe::block(tr.trim()), w.saturating_sub(2))
+                .into_iter()
+                .take(2)
+            {
+                out.push(Line::styled(
+                    format!("  {l}"),
+                    Style::new().add_modifier(Modifier::ITALIC),
+                ));
+            }
+        }
     }
     if !s.suggestion.reasons.is_empty() {
         out.push(Line::styled("Why", Style::new().fg(theme.accent)));
         for r in &s.suggestion.reasons {
             out.push(Line::raw(format!("  • {}", safe::line(r))));
         }
-    }
-    if app.confirm_dismiss {
-        out.insert(
-            0,
-            Line::styled(
-                "Press x again to tag this pair `unrelated`; any other key keeps it.",
-                Style::new().fg(theme.error),
-            ),
-        );
     }
     let out: Vec<Line> = out.into_iter().take(usize::from(inner.height)).collect();
     frame.render_widget(Paragraph::new(out), inner);

@@ -1,5 +1,6 @@
-//! The tag dialog, drawn over the view it was opened from: the two statements, the verdict to
-//! choose, the claim and the note, and the error of the last save.
+//! The tag dialog, drawn over the view it was opened from: the two statements, the verdict
+//! already on record, the verdict to choose (a list), which statement is under review, the
+//! claim and the note (text fields), and the error of the last save.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,23 +8,31 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, TagField};
-use super::draw::pane;
+use super::action::Action;
+use super::app::{App, TagDialog, TagField};
+use super::keymap::View;
 use super::safe;
+use super::widgets::{dialog, pane, place_cursor, text_field, verdict_color};
 use crate::model::Verdict;
 
-pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
-    let Some(t) = &app.tag else { return };
+fn key(app: &App, action: Action) -> String {
+    app.config.keymap.key_for(View::Tag, action)
+}
+
+pub fn draw(frame: &mut Frame, app: &App, t: &TagDialog, body: Rect) {
     let theme = &app.config.theme;
-    let area = super::draw::dialog(frame, body, 90, 16);
-    let block = pane(
-        app,
-        " Tag a verdict (Enter saves, Esc cancels) ".into(),
-        true,
+    let area = dialog(frame, body, 90, 24);
+    let title = format!(
+        " Tag a verdict ({} or {} saves, {} cancels) ",
+        key(app, Action::Submit),
+        key(app, Action::Save),
+        key(app, Action::Back)
     );
+    let block = pane(app, title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = usize::from(inner.width);
+    let muted = Style::new().fg(theme.muted);
     let text_of = |r: &crate::model::StatementRef| {
         app.corpus
             .statement(r)
@@ -34,58 +43,111 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         if t.field == f {
             Style::new().fg(theme.accent).add_modifier(Modifier::BOLD)
         } else {
-            Style::new().fg(theme.muted)
+            muted
         }
     };
-    let mut lines = vec![
-        Line::styled(
-            safe::line(&t.a.to_string()).into_owned(),
-            Style::new().fg(theme.muted),
-        ),
-        Line::raw(format!("  {}", text_of(&t.a))),
-        Line::styled(
-            safe::line(&t.b.to_string()).into_owned(),
-            Style::new().fg(theme.muted),
-        ),
-        Line::raw(format!("  {}", text_of(&t.b))),
-        Line::default(),
-    ];
+    let mut lines = Vec::new();
+    for (r, later) in [(&t.a, false), (&t.b, true)] {
+        let under_review = if later == t.reviewed_later {
+            " (under review)"
+        } else {
+            ""
+        };
+        lines.push(Line::styled(
+            format!(
+                "{} {}{under_review}",
+                if later { "later  " } else { "earlier" },
+                safe::line(&r.to_string())
+            ),
+            muted,
+        ));
+        lines.push(Line::raw(format!("  {}", text_of(r))));
+    }
+    if let Some(old) = &t.on_record {
+        let mut head = vec![
+            Span::styled("on record ", muted),
+            Span::styled(
+                format!("● {}", old.verdict),
+                Style::new().fg(verdict_color(old.verdict, theme)),
+            ),
+        ];
+        let who = match (&old.by, &old.at) {
+            (Some(by), Some(at)) => format!(" by {} on {at}", safe::line(by)),
+            (Some(by), None) => format!(" by {}", safe::line(by)),
+            (None, Some(at)) => format!(" on {at}"),
+            (None, None) => String::new(),
+        };
+        head.push(Span::styled(who, muted));
+        lines.push(Line::from(head));
+        for (name, v) in [("claim", &old.claim), ("note", &old.note)] {
+            if let Some(v) = v {
+                lines.push(Line::styled(
+                    format!("  {name} {}", safe::first_line(v, w.saturating_sub(9))),
+                    muted,
+                ));
+            }
+        }
+    }
+    lines.push(Line::default());
     let v = Verdict::ALL[t.verdict];
     lines.push(Line::from(vec![
         Span::styled("verdict  ", focus(TagField::Verdict)),
-        Span::styled("◀ ", Style::new().fg(theme.muted)),
+        Span::styled("◀ ", muted),
         Span::styled(
             v.to_string(),
             Style::new()
-                .fg(super::browse::verdict_color(v, theme))
+                .fg(verdict_color(v, theme))
                 .add_modifier(Modifier::BOLD),
         ),
         Span::styled(
             format!(
-                " ▶  ({}/{}, ←/→ to change)",
+                " ▶  ({}/{}{})",
                 t.verdict + 1,
-                Verdict::ALL.len()
+                Verdict::ALL.len(),
+                if t.field == TagField::Verdict {
+                    ", arrows choose"
+                } else {
+                    ""
+                }
             ),
-            Style::new().fg(theme.muted),
+            muted,
         ),
     ]));
+    lines.push(Line::styled(format!("         {}", v.meaning()), muted));
+    lines.push(Line::from(vec![
+        Span::styled("reviewed ", focus(TagField::Reviewed)),
+        Span::raw(if t.reviewed_later {
+            "the later statement"
+        } else {
+            "the earlier statement"
+        }),
+        Span::styled(
+            if t.field == TagField::Reviewed {
+                "  (arrows switch)"
+            } else {
+                ""
+            },
+            muted,
+        ),
+    ]));
+    let mut cursor = None;
+    for (name, f, field) in [
+        ("claim", TagField::Claim, &t.claim),
+        ("note", TagField::Note, &t.note),
+    ] {
+        let label = Span::styled(format!("{name:<9}"), focus(f));
+        let (rows, at) = text_field(field, label, 9, w, t.field == f);
+        if let Some((r, c)) = at {
+            cursor = Some((lines.len() + r, c));
+        }
+        lines.extend(rows);
+    }
     lines.push(Line::styled(
-        format!("         {}", Verdict::ALL[t.verdict].meaning()),
-        Style::new().fg(theme.muted),
-    ));
-    let field = |name: &str, value: &str, f: TagField| {
-        let shown = safe::fit(value, w.saturating_sub(10));
-        let cursor = if t.field == f { "▏" } else { "" };
-        Line::from(vec![
-            Span::styled(format!("{name:<9}"), focus(f)),
-            Span::raw(format!("{}{cursor}", shown.trim_end())),
-        ])
-    };
-    lines.push(field("claim", &t.claim, TagField::Claim));
-    lines.push(field("note", &t.note, TagField::Note));
-    lines.push(Line::styled(
-        format!("tagged by {}", safe::line(app.tagger())),
-        Style::new().fg(theme.muted),
+        format!(
+            "tagged by {}; in the note, Enter is a line break",
+            safe::line(app.tagger())
+        ),
+        muted,
     ));
     if t.confirm_discard {
         lines.push(Line::styled(
@@ -97,6 +159,9 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         for l in safe::wrap(&safe::line(e), w) {
             lines.push(Line::styled(l, Style::new().fg(theme.error)));
         }
+    }
+    if let Some((r, c)) = cursor {
+        place_cursor(frame, inner, r, c);
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

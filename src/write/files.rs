@@ -9,7 +9,9 @@
 //! folder free of lock files. Where file identities cannot be compared (not unix), a sidecar
 //! `.<name>.lock` file is locked instead.
 //!
-//! The only file a write ever removes is its own temporary file, when it is abandoned.
+//! The only file a write ever removes is its own temporary file, when it is abandoned; an
+//! incident file is removed only by the interface's delete and undo, after the person said
+//! yes, under the lock and only when it is still what they saw.
 
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read, Write};

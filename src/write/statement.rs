@@ -73,7 +73,10 @@ fn readable_everywhere(d: &Date) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn statement_problems(inc: Option<&Incident>, st: &NewStatement) -> Vec<(String, String)> {
+pub(super) fn statement_problems(
+    inc: Option<&Incident>,
+    st: &NewStatement,
+) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let mut bad = |field: &str, message: String| problems.push((field.to_string(), message));
     if let Some(id) = non_blank(&st.id) {

@@ -1,0 +1,249 @@
+//! Performing what `update` asks for: reading the corpus, writing through the write path,
+//! searching, the clipboard and the editor. Each effect's result comes back as an action for
+//! `update`; nothing here changes the state. [`turn`] runs an action and every effect that
+//! follows from it: the event loop and the tests both go through it, the tests with
+//! [`Offline`] in place of the terminal.
+
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::action::{Action, Effect, Loaded, Payload, Write, Written, Wrote};
+use super::app::{App, UndoStep};
+use super::update::update;
+use crate::model::fingerprint;
+use crate::query::Filter;
+
+/// What effects need from outside the program's own state: the search thread, the terminal
+/// (for the clipboard) and the editor.
+pub trait Outside {
+    /// Starts a search; the answer comes back now (as an action) or later, from the loop.
+    fn search(
+        &mut self,
+        app: &App,
+        generation: u64,
+        filter: Filter,
+        text: String,
+    ) -> Option<Action>;
+    /// Sends text to the clipboard.
+    fn copy(&mut self, text: &str) -> io::Result<()>;
+    /// Runs the editor on a file at a line, and says how it went.
+    fn edit(&mut self, path: &Path, line: u32) -> io::Result<Result<(), String>>;
+}
+
+/// The outside world for tests and benchmarks: searches answered on the spot, copies and
+/// editor runs recorded instead of made.
+#[derive(Debug, Default)]
+pub struct Offline {
+    pub copied: Vec<String>,
+    pub edited: Vec<(std::path::PathBuf, u32)>,
+}
+
+impl Outside for Offline {
+    fn search(
+        &mut self,
+        app: &App,
+        generation: u64,
+        filter: Filter,
+        text: String,
+    ) -> Option<Action> {
+        let started = Instant::now();
+        let index = crate::search::SearchIndex::new(&app.corpus);
+        let hits = index.search(&app.corpus, &text, &filter, super::worker::LIMIT);
+        Some(Action::Results(generation, hits, started.elapsed()))
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        self.copied.push(text.to_string());
+        Ok(())
+    }
+
+    fn edit(&mut self, path: &Path, line: u32) -> io::Result<Result<(), String>> {
+        self.edited.push((path.to_path_buf(), line));
+        Ok(Ok(()))
+    }
+}
+
+/// Runs an action through `update` and performs every effect that follows; true when the
+/// interface should close.
+pub fn turn(app: &mut App, action: Action, outside: &mut impl Outside) -> io::Result<bool> {
+    let effect = update(app, action);
+    settle(app, effect, outside)
+}
+
+/// Performs an effect and every effect that follows from it; true when the interface should
+/// close.
+pub fn settle(
+    app: &mut App,
+    mut effect: Option<Effect>,
+    outside: &mut impl Outside,
+) -> io::Result<bool> {
+    while let Some(e) = effect.take() {
+        if e == Effect::Quit {
+            return Ok(true);
+        }
+        if let Some(action) = perform(app, e, outside)? {
+            effect = update(app, action);
+        }
+    }
+    Ok(false)
+}
+
+/// Performs one effect; what came of it, as an action.
+pub fn perform(
+    app: &App,
+    effect: Effect,
+    outside: &mut impl Outside,
+) -> io::Result<Option<Action>> {
+    Ok(match effect {
+        Effect::Quit => None,
+        Effect::Search {
+            generation,
+            filter,
+            text,
+        } => outside.search(app, generation, filter, text),
+        Effect::Reload(select) => Some(reload(&app.dir, select)),
+        Effect::Copy(text) => {
+            outside.copy(&text)?;
+            None
+        }
+        Effect::Edit { path, line } => Some(Action::EditorExited(outside.edit(&path, line)?)),
+        Effect::Write(w) => w.get().map(|w| Action::Wrote(Payload::new(write(app, w)))),
+    })
+}
+
+/// Reads the corpus in `dir`.
+pub fn reload(dir: &Path, select: Option<crate::model::StatementRef>) -> Action {
+    let started = Instant::now();
+    let corpus = crate::store::load(dir);
+    Action::Loaded(Payload::new(Loaded {
+        corpus,
+        took: started.elapsed(),
+        select,
+        message: None,
+    }))
+}
+
+/// The file's bytes now, if its fingerprint is the one the write will expect: what `u`
+/// would put back.
+fn before(path: &Path, expected: Option<u64>) -> Option<Arc<Vec<u8>>> {
+    let bytes = std::fs::read(path).ok()?;
+    expected
+        .is_none_or(|e| e == fingerprint(&bytes))
+        .then(|| Arc::new(bytes))
+}
+
+/// What a write left in `path`, to take it back later.
+fn undo_step(path: &Path, before: Option<Arc<Vec<u8>>>, what: String) -> Option<UndoStep> {
+    let after = Some(fingerprint(&std::fs::read(path).ok()?));
+    Some(UndoStep {
+        path: path.to_path_buf(),
+        before,
+        after,
+        what,
+    })
+}
+
+/// Makes a write through the write path, keeping what it takes to undo it.
+fn write(app: &App, w: Write) -> Wrote {
+    let corpus = &app.corpus;
+    let result = match &w {
+        Write::Statement {
+            incident,
+            statement,
+            expected,
+        } => {
+            let old = corpus
+                .incident(incident)
+                .and_then(|i| before(&i.path, *expected));
+            crate::write::add_statement(corpus, incident, statement, *expected).map(|outcome| {
+                let what = format!(
+                    "add {}#{}",
+                    incident,
+                    outcome.id.clone().unwrap_or_default()
+                );
+                let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::Incident {
+            id,
+            company,
+            title,
+            tags,
+        } => crate::write::new_incident(&app.dir, id, company, title, tags).map(|outcome| {
+            let undo = undo_step(&outcome.path, None, format!("create incident {id}"));
+            Written { outcome, undo }
+        }),
+        Write::Tag { request, expected } => {
+            let old = crate::write::tag_target(corpus, &request.a, &request.b)
+                .ok()
+                .and_then(|i| before(&i.path, *expected));
+            crate::write::tag(corpus, request, *expected).map(|outcome| {
+                let what = format!("tag {} and {} {}", request.a, request.b, request.verdict);
+                let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::Untag { a, b, expected } => {
+            let old = crate::write::tag_target(corpus, a, b)
+                .ok()
+                .and_then(|i| before(&i.path, *expected));
+            crate::write::untag(corpus, a, b, *expected).map(|outcome| {
+                let what = format!("remove the verdict on {a} and {b}");
+                let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::EditStatement {
+            statement,
+            fields,
+            expected,
+        } => {
+            let old = corpus
+                .incident(&statement.incident)
+                .and_then(|i| before(&i.path, *expected));
+            crate::write::edit_statement(corpus, statement, fields, *expected).map(|outcome| {
+                let what = format!("change {statement}");
+                let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::RemoveStatement {
+            statement,
+            expected,
+        } => {
+            let old = corpus
+                .incident(&statement.incident)
+                .and_then(|i| before(&i.path, *expected));
+            crate::write::remove_statement(corpus, statement, *expected).map(|outcome| {
+                let what = format!("remove {statement}");
+                let undo = old.and_then(|old| undo_step(&outcome.path, Some(old), what));
+                Written { outcome, undo }
+            })
+        }
+        Write::RemoveIncident { id, expected } => {
+            let old = corpus.incident(id).and_then(|i| before(&i.path, *expected));
+            crate::write::remove_incident(corpus, id, *expected).map(|outcome| {
+                let undo = old.map(|old| UndoStep {
+                    path: outcome.path.clone(),
+                    before: Some(old),
+                    after: None,
+                    what: format!("remove incident {id}"),
+                });
+                Written { outcome, undo }
+            })
+        }
+        Write::Undo(step) => crate::write::restore(
+            &step.path,
+            step.after,
+            step.before.as_deref().map(|b| &b[..]),
+        )
+        .map(|outcome| Written {
+            outcome,
+            undo: None,
+        }),
+    };
+    Wrote { write: w, result }
+}
