@@ -811,11 +811,15 @@ fn second_hand_statements_are_cited_as_reported_by_their_source() {
             "claimreview",
             "--publisher",
             "Example Desk",
+            "--review-url-base",
+            "https://factcheck.example.org/reviews",
         ],
     );
     assert_eq!(cr.code, 0, "{}", cr.stderr);
     let v: serde_json::Value = serde_json::from_str(&cr.stdout).unwrap();
-    assert_eq!(v[0]["itemReviewed"]["appearance"][0]["name"], CREDIT, "{v}");
+    // The claim under review is the later denial; the campaign terms, read in AFP's dispatch
+    // and credited to Le Parisien, are the evidence.
+    assert_eq!(v[0]["isBasedOn"]["appearance"][0]["name"], CREDIT, "{v}");
 
     let corpus = onrecord::store::load(&bundled).unwrap();
     let (inc, st) = corpus
