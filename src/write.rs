@@ -34,7 +34,9 @@ use std::time::SystemTime;
 use toml_edit::{Item, Table, Value};
 
 use crate::check::suggestion;
-use crate::model::{Incident, RefError, Statement, StatementRef, Verdict, fingerprint};
+use crate::model::{
+    Incident, RefError, SLUG_HINT, Statement, StatementRef, Verdict, fingerprint, is_slug,
+};
 use crate::parse::parse_incident;
 use crate::store::{self, Corpus, StoreError};
 
@@ -298,6 +300,54 @@ fn check_ref(r: &StatementRef) -> Result<(), WriteError> {
     // can never name a path outside the corpus.
     StatementRef::parse(&r.to_string(), None)?;
     Ok(())
+}
+
+/// The incident an append writes to: `id` must be a slug (so it can never name a path outside
+/// the corpus) and name an incident that loaded.
+fn incident_to_append<'c>(corpus: &'c Corpus, id: &str) -> Result<&'c Incident, WriteError> {
+    if !is_slug(id) {
+        return Err(invalid(
+            "incident",
+            format!(
+                "\"{}\" is not an incident id ({SLUG_HINT})",
+                id.escape_debug()
+            ),
+        ));
+    }
+    find_incident(corpus, id)
+}
+
+/// `text` as a slug of at most `max` characters (accents folded, every other run of
+/// characters a single `-`), or `fallback` when nothing of it is left.
+fn slug_from(text: &str, max: usize, fallback: &str) -> String {
+    let mut slug = String::new();
+    for c in crate::fold::fold(text).chars() {
+        if slug.len() >= max {
+            break;
+        }
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        fallback.to_string()
+    } else {
+        slug.to_string()
+    }
+}
+
+/// `base`, or `base-2`, `base-3`… : the first that `taken` says is free.
+fn unused_id(base: String, taken: impl Fn(&str) -> bool) -> String {
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }
 
 fn find_incident<'c>(corpus: &'c Corpus, id: &str) -> Result<&'c Incident, WriteError> {

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Item, Table, Value};
 
-use super::{NewText, WriteError, edit, edit_file, find_incident, invalid, non_blank, unwritable};
+use super::{
+    NewText, WriteError, edit, edit_file, find_incident, incident_to_append, invalid, non_blank,
+    slug_from, unused_id, unwritable,
+};
 use crate::model::{Date, Incident, SLUG_HINT, Source, is_slug};
 use crate::snapshot::{self, MAX_BYTES};
 use crate::store::Corpus;
@@ -166,28 +169,9 @@ fn copy_name(incident: &str, file: &Path) -> Result<String, String> {
 
 /// A source id the incident does not use yet, from the outlet's name.
 fn derive_id(inc: &Incident, outlet: &str) -> String {
-    let mut id = String::new();
-    for c in crate::fold::fold(outlet).chars() {
-        if c.is_ascii_alphanumeric() {
-            id.push(c.to_ascii_lowercase());
-        } else if !id.is_empty() && !id.ends_with('-') {
-            id.push('-');
-        }
-        if id.len() >= 40 {
-            break;
-        }
-    }
-    let mut base = id.trim_end_matches('-').to_string();
-    if base.is_empty() {
-        base.push_str("source");
-    }
-    let mut id = base.clone();
-    let mut n = 2;
-    while inc.source(&id).is_some() {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
+    unused_id(slug_from(outlet, 40, "source"), |id| {
+        inc.source(id).is_some()
+    })
 }
 
 /// Appends a `[[sources]]` entry to an incident's file, after validating it. With a
@@ -200,16 +184,7 @@ pub fn add_source(
     src: &NewSource,
     expected: Option<u64>,
 ) -> Result<SourceAdded, WriteError> {
-    if !is_slug(incident) {
-        return Err(invalid(
-            "incident",
-            format!(
-                "\"{}\" is not an incident id ({SLUG_HINT})",
-                incident.escape_debug()
-            ),
-        ));
-    }
-    let inc = find_incident(corpus, incident)?;
+    let inc = incident_to_append(corpus, incident)?;
     let problems = source_problems(Some(inc), src);
     if !problems.is_empty() {
         return Err(WriteError::Invalid(problems));

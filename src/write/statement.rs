@@ -7,8 +7,8 @@ use std::path::Path;
 use toml_edit::{Array, Item, Table, Value};
 
 use super::{
-    NewText, WriteError, WriteOutcome, edit, edit::Style, edit_file, find_incident, invalid,
-    non_blank, unwritable,
+    NewText, WriteError, WriteOutcome, edit, edit::Style, edit_file, find_incident,
+    incident_to_append, invalid, non_blank, slug_from, unused_id, unwritable,
 };
 use crate::check::suggestion;
 use crate::model::{
@@ -200,34 +200,12 @@ pub(super) fn statement_problems(
 
 /// A statement id that `incident` does not use yet: the speaker and the date, as a slug.
 fn derive_id(inc: &Incident, st: &NewStatement, date: &Date) -> String {
-    let mut speaker = String::new();
-    for c in crate::fold::fold(&st.speaker).chars() {
-        if c.is_ascii_alphanumeric() {
-            speaker.push(c.to_ascii_lowercase());
-        } else if !speaker.is_empty() && !speaker.ends_with('-') {
-            speaker.push('-');
-        }
-    }
-    let mut speaker = speaker.trim_end_matches('-').to_string();
-    if speaker.len() > 40 {
-        speaker.truncate(40);
-        speaker = speaker.trim_end_matches('-').to_string();
-    }
-    if speaker.is_empty() {
-        speaker.push_str("statement");
-    }
+    let speaker = slug_from(&st.speaker, 40, "statement");
     let day = match date {
         Date::DateTime(dt) => dt.date_naive().format("%Y-%m-%d").to_string(),
         d => d.iso(),
     };
-    let base = format!("{speaker}-{day}");
-    let mut id = base.clone();
-    let mut n = 2;
-    while inc.statement(&id).is_some() {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
+    unused_id(format!("{speaker}-{day}"), |id| inc.statement(id).is_some())
 }
 
 /// Appends a statement to an incident's file, after validating it like `check` would.
@@ -238,16 +216,7 @@ pub fn add_statement(
     st: &NewStatement,
     expected: Option<u64>,
 ) -> Result<WriteOutcome, WriteError> {
-    if !is_slug(incident) {
-        return Err(invalid(
-            "incident",
-            format!(
-                "\"{}\" is not an incident id ({SLUG_HINT})",
-                incident.escape_debug()
-            ),
-        ));
-    }
-    let inc = find_incident(corpus, incident)?;
+    let inc = incident_to_append(corpus, incident)?;
     let problems = statement_problems(Some(inc), st);
     if !problems.is_empty() {
         return Err(WriteError::Invalid(problems));
