@@ -2,35 +2,10 @@
 //! column) its diagnostic points at, plus the broken files a newsroom's folder really holds.
 
 mod common;
-use common::corpus;
+use common::{corpus, run_on};
 
 use std::fs;
 use std::path::{Path, PathBuf};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn onrecord(dir: &Path, args: &[&str]) -> Run {
-    let out = common::onrecord()
-        .arg("--dir")
-        .arg(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env(
-            "XDG_CACHE_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-        )
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 const VALID: &str = r#"title = "Globex Corp changes its mind"
 company = "Globex Corp"
@@ -53,7 +28,7 @@ text = "We are moving the factory."
 /// Runs check on one file (beside nothing else) and returns its diagnostic lines.
 fn check_one(name: &str, text: &str) -> (i32, Vec<String>) {
     let dir = corpus(&[(name, text)]);
-    let run = onrecord(dir.path(), &["check"]);
+    let run = run_on(dir.path(), &["check"]);
     let prefix = format!("{}/", dir.path().display());
     let lines = run
         .stdout
@@ -80,7 +55,7 @@ fn with(valid_line: &str, replacement: &str) -> String {
 
 #[test]
 fn a_valid_corpus_checks_clean() {
-    let run = onrecord(Path::new("tests/fixtures/check/good"), &["check"]);
+    let run = run_on(Path::new("tests/fixtures/check/good"), &["check"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(run.stdout, "");
     assert!(
@@ -93,7 +68,7 @@ fn a_valid_corpus_checks_clean() {
 
 #[test]
 fn the_bundled_statements_check_clean_even_when_strict() {
-    let run = onrecord(Path::new("statements"), &["check", "--strict"]);
+    let run = run_on(Path::new("statements"), &["check", "--strict"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(run.stdout, "");
 }
@@ -189,7 +164,7 @@ fn two_files_with_the_same_stem_are_errors_in_both() {
         ("2022/dup.toml", VALID),
         ("other.toml", VALID),
     ]);
-    let run = onrecord(dir.path(), &["check"]);
+    let run = run_on(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
     for year in ["2021", "2022"] {
         let expected = format!(
@@ -198,7 +173,7 @@ fn two_files_with_the_same_stem_are_errors_in_both() {
         );
         assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
     }
-    let list = onrecord(dir.path(), &["list", "--format", "json"]);
+    let list = run_on(dir.path(), &["list", "--format", "json"]);
     let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 1, "only `other` loads");
     assert!(
@@ -243,12 +218,12 @@ fn a_between_that_names_nothing_is_an_error() {
         ("t.toml", &text),
         ("other.toml", &with("id = \"first\"", "id = \"premier\"")),
     ]);
-    let run = onrecord(dir.path(), &["check"]);
+    let run = run_on(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("t.toml:19:12: error: `other#first` names no statement: incident `other` has no statement `first`"), "{}", run.stdout);
 
     let dir = corpus(&[("t.toml", &text)]);
-    let run = onrecord(dir.path(), &["check"]);
+    let run = run_on(dir.path(), &["check"]);
     assert!(
         run.stdout.contains(
             "t.toml:19:12: error: `other#first` names no statement: there is no incident `other`"
@@ -356,8 +331,8 @@ fn warnings_load_the_file_and_fail_only_when_strict() {
         "t.toml:20:12: warning: `between` should name the earlier statement first",
     );
     let dir = corpus(&[("t.toml", &text)]);
-    assert_eq!(onrecord(dir.path(), &["check", "--strict"]).code, 1);
-    let list = onrecord(dir.path(), &["list", "--format", "json"]);
+    assert_eq!(run_on(dir.path(), &["check", "--strict"]).code, 1);
+    let list = run_on(dir.path(), &["list", "--format", "json"]);
     assert_eq!(list.code, 0);
     assert!(list.stdout.contains("\"id\": \"t\""));
 }
@@ -365,7 +340,7 @@ fn warnings_load_the_file_and_fail_only_when_strict() {
 #[test]
 fn json_diagnostics_are_valid_json() {
     let dir = corpus(&[("t.toml", "title = 3\n"), ("ok.toml", VALID)]);
-    let run = onrecord(dir.path(), &["check", "--format", "json"]);
+    let run = run_on(dir.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 1);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let first = &v.as_array().unwrap()[0];
@@ -373,7 +348,7 @@ fn json_diagnostics_are_valid_json() {
     assert_eq!(first["column"], 1);
     assert_eq!(first["severity"], "error");
     let clean = corpus(&[("ok.toml", VALID)]);
-    let run = onrecord(clean.path(), &["check", "--format", "json"]);
+    let run = run_on(clean.path(), &["check", "--format", "json"]);
     assert_eq!(run.stdout.trim(), "[]");
 }
 
@@ -405,7 +380,7 @@ fn broken_files_of_every_kind_never_hide_the_rest() {
     )
     .unwrap();
 
-    let run = onrecord(p, &["check"]);
+    let run = run_on(p, &["check"]);
     assert_eq!(run.code, 1);
     let lines: Vec<String> = run
         .stdout
@@ -430,7 +405,7 @@ fn broken_files_of_every_kind_never_hide_the_rest() {
         run.stderr
     );
 
-    let list = onrecord(p, &["list", "--format", "json"]);
+    let list = run_on(p, &["list", "--format", "json"]);
     assert_eq!(list.code, 0);
     let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
     let ids: Vec<&str> = rows
@@ -445,14 +420,14 @@ fn broken_files_of_every_kind_never_hide_the_rest() {
         "{}",
         list.stderr
     );
-    let show = onrecord(p, &["show", "huge#second", "--format", "json"]);
+    let show = run_on(p, &["show", "huge#second", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
     assert_eq!(v["statement"]["text"].as_str().unwrap().len(), huge.len());
 }
 
 #[test]
 fn no_such_folder_cannot_run() {
-    let run = onrecord(Path::new("/nonexistent/onrecord"), &["check"]);
+    let run = run_on(Path::new("/nonexistent/onrecord"), &["check"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("/nonexistent/onrecord: no such folder"),
@@ -490,7 +465,7 @@ fn every_invalid_toml_document_is_reported_and_the_rest_still_loads() {
     for (i, src) in sources.iter().enumerate() {
         fs::copy(src, dir.path().join(format!("bad-{i:03}.toml"))).unwrap();
     }
-    let run = onrecord(dir.path(), &["check"]);
+    let run = run_on(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     let mut syntax = 0;
@@ -520,7 +495,7 @@ fn every_invalid_toml_document_is_reported_and_the_rest_still_loads() {
         "some invalid documents were accepted as TOML"
     );
 
-    let list = onrecord(dir.path(), &["list", "--format", "json"]);
+    let list = run_on(dir.path(), &["list", "--format", "json"]);
     assert_eq!(list.code, 0, "{}", list.stderr);
     let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 1);
@@ -547,7 +522,7 @@ fn sarif_output_is_a_well_formed_sarif_2_1_0_log() {
             &VALID.replace("url = \"https://example.org/globex/2\"\n", ""),
         ),
     ]);
-    let run = onrecord(dir.path(), &["check", "--format", "sarif"]);
+    let run = run_on(dir.path(), &["check", "--format", "sarif"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
@@ -606,7 +581,7 @@ fn github_annotations_for_every_diagnostic() {
         "globex.toml",
         &VALID.replace("date = 2021-01-05", "date = \"soon\""),
     )]);
-    let run = onrecord(dir.path(), &["check", "--format", "github"]);
+    let run = run_on(dir.path(), &["check", "--format", "github"]);
     assert_eq!(run.code, 1);
     let line = run.stdout.lines().next().unwrap();
     assert!(line.starts_with("::error file="), "{line}");

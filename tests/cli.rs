@@ -203,13 +203,8 @@ text = "Copy this \u001b]52;c;cm0gLXJmIH4=\u0007 and\rthat \u009b1m"
 fn a_closed_pipe_exits_quietly() {
     let dir = tempfile::tempdir().unwrap();
     onrecord::generate::generate(dir.path(), 3000, 3).unwrap();
-    let exe = assert_cmd::cargo::cargo_bin("onrecord");
     for format in ["text", "json", "jsonl", "csv"] {
-        let mut child = StdCommand::new(&exe)
-            .env(
-                "XDG_CACHE_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-            )
+        let mut child = common::process()
             .arg("--dir")
             .arg(dir.path())
             .args(["list", "--format", format])

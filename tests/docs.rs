@@ -4,6 +4,8 @@
 //! page's order. A block whose first line is `# needs: MODULE` is skipped, saying so, where
 //! that Python module is not installed.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -53,6 +55,7 @@ fn every_example_in_the_export_docs_runs() {
             .current_dir(work.path())
             .env("PATH", &path)
             .env("ONRECORD_DIR", &corpus)
+            .env("XDG_CACHE_HOME", common::CACHE_HOME)
             .env("XDG_CONFIG_HOME", work.path().join("no-config"))
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())

@@ -10,6 +10,8 @@ use std::process::{Command as StdCommand, Output};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+mod common;
+
 const INCIDENT: &str = "\
 # Acme Widgets and the recall: comments like this one survive every merge.
 title = \"Acme Widgets recall\"
@@ -114,15 +116,14 @@ impl Repo {
     }
 
     fn onrecord(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("onrecord").unwrap();
+        let mut cmd = common::onrecord();
         cmd.current_dir(self.path())
             .args(args)
             .args(["--dir", "statements"])
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", self.path())
-            .env("ONRECORD_USER", "Ann Example")
-            .env_remove("ONRECORD_DIR");
+            .env("ONRECORD_USER", "Ann Example");
         cmd
     }
 
@@ -440,8 +441,7 @@ fn merge_file_alone_reports_conflicts_and_writes_atomically() {
     fs::write(&base, INCIDENT).unwrap();
     fs::write(&ours, INCIDENT.replace("safe.", "safe!")).unwrap();
     fs::write(&theirs, INCIDENT.replace("safe.", "safe?")).unwrap();
-    let out = Command::cargo_bin("onrecord")
-        .unwrap()
+    let out = common::onrecord()
         .arg("merge-file")
         .args([&base, &ours, &theirs])
         .args(["--path", "statements/acme-recall.toml"])
@@ -555,8 +555,7 @@ fn log_outside_a_repository_and_of_an_unknown_statement() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path().join("statements")).unwrap();
     fs::write(dir.path().join("statements/acme-recall.toml"), INCIDENT).unwrap();
-    Command::cargo_bin("onrecord")
-        .unwrap()
+    common::onrecord()
         .current_dir(dir.path())
         .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
         .args(["log", "acme-recall#first", "--dir", "statements"])
@@ -672,8 +671,7 @@ fn ci_formats_name_files_from_the_repository_top() {
     let repo =
         Repo::new(&INCIDENT.replace("source = \"gazette\"\ntext = \"Every", "text = \"Every"));
     let sub = repo.path().join("statements");
-    let out = Command::cargo_bin("onrecord")
-        .unwrap()
+    let out = common::onrecord()
         .current_dir(&sub)
         .args(["check", "--dir", ".", "--format", "github"])
         .env("GIT_CONFIG_GLOBAL", "/dev/null")

@@ -14,6 +14,9 @@ use std::time::Duration;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+mod common;
+use common::copy_dir;
+
 const ACME: &str = "acme-recall.toml";
 
 fn fixture() -> TempDir {
@@ -23,25 +26,11 @@ fn fixture() -> TempDir {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn onrecord(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
+    let mut cmd = common::onrecord();
     cmd.arg("--dir")
         .arg(dir)
         .env("ONRECORD_USER", "A. Tester")
-        .env_remove("ONRECORD_DIR")
         // A hang is a failure, not a stuck test run.
         .timeout(Duration::from_secs(60));
     cmd
@@ -700,8 +689,7 @@ fn hostile_corpus_through_every_command_prints_nothing_raw() {
         assert_inert(&format!("{args:?} stdout"), &out.stdout);
         assert_inert(&format!("{args:?} stderr"), &out.stderr);
     }
-    let out = Command::cargo_bin("onrecord")
-        .unwrap()
+    let out = common::onrecord()
         .env("ONRECORD_DIR", "/nonexistent/\u{1b}[2J\u{7}")
         .arg("list")
         .output()

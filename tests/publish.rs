@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output, Stdio};
 
 use assert_cmd::Command;
+
+mod common;
+use common::copy_dir;
 use serde_json::Value;
 
 const BASIC: &str = "tests/fixtures/export/basic";
@@ -17,10 +20,8 @@ const FOLD: &str = "tests/fixtures/export/fold";
 const BASE: &str = "https://factdesk.example.org/reviews";
 
 fn onrecord() -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
-    cmd.env_remove("ONRECORD_DIR")
-        .env("NO_COLOR", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config");
+    let mut cmd = common::onrecord();
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 
@@ -184,19 +185,6 @@ fn no_review_url_base_is_refused_unless_a_placeholder_is_asked_for() {
             .unwrap()
             .starts_with("https://review-url-base.invalid/")
     }));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn search_refs(query: &str) -> Vec<String> {

@@ -5,30 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn onrecord(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::cargo_bin("onrecord")
-        .unwrap()
-        .env_remove("ONRECORD_DIR")
-        .env("NO_COLOR", "1")
-        .arg("--dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+mod common;
+use common::{Run, run_on};
 
 fn sha256(bytes: &[u8]) -> String {
     onrecord::snapshot::sha256_hex(bytes)
@@ -102,9 +80,9 @@ fn corpus() -> tempfile::TempDir {
 #[test]
 fn every_quote_verifies_against_its_saved_copy() {
     let dir = corpus();
-    let check = onrecord(dir.path(), &["check", "--strict"]);
+    let check = run_on(dir.path(), &["check", "--strict"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
-    let run = onrecord(dir.path(), &["verify"]);
+    let run = run_on(dir.path(), &["verify"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout.contains("3 verified, 0 unverified"),
@@ -123,7 +101,7 @@ fn a_one_word_edit_is_a_misquote_with_the_closest_passage_and_a_diff() {
         text.replace("parfaitement sûre\"", "totalement sûre\""),
     )
     .unwrap();
-    let run = onrecord(dir.path(), &["verify"]);
+    let run = run_on(dir.path(), &["verify"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let line = text
         .lines()
@@ -149,7 +127,7 @@ fn a_one_word_edit_is_a_misquote_with_the_closest_passage_and_a_diff() {
     );
     assert!(run.stdout.contains("2 verified, 0 unverified, 1 not found"));
 
-    let json = onrecord(dir.path(), &["verify", "--format", "json"]);
+    let json = run_on(dir.path(), &["verify", "--format", "json"]);
     assert_eq!(json.code, 1);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v["not_found"], 1);
@@ -182,7 +160,7 @@ fn the_bundled_incident_edited_in_a_copy_fails_verify() {
     ] {
         fs::copy(root.join(rel), dir.path().join(rel)).unwrap();
     }
-    assert_eq!(onrecord(dir.path(), &["verify"]).code, 0);
+    assert_eq!(run_on(dir.path(), &["verify"]).code, 0);
     let path = dir.path().join("temu-referral-data.toml");
     let text = fs::read_to_string(&path).unwrap();
     let edited = text.replace(
@@ -191,7 +169,7 @@ fn the_bundled_incident_edited_in_a_copy_fails_verify() {
     );
     assert_ne!(edited, text);
     fs::write(&path, edited).unwrap();
-    let run = onrecord(dir.path(), &["verify"]);
+    let run = run_on(dir.path(), &["verify"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout.contains("error: quote not found in"),
@@ -210,7 +188,7 @@ fn the_bundled_incident_edited_in_a_copy_fails_verify() {
 #[test]
 fn without_saved_copies_everything_is_unverified_and_that_is_not_an_error() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/good");
-    let run = onrecord(&dir, &["verify"]);
+    let run = run_on(&dir, &["verify"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout.contains("0 verified, 4 unverified"),
@@ -229,18 +207,18 @@ fn without_saved_copies_everything_is_unverified_and_that_is_not_an_error() {
 fn verify_exits_2_when_it_cannot_run() {
     let dir = corpus();
     assert_eq!(
-        onrecord(Path::new("/nonexistent/onrecord"), &["verify"]).code,
+        run_on(Path::new("/nonexistent/onrecord"), &["verify"]).code,
         2
     );
-    let run = onrecord(dir.path(), &["verify", "acme-mg"]);
+    let run = run_on(dir.path(), &["verify", "acme-mg"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("did you mean `acme-mug`?"),
         "{}",
         run.stderr
     );
-    assert_eq!(onrecord(dir.path(), &["verify", "../x#y"]).code, 2);
-    let one = onrecord(dir.path(), &["verify", "acme-mug#safe"]);
+    assert_eq!(run_on(dir.path(), &["verify", "../x#y"]).code, 2);
+    let one = run_on(dir.path(), &["verify", "acme-mug#safe"]);
     assert_eq!(one.code, 0);
     assert!(
         one.stdout.contains("1 verified, 0 unverified"),
@@ -289,7 +267,7 @@ text = "la tasse est dangereuse"
         sha256(html.as_bytes())
     );
     fs::write(dir.path().join("globex.toml"), toml).unwrap();
-    let run = onrecord(dir.path(), &["verify", "--format", "json"]);
+    let run = run_on(dir.path(), &["verify", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let status = |id: &str| {
         v["statements"]
@@ -320,7 +298,7 @@ fn a_paraphrase_far_from_its_source_is_a_warning() {
         ),
     )
     .unwrap();
-    let run = onrecord(dir.path(), &["verify"]);
+    let run = run_on(dir.path(), &["verify"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout
@@ -336,7 +314,7 @@ fn a_paraphrase_far_from_its_source_is_a_warning() {
         ),
     )
     .unwrap();
-    let run = onrecord(dir.path(), &["verify"]);
+    let run = run_on(dir.path(), &["verify"]);
     assert_eq!(run.code, 0);
     assert!(
         run.stdout.contains("1 paraphrases close enough"),
@@ -347,7 +325,7 @@ fn a_paraphrase_far_from_its_source_is_a_warning() {
 
 /// The check error for a saved copy, as one line of `check`'s output.
 fn check_error(dir: &Path) -> String {
-    let run = onrecord(dir, &["check"]);
+    let run = run_on(dir, &["check"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run.stdout
@@ -379,7 +357,7 @@ fn a_snapshot_path_must_stay_inside_the_corpus() {
             "{line}"
         );
         // A file whose snapshot path is wrong is left out like any file with an error.
-        let list = onrecord(dir.path(), &["list"]);
+        let list = run_on(dir.path(), &["list"]);
         assert!(
             list.stderr.contains("1 file did not load"),
             "{}",
@@ -403,7 +381,7 @@ fn a_snapshot_linked_out_of_the_corpus_is_refused() {
             && line.contains("leads outside the corpus folder"),
         "{line}"
     );
-    let run = onrecord(dir.path(), &["verify"]);
+    let run = run_on(dir.path(), &["verify"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.contains("leads outside the corpus folder"),
@@ -462,7 +440,7 @@ fn a_missing_changed_binary_or_huge_snapshot_is_an_error_naming_it() {
         )),
         "{line}"
     );
-    let run = onrecord(dir.path(), &["verify"]);
+    let run = run_on(dir.path(), &["verify"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.contains("over the 20 MB limit"),
@@ -501,7 +479,7 @@ fn a_bad_hash_or_a_hash_without_a_copy_is_reported() {
     let text = fs::read_to_string(&path).unwrap();
     let hash = sha256(REPORT.as_bytes());
     fs::write(&path, text.replace(&format!("sha256 = \"{hash}\"\n"), "")).unwrap();
-    let run = onrecord(dir.path(), &["check"]);
+    let run = run_on(dir.path(), &["check"]);
     assert_eq!(run.code, 0);
     assert!(
         run.stdout.contains(&format!(
@@ -515,7 +493,7 @@ fn a_bad_hash_or_a_hash_without_a_copy_is_reported() {
 #[test]
 fn via_must_name_a_source_and_is_cited_as_reported_by() {
     let dir = corpus();
-    let show = onrecord(dir.path(), &["show", "acme-mug#recall"]);
+    let show = run_on(dir.path(), &["show", "acme-mug#recall"]);
     assert_eq!(show.code, 0);
     assert!(
         show.stdout
@@ -523,7 +501,7 @@ fn via_must_name_a_source_and_is_cited_as_reported_by() {
         "{}",
         show.stdout
     );
-    let json = onrecord(dir.path(), &["show", "acme-mug#recall", "--format", "json"]);
+    let json = run_on(dir.path(), &["show", "acme-mug#recall", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(v["statement"]["via"], "gazette");
     assert_eq!(v["via"]["outlet"], "Globex Gazette");
@@ -549,7 +527,7 @@ fn the_loader_never_reads_the_saved_copies_folder() {
         "not = [valid",
     )
     .unwrap();
-    let run = onrecord(dir.path(), &["check", "--strict"]);
+    let run = run_on(dir.path(), &["check", "--strict"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("checked 1 file"), "{}", run.stderr);
 }
@@ -559,7 +537,7 @@ fn the_loader_never_reads_the_saved_copies_folder() {
 fn source_add(dir: &Path, args: &[&str]) -> Run {
     let mut all = vec!["source", "add", "acme-mug"];
     all.extend_from_slice(args);
-    onrecord(dir, &all)
+    run_on(dir, &all)
 }
 
 #[test]
@@ -611,7 +589,7 @@ fn source_add_appends_an_entry_and_keeps_every_other_byte() {
     );
     let copy = dir.path().join("sources/acme-mug/gazette-2023.html");
     assert_eq!(fs::read_to_string(&copy).unwrap(), html);
-    assert_eq!(onrecord(dir.path(), &["check", "--strict"]).code, 0);
+    assert_eq!(run_on(dir.path(), &["check", "--strict"]).code, 0);
 
     // The same file again under another id reuses the identical copy.
     let again = source_add(
@@ -718,7 +696,7 @@ fn source_add_refuses_bad_input_and_writes_nothing() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(copies, ["wire.txt"]);
-    let run = onrecord(dir.path(), &["source", "add", "globex", "--outlet", "X"]);
+    let run = run_on(dir.path(), &["source", "add", "globex", "--outlet", "X"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("no incident `globex`"),
@@ -730,7 +708,7 @@ fn source_add_refuses_bad_input_and_writes_nothing() {
 #[test]
 fn add_records_via() {
     let dir = corpus();
-    let run = onrecord(
+    let run = run_on(
         dir.path(),
         &[
             "add",
@@ -757,7 +735,7 @@ fn add_records_via() {
         text.ends_with("source = \"wire\"\nvia = \"gazette\"\ntext = \"a dit l’avoir retirée\"\n"),
         "{text}"
     );
-    let run = onrecord(
+    let run = run_on(
         dir.path(),
         &[
             "add",
@@ -786,24 +764,24 @@ fn add_records_via() {
 fn second_hand_statements_are_cited_as_reported_by_their_source() {
     const CREDIT: &str = "Le Parisien, as reported by AFP (Le Figaro)";
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("statements");
-    let show = onrecord(&bundled, &["show", "temu-referral-data#campaign-terms"]);
+    let show = run_on(&bundled, &["show", "temu-referral-data#campaign-terms"]);
     assert!(
         show.stdout.contains(&format!("cited as: {CREDIT}")),
         "{}",
         show.stdout
     );
-    let own = onrecord(&bundled, &["show", "temu-referral-data#afp-denial"]);
+    let own = run_on(&bundled, &["show", "temu-referral-data#afp-denial"]);
     assert!(
         own.stdout.contains("cited as: AFP (Le Figaro)\n"),
         "{}",
         own.stdout
     );
 
-    let md = onrecord(&bundled, &["export", "--format", "markdown"]);
+    let md = run_on(&bundled, &["export", "--format", "markdown"]);
     assert_eq!(md.code, 0, "{}", md.stderr);
     assert!(md.stdout.contains(CREDIT), "{}", md.stdout);
 
-    let cr = onrecord(
+    let cr = run_on(
         &bundled,
         &[
             "export",
@@ -845,7 +823,7 @@ fn a_home_page_is_not_an_address_for_an_item() {
         ),
     )
     .unwrap();
-    let run = onrecord(dir.path(), &["check"]);
+    let run = run_on(dir.path(), &["check"]);
     assert_eq!(run.code, 0);
     assert!(
         run.stdout

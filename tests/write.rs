@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -766,17 +766,12 @@ fn many_statements(dir: &Path, id: &str, n: usize, bytes: usize) -> PathBuf {
 fn concurrent_writers_all_keep_their_change() {
     let dir = tempfile::tempdir().unwrap();
     let path = many_statements(dir.path(), "acme-many", 13, 20_000);
-    let bin = assert_cmd::cargo::cargo_bin("onrecord");
     let mut children = Vec::new();
     for i in 1..13 {
-        let mut cmd = StdCommand::new(&bin);
+        let mut cmd = common::process();
         cmd.arg("--dir")
             .arg(dir.path())
-            .env("ONRECORD_USER", format!("tagger {i}"))
-            .env(
-                "XDG_CACHE_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-            );
+            .env("ONRECORD_USER", format!("tagger {i}"));
         if i % 3 == 0 {
             cmd.args(["add", "acme-many", "--speaker", &format!("writer {i}")])
                 .args([
@@ -850,17 +845,12 @@ impl Rng {
 fn a_killed_writer_never_leaves_a_broken_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = many_statements(dir.path(), "acme-big", 40, 400_000);
-    let bin = assert_cmd::cargo::cargo_bin("onrecord");
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let writer = |round: usize| {
-        let mut cmd = StdCommand::new(&bin);
+        let mut cmd = common::process();
         cmd.arg("--dir")
             .arg(dir.path())
-            .env("ONRECORD_USER", "killer")
-            .env(
-                "XDG_CACHE_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-            );
+            .env("ONRECORD_USER", "killer");
         match round % 3 {
             0 => cmd
                 .args([

@@ -6,22 +6,63 @@
 
 use std::fs;
 use std::path::Path;
+use std::process::{Command as StdCommand, Output};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-/// The `onrecord` binary, with no corpus folder from `ONRECORD_DIR`, no config file from the
-/// home folder and its cache under the build folder, never the user's: a test says what it
-/// runs on.
-pub fn onrecord() -> Command {
-    let mut cmd = Command::cargo_bin("onrecord").unwrap();
+/// Where every test run of the binary keeps its cache: under the build folder, never the
+/// user's.
+pub const CACHE_HOME: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/cache");
+
+/// Gives a command for the binary the environment every test runs it in: no corpus folder
+/// from `ONRECORD_DIR`, no config file from the home folder, its cache under [`CACHE_HOME`].
+pub fn isolate(cmd: &mut StdCommand) -> &mut StdCommand {
     cmd.env_remove("ONRECORD_DIR")
         .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config")
-        .env(
-            "XDG_CACHE_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"),
-        );
+        .env("XDG_CACHE_HOME", CACHE_HOME)
+}
+
+/// The `onrecord` binary as a plain process (to spawn, signal or kill), isolated as
+/// [`isolate`] says.
+pub fn process() -> StdCommand {
+    let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("onrecord"));
+    isolate(&mut cmd);
     cmd
+}
+
+/// The `onrecord` binary, isolated as [`isolate`] says: a test says what it runs on.
+pub fn onrecord() -> Command {
+    Command::from_std(process())
+}
+
+/// What a finished run printed, and how it exited (-1 when a signal ended it).
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs the binary on the corpus in `dir`, without colour, and returns what it printed.
+pub fn run_on(dir: &Path, args: &[&str]) -> Run {
+    onrecord()
+        .env("NO_COLOR", "1")
+        .arg("--dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+        .into()
 }
 
 /// A corpus in a temporary folder, one file for each (path, text); paths may name folders.
