@@ -4,7 +4,6 @@
 
 use std::io::{self, Write};
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
@@ -25,12 +24,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 /// `diff --format json`; the field names are stable.
 #[derive(Debug, Serialize)]

@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
@@ -27,12 +26,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 #[derive(Serialize)]
 struct LogView<'a> {

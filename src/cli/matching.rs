@@ -3,8 +3,6 @@
 
 use std::io::{Read, Write};
 
-use clap::ValueEnum;
-
 use super::filter::FilterArgs;
 use super::{Context, Error, Paint, Status, write_json};
 use crate::matching::{Relation, match_quote};
@@ -30,12 +28,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 fn quote(args: &Args) -> Result<String, Error> {
     let given = args.quote.as_ref().or(args.text.as_ref()).ok_or_else(|| {

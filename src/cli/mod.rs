@@ -116,6 +116,14 @@ pub enum Command {
     Man(man::Args),
 }
 
+/// `--format` for a command that prints text for people or JSON for programs.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    #[default]
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,

@@ -2,7 +2,6 @@
 
 use std::io::{self, Write};
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
@@ -20,12 +19,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 /// A verdict as `show` prints it, with the file it lives in.
 #[derive(Debug, Serialize)]

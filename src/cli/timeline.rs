@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use clap::ValueEnum;
-
 use super::{Context, Error, Paint, Status, write_json};
 use crate::text::{one_line, sanitize};
 use crate::timeline::{TimelineEntry, claim_timeline, company_timeline};
@@ -18,12 +16,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Error> {
     let corpus = cx.load()?;

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::io::Write;
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
@@ -22,12 +21,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 #[derive(Serialize)]
 struct Row<'a> {
