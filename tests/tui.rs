@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use onrecord::store;
-use onrecord::tui::app::{FieldValue, Pane, TagField, View};
+use onrecord::tui::app::{FieldValue, FormKind, Pane, TagField, View};
 use onrecord::tui::{Action, App, Config, Effect, perform_inline, render_to_string, update};
 
 const FIXTURES: &str = "tests/fixtures/tui";
@@ -743,6 +743,141 @@ fn undo_refuses_a_file_changed_since() {
     assert!(m.error && m.text.contains("changed since"), "{m:?}");
 }
 
+/// The top form's kind, when a form is on top.
+fn form_kind(app: &App) -> Option<FormKind> {
+    app.form().map(|f| f.kind.clone())
+}
+
+/// Sets the text field called `name` of the top form to `text`.
+fn set_field(app: &mut App, name: &str, text: &str) {
+    to_field(app, name);
+    app.press("ctrl-u");
+    type_into(app, text);
+}
+
+#[test]
+fn a_new_source_is_added_from_the_statement_form() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let file = dir.path().join("acme-widgets-recall.toml");
+    let before = std::fs::read(&file).unwrap();
+    let copies = dir.path().join("sources/acme-widgets-recall");
+    app.press("a");
+    type_into(&mut app, "Road Runner");
+    to_field(&mut app, "source");
+    // "new source…" is the picker's last choice: one step left of `none`.
+    app.press("Left");
+    assert!(app.form().unwrap().on_new_source());
+    assert!(app.message.as_ref().unwrap().text.contains("opens a form"));
+    app.press("Enter");
+    assert_eq!(
+        form_kind(&app),
+        Some(FormKind::Source {
+            incident: "acme-widgets-recall".into()
+        })
+    );
+
+    // Every problem is named in the form, and nothing is written.
+    let outside = tempfile::tempdir().unwrap();
+    let big = outside.path().join("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(21 * 1024 * 1024)
+        .unwrap();
+    let missing = outside.path().join("missing.html");
+    for (field, typed, problem, says) in [
+        ("outlet", "", "outlet", "outlet"),
+        ("published", "last tuesday", "published", "not a date"),
+        (
+            "snapshot",
+            missing.to_str().unwrap(),
+            "snapshot",
+            "missing.html",
+        ),
+        ("snapshot", "..", "snapshot", "not a file"),
+        (
+            "snapshot",
+            big.to_str().unwrap(),
+            "snapshot",
+            "over the 20 MB limit",
+        ),
+    ] {
+        set_field(&mut app, "outlet", "Acme Gazette");
+        set_field(&mut app, "published", "2025-04-01");
+        set_field(&mut app, "snapshot", "");
+        set_field(&mut app, field, typed);
+        if let Some(effect) = app.press("ctrl-s") {
+            perform_inline(&mut app, effect);
+        }
+        let f = app.form().unwrap();
+        assert!(
+            matches!(f.kind, FormKind::Source { .. }),
+            "the source form stays open"
+        );
+        assert!(
+            f.problems
+                .iter()
+                .any(|(name, m)| name == problem && m.contains(says)),
+            "{typed:?}: {:?}",
+            f.problems
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), before, "{typed:?}");
+        assert!(!copies.exists(), "{typed:?}: no copy is left behind");
+    }
+
+    // A good one is written, its copy kept with its hash, and chosen in the statement form.
+    let article = outside.path().join("article.txt");
+    std::fs::write(&article, "Road Runner said: meep meep.\n").unwrap();
+    set_field(&mut app, "published", "2025-04-01");
+    set_field(&mut app, "lang", "en");
+    set_field(&mut app, "url", "https://gazette.example/meep");
+    set_field(&mut app, "snapshot", article.to_str().unwrap());
+    let effect = app.press("Enter").expect("the source form saves");
+    perform_inline(&mut app, effect);
+    assert_eq!(
+        form_kind(&app),
+        Some(FormKind::Statement {
+            incident: "acme-widgets-recall".into()
+        }),
+        "{:?}",
+        app.form().map(|f| (&f.problems, &f.error))
+    );
+    let form = app.form().unwrap();
+    assert_eq!(form.value("source"), "acme-gazette");
+    assert_eq!(
+        form.value("speaker"),
+        "Road Runner",
+        "what was typed is kept"
+    );
+    let copy = copies.join("article.txt");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(&article).unwrap()
+    );
+    let inc = app.corpus.incident("acme-widgets-recall").unwrap();
+    let src = inc
+        .source("acme-gazette")
+        .expect("the corpus was read again");
+    assert_eq!(
+        src.snapshot.as_deref(),
+        Some("sources/acme-widgets-recall/article.txt")
+    );
+    assert_eq!(src.sha256.as_ref().map(String::len), Some(64));
+    assert!(app.message.as_ref().unwrap().text.contains("acme-gazette"));
+
+    // u takes the source back: the entry and the copy it made.
+    app.press("Esc");
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert!(!copy.exists(), "the copy the write made is gone too");
+}
+
 #[test]
 fn paste_lands_in_the_field_and_nowhere_else() {
     let dir = copy_fixtures();
@@ -1283,6 +1418,48 @@ fn paste_in_tmux_lands_in_the_field_as_text() {
         before,
         "the line break did not save"
     );
+    t.keys(&["C-c"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn a_new_source_in_tmux_is_written_and_chosen() {
+    let dir = copy_fixtures();
+    let outside = tempfile::tempdir().unwrap();
+    let article = outside.path().join("article.txt");
+    std::fs::write(&article, "Road Runner said: meep meep.\n").unwrap();
+    let t = Tmux::start(100, 30, dir.path());
+    t.wait_for("3 incidents");
+    t.keys(&["a"]);
+    t.wait_for("Add a statement to acme-widgets-recall");
+    for _ in 0..6 {
+        t.keys(&["Tab"]);
+    }
+    t.keys(&["Left"]);
+    t.wait_for("new source…");
+    t.keys(&["Enter"]);
+    t.wait_for("A new source for acme-widgets-recall");
+    t.keys(&["-l", "Acme Gazette"]);
+    t.keys(&["Tab", "Tab"]);
+    t.keys(&["-l", "someday"]);
+    t.keys(&["Tab", "Tab"]);
+    t.keys(&["-l", article.to_str().unwrap()]);
+    t.keys(&["Enter"]);
+    t.wait_for("is not a date");
+    assert!(!dir.path().join("sources").exists(), "nothing was copied");
+    t.keys(&["BTab", "BTab", "C-u"]);
+    t.keys(&["-l", "2025-04-01"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Added the source acme-gazette");
+    let screen = t.wait_for("Acme Gazette (acme-gazette)");
+    assert!(screen.contains("Add a statement"), "{screen}");
+    assert!(
+        dir.path()
+            .join("sources/acme-widgets-recall/article.txt")
+            .exists()
+    );
+    let toml = std::fs::read_to_string(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    assert!(toml.contains("sha256 = "), "{toml}");
     t.keys(&["C-c"]);
     wait_closed(&t);
 }

@@ -259,6 +259,12 @@ pub enum Write {
         id: String,
         expected: Option<u64>,
     },
+    /// A `[[sources]]` entry, and its saved copy copied into the corpus.
+    Source {
+        incident: String,
+        source: crate::write::NewSource,
+        expected: Option<u64>,
+    },
     Undo(super::app::UndoStep),
 }
 

@@ -318,6 +318,11 @@ pub enum FormKind {
         statement: StatementRef,
     },
     Incident,
+    /// A source added to this incident, from the statement form's picker; the statement
+    /// form under it gets the new source chosen.
+    Source {
+        incident: String,
+    },
 }
 
 /// The source picker's last choice: a source the file does not have yet.
@@ -460,6 +465,44 @@ impl Form {
         form
     }
 
+    /// A new source for `incident`: who published it, where and when, and a file to keep as
+    /// the saved copy of what they published.
+    pub fn source(incident: &str) -> Form {
+        Form {
+            kind: FormKind::Source {
+                incident: incident.to_string(),
+            },
+            fields: vec![
+                text("outlet", false),
+                text("url", false),
+                text("published", false),
+                text("lang", false),
+                text("snapshot", false),
+            ],
+            ..Form::incident()
+        }
+    }
+
+    /// Adds a source just written to the source picker, before "new source…", and chooses it.
+    pub fn pick_new_source(&mut self, id: &str, outlet: &str) {
+        for field in &mut self.fields {
+            if field.name != "source" {
+                continue;
+            }
+            if let FieldValue::Choice { options, at } = &mut field.value {
+                let label = format!("{} ({id})", crate::text::one_line(outlet));
+                let place = options
+                    .iter()
+                    .position(|(v, _)| v == NEW_SOURCE)
+                    .unwrap_or(options.len());
+                options.insert(place, (id.to_string(), label));
+                *at = place;
+                self.touched = true;
+                self.warned = false;
+            }
+        }
+    }
+
     pub fn incident() -> Form {
         Form {
             kind: FormKind::Incident,
@@ -498,6 +541,15 @@ impl Form {
 
     pub fn focused(&mut self) -> Option<&mut FieldValue> {
         self.fields.get_mut(self.focus).map(|f| &mut f.value)
+    }
+
+    /// The source picker has the focus, on "new source…".
+    pub fn on_new_source(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(|f| {
+            f.name == "source"
+                && matches!(&f.value, FieldValue::Choice { options, at }
+                    if options.get(*at).is_some_and(|(v, _)| v == NEW_SOURCE))
+        })
     }
 
     /// Moves the focus to the field called `name`.
@@ -576,6 +628,9 @@ pub struct UndoStep {
     pub before: Option<Arc<Vec<u8>>>,
     /// The fingerprint of the file right after the write; `None` when the write removed it.
     pub after: Option<u64>,
+    /// Files the write created beside `path` (a source's saved copy), with their
+    /// fingerprints: removed too, when still as the write left them.
+    pub created: Vec<(PathBuf, u64)>,
     /// What the write did, for the confirmation and the message.
     pub what: String,
 }

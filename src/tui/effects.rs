@@ -142,6 +142,44 @@ fn undo_step(path: &Path, before: Option<Arc<Vec<u8>>>, what: String) -> Option<
         before,
         after,
         what,
+        created: Vec::new(),
+    })
+}
+
+/// Adds a source through the write path, as `onrecord source add` does: every problem found
+/// before anything is written, its saved copy copied into `sources/<incident>/`.
+fn add_source(
+    app: &App,
+    incident: &str,
+    source: &crate::write::NewSource,
+    expected: Option<u64>,
+) -> Result<Written, crate::write::WriteError> {
+    let corpus = &app.corpus;
+    let problems = crate::write::validate_source(corpus, incident, source);
+    if !problems.is_empty() {
+        return Err(crate::write::WriteError::Invalid(problems));
+    }
+    let old = corpus
+        .incident(incident)
+        .and_then(|i| before(&i.path, expected));
+    let added = crate::write::add_source(corpus, incident, source, expected)?;
+    let what = format!("add source {} to {incident}", added.id);
+    let undo = old.and_then(|old| {
+        let mut step = undo_step(&added.path, Some(old), what)?;
+        // A copy that was already there, identical, belongs to whoever put it there.
+        if let Some((rel, _)) = added.snapshot.as_ref().filter(|_| !added.reused) {
+            let copy = corpus.root.join(rel);
+            let left = fingerprint(&std::fs::read(&copy).ok()?);
+            step.created.push((copy, left));
+        }
+        Some(step)
+    });
+    Ok(Written {
+        outcome: crate::write::WriteOutcome {
+            path: added.path,
+            id: Some(added.id),
+        },
+        undo,
     })
 }
 
@@ -231,18 +269,30 @@ fn write(app: &App, w: Write) -> Wrote {
                     before: Some(old),
                     after: None,
                     what: format!("remove incident {id}"),
+                    created: Vec::new(),
                 });
                 Written { outcome, undo }
             })
         }
+        Write::Source {
+            incident,
+            source,
+            expected,
+        } => add_source(app, incident, source, *expected),
         Write::Undo(step) => crate::write::restore(
             &step.path,
             step.after,
             step.before.as_deref().map(|b| &b[..]),
         )
-        .map(|outcome| Written {
-            outcome,
-            undo: None,
+        .map(|outcome| {
+            // The entry is gone: a copy it alone named goes too, unless changed since.
+            for (copy, left) in &step.created {
+                let _ = crate::write::restore(copy, Some(*left), None);
+            }
+            Written {
+                outcome,
+                undo: None,
+            }
         }),
     };
     Wrote { write: w, result }

@@ -32,6 +32,9 @@ fn hint(name: &str) -> &'static str {
         "company" => "the company the incident is about",
         "title" => "one line",
         "tags" => "comma-separated",
+        "outlet" => "who published it: Le Monde, AFP, the company's blog…",
+        "published" => "when: 2024-11-09, 2024-11 or 2024",
+        "snapshot" => "a file to keep as the saved copy (text or HTML, up to 20 MB)",
         _ => "",
     }
 }
@@ -56,6 +59,9 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
             format!(" Change {} ({keys}) ", safe::line(&statement.to_string()))
         }
         FormKind::Incident => format!(" New incident ({keys}) "),
+        FormKind::Source { incident } => {
+            format!(" A new source for {} ({keys}) ", safe::line(incident))
+        }
     };
     let block = pane(app, title, true);
     let inner = block.inner(area);
@@ -98,8 +104,13 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
                 }
                 spans.push(Span::raw(safe::line(chosen).into_owned()));
                 if focused {
+                    let open = if f.on_new_source() {
+                        format!(", {} opens its form", key(app, Action::Submit))
+                    } else {
+                        String::new()
+                    };
                     spans.push(Span::styled(
-                        format!(" ▶  ({}/{}, arrows choose)", at + 1, options.len()),
+                        format!(" ▶  ({}/{}, arrows choose{open})", at + 1, options.len()),
                         Style::new().fg(theme.muted),
                     ));
                 }

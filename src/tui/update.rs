@@ -184,6 +184,13 @@ fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
                     Some(StatementRef::new(&statement.incident, "")),
                 ),
                 Write::RemoveIncident { .. } => (format!("Removed {path} ({undo} undoes)"), None),
+                Write::Source { incident, .. } => (
+                    format!(
+                        "Added the source {} to {incident} in {path} ({undo} undoes)",
+                        written.outcome.id.as_deref().unwrap_or_default()
+                    ),
+                    None,
+                ),
                 Write::Undo(step) => (format!("Undid: {} ({path})", step.what), None),
             };
             match &write {
@@ -198,6 +205,18 @@ fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
                     app.stack.retain(|l| !matches!(l, Layer::Form(_)));
                 }
                 Write::Tag { .. } => app.stack.retain(|l| !matches!(l, Layer::Tag(_))),
+                // The source form closes; the statement form it was opened from has the new
+                // source chosen.
+                Write::Source { source, .. } => {
+                    if let Some(at) = app.stack.iter().rposition(|l| {
+                        matches!(l, Layer::Form(f) if matches!(f.kind, FormKind::Source { .. }))
+                    }) {
+                        app.stack.remove(at);
+                    }
+                    if let (Some(f), Some(id)) = (app.form_mut(), written.outcome.id.as_deref()) {
+                        f.pick_new_source(id, &source.outlet);
+                    }
+                }
                 _ => {}
             }
             if app.stack.is_empty() {
@@ -246,7 +265,10 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
                 _ => e.to_string(),
             });
         }
-        Write::Statement { .. } | Write::Incident { .. } | Write::EditStatement { .. }
+        Write::Statement { .. }
+        | Write::Incident { .. }
+        | Write::EditStatement { .. }
+        | Write::Source { .. }
             if app.form().is_some() =>
         {
             let reload = key(app, View::Form, Action::Reload);
@@ -465,6 +487,10 @@ fn form_key(app: &mut App, action: Action) -> Option<Effect> {
             None
         }
         Action::Save => save_form(app),
+        Action::Submit if f.on_new_source() => {
+            open_source_form(app);
+            None
+        }
         Action::Submit if !matches!(f.focused(), Some(FieldValue::Text(t)) if t.multiline) => {
             save_form(app)
         }
@@ -478,14 +504,12 @@ fn form_key(app: &mut App, action: Action) -> Option<Effect> {
                 f.touched = true;
                 f.warned = false;
             }
-            let picked_new = f.fields.get(f.focus).is_some_and(|fd| fd.name == "source")
-                && f.value("source") == NEW_SOURCE;
-            if changed && picked_new {
+            if changed && f.on_new_source() {
+                let enter = key(app, View::Form, Action::Submit);
                 return note(
                     app,
-                    "A new source is added with `onrecord source add` for now; pick `none` and \
-                     give the URL meanwhile",
-                    true,
+                    &format!("{enter} opens a form for the new source"),
+                    false,
                 );
             }
             None
@@ -535,7 +559,7 @@ fn save_form(app: &mut App) -> Option<Effect> {
                 FormKind::Edit { statement } => {
                     (statement.incident.clone(), Some(statement.clone()))
                 }
-                FormKind::Incident => unreachable!("matched above"),
+                FormKind::Incident | FormKind::Source { .. } => unreachable!("matched above"),
             };
             let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
             let kind = crate::model::Kind::parse(f.value("kind"));
@@ -558,9 +582,10 @@ fn save_form(app: &mut App) -> Option<Effect> {
             };
             let mut problems = crate::write::validate_statement(&app.corpus, &incident, &statement);
             if f.value("source") == NEW_SOURCE {
+                let enter = key(app, View::Form, Action::Submit);
                 problems.push((
                     "source".into(),
-                    "a new source cannot be added from here yet: pick one, or none".into(),
+                    format!("press {enter} here to add the new source first, or pick another"),
                 ));
             }
             let warnings = statement_warnings(f);
@@ -591,6 +616,22 @@ fn save_form(app: &mut App) -> Option<Effect> {
                 },
             }
         }
+        FormKind::Source { incident } => {
+            let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
+            let source = crate::write::NewSource {
+                id: None,
+                outlet: f.value("outlet").to_string(),
+                url: opt("url"),
+                published: opt("published"),
+                lang: opt("lang"),
+                snapshot: opt("snapshot").map(|p| home_path(&p)),
+            };
+            Write::Source {
+                incident: incident.clone(),
+                source,
+                expected: app.corpus.incident(incident).map(|i| i.fingerprint),
+            }
+        }
         FormKind::Incident => Write::Incident {
             id: f.value("id").to_string(),
             company: f.value("company").to_string(),
@@ -599,6 +640,24 @@ fn save_form(app: &mut App) -> Option<Effect> {
         },
     };
     Some(Effect::Write(Payload::new(write)))
+}
+
+/// A path as typed: `~/` at its start is the home folder, as in a shell.
+fn home_path(typed: &str) -> std::path::PathBuf {
+    match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(typed),
+    }
+}
+
+/// Opens the source form over the statement form, for the statement's incident.
+fn open_source_form(app: &mut App) {
+    let incident = match app.form().map(|f| &f.kind) {
+        Some(FormKind::Statement { incident }) => incident.clone(),
+        Some(FormKind::Edit { statement }) => statement.incident.clone(),
+        _ => return,
+    };
+    app.push(Layer::Form(Box::new(Form::source(&incident))));
 }
 
 /// A multi-line field's text as typed: inner line breaks kept, ends trimmed.
