@@ -879,6 +879,65 @@ fn a_new_source_is_added_from_the_statement_form() {
 }
 
 #[test]
+fn the_form_shows_what_was_said_before_once_typing_pauses() {
+    let mut app = app(100, 30);
+    app.press("a");
+    to_field(&mut app, "text");
+    // Typing never asks: the keystroke path does no matching.
+    for c in "Our mug has always overheated in tests.".chars() {
+        assert_eq!(update(&mut app, Action::Input(c)), None);
+    }
+    assert!(app.form().unwrap().said.asked.is_none());
+    assert!(app.said_before_due());
+    // A pause asks, for the incident's company by default.
+    let effect = update(&mut app, Action::Paused()).expect("a pause asks");
+    let Effect::Match { filter, .. } = &effect else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(filter.company, ["acme widgets"]);
+    assert!(!app.said_before_due(), "asked once, not on every pause");
+    perform_inline(&mut app, effect);
+    let said = &app.form().unwrap().said;
+    assert!(!said.pending);
+    let first = said.matches.first().expect("the launch claim matches");
+    assert_eq!(
+        first.reference.to_string(),
+        "acme-widgets-recall#launch-claim"
+    );
+    assert!(said.matches.len() <= onrecord::tui::app::SAID_BEFORE);
+    snapshot("said_before", &app);
+
+    // An answer to an older question is dropped.
+    let generation = app.form().unwrap().said.generation;
+    update(
+        &mut app,
+        Action::Matched(
+            generation - 1,
+            onrecord::tui::action::Payload::new(Vec::new()),
+        ),
+    );
+    assert!(!app.form().unwrap().said.matches.is_empty());
+
+    // Another organization: only its statements are compared.
+    to_field(&mut app, "organization");
+    type_into(&mut app, "Globex");
+    let effect = update(&mut app, Action::Paused()).unwrap();
+    let Effect::Match { filter, .. } = &effect else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(filter.organization, ["globex"]);
+    assert!(filter.company.is_empty());
+    perform_inline(&mut app, effect);
+    let said = &app.form().unwrap().said;
+    assert!(said.matches.is_empty(), "{:?}", said.matches);
+    // An emptied text empties the panel, without asking.
+    to_field(&mut app, "text");
+    app.press("ctrl-u");
+    assert_eq!(update(&mut app, Action::Paused()), None);
+    assert!(app.form().unwrap().said.matches.is_empty());
+}
+
+#[test]
 fn paste_lands_in_the_field_and_nowhere_else() {
     let dir = copy_fixtures();
     let corpus = store::load(dir.path()).unwrap();
@@ -1460,6 +1519,25 @@ fn a_new_source_in_tmux_is_written_and_chosen() {
     );
     let toml = std::fs::read_to_string(dir.path().join("acme-widgets-recall.toml")).unwrap();
     assert!(toml.contains("sha256 = "), "{toml}");
+    t.keys(&["C-c"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn said_before_in_tmux_shows_once_typing_pauses() {
+    let t = Tmux::start(100, 30, Path::new(FIXTURES));
+    t.wait_for("3 incidents");
+    t.keys(&["a"]);
+    t.wait_for("Add a statement to acme-widgets-recall");
+    for _ in 0..9 {
+        t.keys(&["Tab"]);
+    }
+    t.keys(&["-l", "Our mug has always overheated in tests."]);
+    let screen = t.wait_for("says the opposite");
+    assert!(
+        screen.contains("acme-widgets-recall#launch-claim"),
+        "{screen}"
+    );
     t.keys(&["C-c"]);
     wait_closed(&t);
 }

@@ -171,6 +171,10 @@ actions! {
         Wrote(Payload<Wrote>),
         /// The editor closed: how it went
         EditorExited(Result<(), String>),
+        /// No key came for a moment: what waits for a pause in typing is done now
+        Paused(),
+        /// Statements on record like the one being typed: the question's generation, the answer
+        Matched(u64, Payload<Vec<crate::matching::Match>>),
     }
 }
 
@@ -301,6 +305,15 @@ pub enum Effect {
         generation: u64,
         filter: crate::query::Filter,
         text: String,
+    },
+    /// Find statements on record that say what `text` says, or the opposite, among those
+    /// that pass the filter, leaving out `except` (the statement being changed); comes back
+    /// as [`Action::Matched`].
+    Match {
+        generation: u64,
+        text: String,
+        filter: Box<crate::query::Filter>,
+        except: Option<crate::model::StatementRef>,
     },
     /// Write through the write path, then reload; comes back as [`Action::Wrote`].
     Write(Payload<Write>),

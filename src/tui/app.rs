@@ -363,7 +363,25 @@ pub struct Form {
     pub confirm_discard: bool,
     /// Something was typed or chosen since the form opened.
     pub touched: bool,
+    /// The "said before?" panel of a statement form.
+    pub said: SaidBefore,
 }
+
+/// What the record already says of a statement being typed: statements that say the same,
+/// or the opposite. Asked after a pause in typing, never on a keystroke.
+#[derive(Debug, Clone, Default)]
+pub struct SaidBefore {
+    /// What was last asked: the text, and whose statements it was compared with.
+    pub asked: Option<(String, String)>,
+    /// The answer to wait for; older answers are dropped.
+    pub generation: u64,
+    /// An answer is on its way.
+    pub pending: bool,
+    pub matches: Vec<crate::matching::Match>,
+}
+
+/// The "said before?" panel shows at most this many statements.
+pub const SAID_BEFORE: usize = 3;
 
 fn text(name: &'static str, multiline: bool) -> Field {
     Field {
@@ -420,6 +438,7 @@ impl Form {
             changed_on_disk: false,
             confirm_discard: false,
             touched: false,
+            said: SaidBefore::default(),
         }
     }
 
@@ -520,6 +539,7 @@ impl Form {
             changed_on_disk: false,
             confirm_discard: false,
             touched: false,
+            said: SaidBefore::default(),
         }
     }
 
@@ -541,6 +561,22 @@ impl Form {
 
     pub fn focused(&mut self) -> Option<&mut FieldValue> {
         self.fields.get_mut(self.focus).map(|f| &mut f.value)
+    }
+
+    /// What the "said before?" panel compares: the statement's text, and whose words they
+    /// are (the organization typed, else the incident's company). `None` for forms that
+    /// record no statement.
+    pub fn said_query(&self, corpus: &Corpus) -> Option<(String, String)> {
+        let incident = match &self.kind {
+            FormKind::Statement { incident } => incident,
+            FormKind::Edit { statement } => &statement.incident,
+            FormKind::Incident | FormKind::Source { .. } => return None,
+        };
+        let whose = match self.value("organization") {
+            "" => corpus.incident(incident).map(|i| i.company.clone())?,
+            org => org.to_string(),
+        };
+        Some((self.value("text").to_string(), whose))
     }
 
     /// The source picker has the focus, on "new source…".
@@ -678,6 +714,8 @@ pub struct App {
     /// The incident list's filter (see [`incident_matches`]) and order.
     pub incident_filter: TextField,
     pub incident_sort: Sort,
+    /// Counts questions to the "said before?" panel, so a late answer finds its form.
+    pub said_generation: u64,
 }
 
 impl App {
@@ -720,6 +758,7 @@ impl App {
             undo: Vec::new(),
             incident_filter: TextField::new(false),
             incident_sort: Sort::Date,
+            said_generation: 0,
         };
         app.select_incident(0);
         app
@@ -793,6 +832,24 @@ impl App {
             Layer::Diff(d) => Some(d),
             _ => None,
         })
+    }
+
+    /// The open statement form's "said before?" panel is behind what was typed: the event
+    /// loop asks once typing pauses.
+    pub fn said_before_due(&self) -> bool {
+        let Some(Layer::Form(f)) = self.stack.last() else {
+            return false;
+        };
+        !f.said.pending
+            && f.said_query(&self.corpus)
+                .is_some_and(|q| f.said.asked.as_ref() != Some(&q))
+    }
+
+    /// An answer for a "said before?" panel is on its way.
+    pub fn said_pending(&self) -> bool {
+        self.stack
+            .iter()
+            .any(|l| matches!(l, Layer::Form(f) if f.said.pending))
     }
 
     /// Dispatches a key through the keymap; unbound keys do nothing. Ctrl-C quits from

@@ -26,6 +26,9 @@ pub trait Outside {
         filter: Filter,
         text: String,
     ) -> Option<Action>;
+    /// Starts matching a statement being typed against the record; the answer comes back now
+    /// (as an action) or later, from the loop.
+    fn match_quote(&mut self, app: &App, question: Question) -> Option<Action>;
     /// Sends text to the clipboard.
     fn copy(&mut self, text: &str) -> io::Result<()>;
     /// Runs the editor on a file at a line, and says how it went.
@@ -54,6 +57,10 @@ impl Outside for Offline {
         Some(Action::Results(generation, hits, started.elapsed()))
     }
 
+    fn match_quote(&mut self, app: &App, question: Question) -> Option<Action> {
+        Some(question.answer(&app.corpus))
+    }
+
     fn copy(&mut self, text: &str) -> io::Result<()> {
         self.copied.push(text.to_string());
         Ok(())
@@ -62,6 +69,27 @@ impl Outside for Offline {
     fn edit(&mut self, path: &Path, line: u32) -> io::Result<Result<(), String>> {
         self.edited.push((path.to_path_buf(), line));
         Ok(Ok(()))
+    }
+}
+
+/// A question for the "said before?" panel, as [`Effect::Match`] asks it.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub generation: u64,
+    pub text: String,
+    pub filter: Filter,
+    pub except: Option<crate::model::StatementRef>,
+}
+
+impl Question {
+    /// The statements on record that say the same as the text, or the opposite, as an action
+    /// for `update`.
+    pub fn answer(self, corpus: &crate::store::Corpus) -> Action {
+        let limit = super::app::SAID_BEFORE;
+        let mut found = crate::matching::match_quote(corpus, &self.text, &self.filter, limit + 1);
+        found.retain(|m| Some(&m.reference) != self.except.as_ref());
+        found.truncate(limit);
+        Action::Matched(self.generation, Payload::new(found))
     }
 }
 
@@ -103,6 +131,20 @@ pub fn perform(
             filter,
             text,
         } => outside.search(app, generation, filter, text),
+        Effect::Match {
+            generation,
+            text,
+            filter,
+            except,
+        } => outside.match_quote(
+            app,
+            Question {
+                generation,
+                text,
+                filter: *filter,
+                except,
+            },
+        ),
         Effect::Reload(select) => Some(reload(&app.dir, select)),
         Effect::Copy(text) => {
             outside.copy(&text)?;

@@ -155,7 +155,9 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
     }
     let total = usize::from(inner.height);
     let foot_rows = foot.len().min(total / 2);
-    let rows = total - foot_rows;
+    let panel = said_before(app, f, w);
+    let panel_rows = panel.len().min((total - foot_rows) / 3);
+    let rows = total - foot_rows - panel_rows;
     // Scroll so the focused field shows when the form is taller than the dialog.
     let skip = focus_row
         .saturating_sub(rows / 3)
@@ -168,12 +170,84 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
     }
     let fields = Rect::new(inner.x, inner.y, inner.width, rows as u16);
     let visible: Vec<Line> = lines.into_iter().skip(skip).take(rows).collect();
+    // The panel follows the fields, a line apart, when they leave room.
+    let panel_at = (visible.len() + 1).min(rows);
+    let panel_rows = panel.len().min(total - foot_rows - panel_at);
     frame.render_widget(Paragraph::new(visible), fields);
+    let middle = Rect::new(
+        inner.x,
+        inner.y + panel_at as u16,
+        inner.width,
+        panel_rows as u16,
+    );
+    frame.render_widget(Paragraph::new(panel), middle);
     let below = Rect::new(
         inner.x,
-        inner.y + rows as u16,
+        inner.y + (total - foot_rows) as u16,
         inner.width,
         foot_rows as u16,
     );
     frame.render_widget(Paragraph::new(foot), below);
+}
+
+/// The "said before?" panel: what the record already holds that says the same as the text
+/// typed, or the opposite, most alike first, with the reasons; nothing until text is typed.
+fn said_before(app: &App, f: &Form, w: usize) -> Vec<Line<'static>> {
+    use crate::matching::Relation;
+    let theme = &app.config.theme;
+    let Some((text, whose)) = &f.said.asked else {
+        return Vec::new();
+    };
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let muted = Style::new().fg(theme.muted);
+    let head = if f.said.pending && f.said.matches.is_empty() {
+        "looking…".to_string()
+    } else if f.said.matches.is_empty() {
+        "nothing on record says this, or the opposite".to_string()
+    } else {
+        format!("the closest on record, of {}", safe::line(whose))
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            format!("{:<13}", "said before?"),
+            Style::new().fg(theme.accent).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(safe::fit(&head, w.saturating_sub(13)), muted),
+    ])];
+    let room = w.saturating_sub(13);
+    for m in &f.said.matches {
+        let (relation, colour) = match m.relation {
+            Relation::Same => ("says the same", theme.consistent),
+            Relation::Opposite => ("says the opposite", theme.contradicts),
+            Relation::Related => ("related", theme.muted),
+        };
+        let who = format!(
+            "{} · {} · {}",
+            m.reference,
+            m.date.human(),
+            safe::line(&m.speaker)
+        );
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {:.2}  ", m.similarity), muted),
+            Span::styled(format!("{relation:<19}"), Style::new().fg(colour)),
+            Span::raw(safe::fit(&who, room.saturating_sub(6))),
+        ]));
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<7}", "")),
+            Span::raw(safe::first_line(&m.text, w.saturating_sub(7))),
+        ]));
+        if !m.reasons.is_empty() {
+            let reasons = format!("! {}", m.reasons.join("; "));
+            lines.push(Line::from(vec![
+                Span::raw(format!("{:<7}", "")),
+                Span::styled(
+                    safe::fit(&safe::line(&reasons), w.saturating_sub(7)),
+                    Style::new().fg(theme.paraphrase),
+                ),
+            ]));
+        }
+    }
+    lines
 }

@@ -137,6 +137,8 @@ struct Live<'a> {
     worker: &'a worker::Worker,
     /// The corpus the search thread has.
     searching: &'a mut Arc<Corpus>,
+    /// Where the "said before?" panel's answers come back, from their own thread.
+    matched: &'a std::sync::mpsc::Sender<Action>,
 }
 
 impl Live<'_> {
@@ -161,6 +163,20 @@ impl Outside for Live<'_> {
         self.sync(app);
         self.worker.ask(generation, filter, text);
         None
+    }
+
+    fn match_quote(&mut self, app: &App, question: effects::Question) -> Option<Action> {
+        // Off the drawing thread: matching reads every statement of the organization.
+        let corpus = app.corpus.clone();
+        let back = self.matched.clone();
+        let asked = question.clone();
+        let started = std::thread::Builder::new()
+            .name("said-before".into())
+            .spawn(move || {
+                let _ = back.send(asked.answer(&corpus));
+            });
+        // No thread to be had: answer here rather than never.
+        started.is_err().then(|| question.answer(&app.corpus))
     }
 
     fn copy(&mut self, text: &str) -> io::Result<()> {
@@ -191,6 +207,10 @@ fn frame<B: ratatui::backend::Backend>(
     Ok(())
 }
 
+/// How long typing pauses before the "said before?" panel is asked: a keystroke never waits
+/// for matching.
+const SAID_BEFORE_PAUSE: Duration = Duration::from_millis(300);
+
 fn event_loop(
     terminal: &mut Term,
     app: &mut App,
@@ -200,12 +220,14 @@ fn event_loop(
     update(app, Action::Resize(size.width, size.height));
     let worker = worker::Worker::start(app.corpus.clone());
     let mut searching = app.corpus.clone();
+    let (matched, said) = mpsc::channel();
     loop {
         frame(terminal, app)?;
         let mut live = Live {
             terminal,
             worker: &worker,
             searching: &mut searching,
+            matched: &matched,
         };
         if app.loading.is_some()
             && let Ok(action) = loaded.try_recv()
@@ -216,12 +238,18 @@ fn event_loop(
         } else {
             // While a search or the corpus is on its way, wake often to pick it up;
             // otherwise sleep until the next event.
-            let wait = if app.search.pending() || app.loading.is_some() {
+            let due = app.said_before_due();
+            let wait = if app.search.pending() || app.loading.is_some() || app.said_pending() {
                 Duration::from_millis(4)
+            } else if due {
+                SAID_BEFORE_PAUSE
             } else {
                 Duration::from_secs(3600)
             };
             let mut ready = event::poll(wait)?;
+            if !ready && due && turn(app, Action::Paused(), &mut live)? {
+                return Ok(());
+            }
             // Handle every event already waiting before drawing again, so held keys never
             // queue up behind frames.
             while ready {
@@ -233,6 +261,9 @@ fn event_loop(
             }
             while let Some((generation, hits, took)) = worker.answer() {
                 update(app, Action::Results(generation, hits, took));
+            }
+            while let Ok(action) = said.try_recv() {
+                update(app, action);
             }
         }
         // The search thread searches whatever corpus is shown (a reload while searching

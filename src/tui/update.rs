@@ -16,7 +16,11 @@ use crate::write::WriteError;
 
 /// Applies one action to the state.
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
-    if action != Action::Back {
+    // Any key but Esc takes back a pending "discard?"; what comes from elsewhere does not.
+    if !matches!(
+        action,
+        Action::Back | Action::Paused() | Action::Matched(..) | Action::Drawn(_)
+    ) {
         if let Some(t) = app.tag_mut() {
             t.confirm_discard = false;
         }
@@ -62,6 +66,20 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
                 app.focus = pane;
             }
             step(app, isize::from(rows));
+            return None;
+        }
+        Action::Paused() => return said_before(app),
+        Action::Matched(generation, found) => {
+            let asked = app.stack.iter_mut().find_map(|l| match l {
+                Layer::Form(f) if f.said.generation == generation => Some(f),
+                _ => None,
+            });
+            if let Some(f) = asked
+                && let Some(found) = found.take()
+            {
+                f.said.matches = found;
+                f.said.pending = false;
+            }
             return None;
         }
         Action::Quit => return Some(Effect::Quit),
@@ -515,6 +533,43 @@ fn form_key(app: &mut App, action: Action) -> Option<Effect> {
             None
         }
     }
+}
+
+/// Asks what the record says of the statement typed in the form on top, when its "said
+/// before?" panel is behind the text; an empty text empties the panel.
+fn said_before(app: &mut App) -> Option<Effect> {
+    if !app.said_before_due() {
+        return None;
+    }
+    app.said_generation += 1;
+    let generation = app.said_generation;
+    let corpus = app.corpus.clone();
+    let f = app.form_mut()?;
+    let (text, whose) = f.said_query(&corpus)?;
+    f.said.asked = Some((text.clone(), whose.clone()));
+    f.said.generation = generation;
+    if text.is_empty() {
+        f.said.matches.clear();
+        return None;
+    }
+    let mut filter = crate::query::Filter::default();
+    let field = if f.value("organization").is_empty() {
+        "company"
+    } else {
+        "organization"
+    };
+    filter.add(field, &whose).ok()?;
+    let except = match &f.kind {
+        FormKind::Edit { statement } => Some(statement.clone()),
+        _ => None,
+    };
+    f.said.pending = true;
+    Some(Effect::Match {
+        generation,
+        text,
+        filter: Box::new(filter),
+        except,
+    })
 }
 
 /// What `check` warns about in a statement that is otherwise fine to write.
