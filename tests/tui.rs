@@ -587,7 +587,7 @@ fn type_into(app: &mut App, text: &str) {
 fn to_field(app: &mut App, name: &str) {
     for _ in 0..20 {
         let f = app.form().unwrap();
-        if f.fields[f.focus].name == name {
+        if f.focused_field().is_some_and(|fd| fd.name == name) {
             return;
         }
         app.press("Tab");
@@ -958,7 +958,7 @@ fn paste_lands_in_the_field_and_nowhere_else() {
         None
     );
     let f = app.form().unwrap();
-    let FieldValue::Text(t) = &f.fields[f.focus].value else {
+    let Some(FieldValue::Text(t)) = f.focused_field().map(|fd| &fd.value) else {
         panic!("a text field")
     };
     assert_eq!(t.text(), "We never said that.\nNot once.");

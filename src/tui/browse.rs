@@ -16,6 +16,7 @@ use super::widgets::{
 };
 use crate::fold::fold;
 use crate::model::Incident;
+use crate::store::Position;
 
 /// Draws the three panes; returns how much of the full statement there is to scroll.
 pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) -> Extent {
@@ -98,7 +99,7 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn verdict_marker(app: &App, pos: (usize, usize)) -> Span<'static> {
+fn verdict_marker(app: &App, pos: Position) -> Span<'static> {
     let theme = &app.config.theme;
     let strongest = app.verdicts(pos).map(|(_, c)| c.verdict).min();
     match strongest {
@@ -148,6 +149,10 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
         .take(rows)
         .map(|(at, &si)| {
             let st = &inc.statements[si];
+            let pos = Position {
+                incident: ii,
+                statement: si,
+            };
             let rest = width.saturating_sub(10 + 1 + 5 + 1 + 1 + 2 + speaker_w + 1);
             let line = Line::from(vec![
                 Span::styled(
@@ -156,8 +161,8 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
                 ),
                 kind_badge(st.kind, theme),
                 Span::raw(" "),
-                verdict_marker(app, (ii, si)),
-                mark(app, (ii, si)),
+                verdict_marker(app, pos),
+                mark(app, pos),
                 Span::styled(
                     format!("{} ", fit(&st.speaker, speaker_w)),
                     Style::new().fg(theme.accent),

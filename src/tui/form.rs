@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::action::Action;
-use super::app::{App, FieldValue, Form, FormKind};
+use super::app::{App, FieldValue, Form, FormKind, field};
 use super::keymap::View;
 use super::safe;
 use super::widgets::{dialog, pane, place_cursor, text_field};
@@ -18,23 +18,23 @@ use super::widgets::{dialog, pane, place_cursor, text_field};
 /// What each field wants, shown while it is empty.
 fn hint(name: &str) -> &'static str {
     match name {
-        "speaker" => "who said it",
-        "role" => "their title: head of product…",
-        "organization" => "whose words these are, when not the incident's company",
-        "date" => "2024-11-09, 2024-11 or 2024",
-        "channel" => "where: interview, press release, terms…",
-        "url" => "where it was published",
-        "lang" => "language code: fr, en…",
-        "text" => "the words, as published (Enter: a new line)",
-        "translation" => "in English, when the text is not",
-        "note" => "for the desk (Enter: a new line)",
-        "id" => "a slug: lowercase letters, digits and dashes",
-        "company" => "the company the incident is about",
-        "title" => "one line",
-        "tags" => "comma-separated",
-        "outlet" => "who published it: Le Monde, AFP, the company's blog…",
-        "published" => "when: 2024-11-09, 2024-11 or 2024",
-        "snapshot" => "a file to keep as the saved copy (text or HTML, up to 20 MB)",
+        field::SPEAKER => "who said it",
+        field::ROLE => "their title: head of product…",
+        field::ORGANIZATION => "whose words these are, when not the incident's company",
+        field::DATE => "2024-11-09, 2024-11 or 2024",
+        field::CHANNEL => "where: interview, press release, terms…",
+        field::URL => "where it was published",
+        field::LANG => "language code: fr, en…",
+        field::TEXT => "the words, as published (Enter: a new line)",
+        field::TRANSLATION => "in English, when the text is not",
+        field::NOTE => "for the desk (Enter: a new line)",
+        field::ID => "a slug: lowercase letters, digits and dashes",
+        field::COMPANY => "the company the incident is about",
+        field::TITLE => "one line",
+        field::TAGS => "comma-separated",
+        field::OUTLET => "who published it: Le Monde, AFP, the company's blog…",
+        field::PUBLISHED => "when: 2024-11-09, 2024-11 or 2024",
+        field::SNAPSHOT => "a file to keep as the saved copy (text or HTML, up to 20 MB)",
         _ => "",
     }
 }

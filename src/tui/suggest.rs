@@ -76,8 +76,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let w = usize::from(inner.width);
     let mut out: Vec<Line> = Vec::new();
     for pos in [s.a, s.b] {
-        let inc = &app.corpus.incidents[pos.0];
-        let st = &inc.statements[pos.1];
+        let st = app.corpus.at(pos).1;
         out.push(Line::from(vec![
             Span::styled(
                 format!("{} ", short_date(&st.date)),
@@ -97,9 +96,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         }
         // Two languages: the English beside the original, so the pair can be read.
         let other = if pos == s.a { s.b } else { s.a };
-        let other_lang = app.corpus.incidents[other.0].statements[other.1]
-            .lang
-            .as_deref();
+        let other_lang = app.corpus.at(other).1.lang.as_deref();
         if st.lang.as_deref() != other_lang
             && let Some(tr) = &st.translation
         {

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             }
             spans.extend([
                 Span::styled(
-                    format!("{} ", fit(&app.corpus.incidents[pos.0].id, inc_w)),
+                    format!("{} ", fit(&app.corpus.incidents[pos.incident].id, inc_w)),
                     muted,
                 ),
                 Span::styled(

@@ -6,12 +6,13 @@
 use super::action::{Action, Effect, Loaded, Payload, Write, Wrote};
 use super::app::{
     App, Confirm, DiffView, FieldValue, Form, FormKind, Layer, Message, NEW_SOURCE, OnRecord, Pane,
-    Pos, TagDialog, TagField, View, position,
+    TagDialog, TagField, View, field, position,
 };
 use super::input::TextField;
 use super::layout::{inner_rows, keep_visible, search_results, suggestion_list, timeline_list};
 use super::safe;
 use crate::model::{Incident, Statement, StatementRef, Verdict};
+use crate::store::Position;
 use crate::write::WriteError;
 
 /// Applies one action to the state.
@@ -553,7 +554,7 @@ fn said_before(app: &mut App) -> Option<Effect> {
         return None;
     }
     let mut filter = crate::query::Filter::default();
-    let field = if f.value("organization").is_empty() {
+    let field = if f.value(field::ORGANIZATION).is_empty() {
         "company"
     } else {
         "organization"
@@ -575,14 +576,17 @@ fn said_before(app: &mut App) -> Option<Effect> {
 /// What `check` warns about in a statement that is otherwise fine to write.
 fn statement_warnings(f: &Form) -> Vec<String> {
     let mut out = Vec::new();
-    if f.value("source").is_empty() && f.value("url").is_empty() {
+    if f.value(field::SOURCE).is_empty() && f.value(field::URL).is_empty() {
         out.push(
             "No source and no URL: a reader cannot check where this was said. Save again to \
              write it anyway."
                 .to_string(),
         );
     }
-    if !f.value("lang").is_empty() && f.value("lang") != "en" && f.value("translation").is_empty() {
+    if !f.value(field::LANG).is_empty()
+        && f.value(field::LANG) != "en"
+        && f.value(field::TRANSLATION).is_empty()
+    {
         out.push("Not in English and no translation: diffs will compare it as it is.".into());
     }
     out
@@ -617,29 +621,30 @@ fn save_form(app: &mut App) -> Option<Effect> {
                 FormKind::Incident | FormKind::Source { .. } => unreachable!("matched above"),
             };
             let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
-            let kind = crate::model::Kind::parse(f.value("kind"));
-            let source = opt("source").filter(|s| s != NEW_SOURCE);
+            let kind = crate::model::Kind::parse(f.value(field::KIND));
+            let source = opt(field::SOURCE).filter(|s| s != NEW_SOURCE);
             let statement = crate::write::NewStatement {
-                date: f.value("date").to_string(),
-                speaker: f.value("speaker").to_string(),
-                text: text_value(f, "text"),
+                date: f.value(field::DATE).to_string(),
+                speaker: f.value(field::SPEAKER).to_string(),
+                text: text_value(f, field::TEXT),
                 kind,
-                lang: opt("lang"),
-                translation: Some(text_value(f, "translation")).filter(|t| !t.trim().is_empty()),
-                channel: opt("channel"),
+                lang: opt(field::LANG),
+                translation: Some(text_value(f, field::TRANSLATION))
+                    .filter(|t| !t.trim().is_empty()),
+                channel: opt(field::CHANNEL),
                 source,
-                url: opt("url"),
-                role: opt("role"),
-                organization: opt("organization"),
-                tags: tags(f.value("tags")),
-                note: Some(text_value(f, "note")).filter(|t| !t.trim().is_empty()),
+                url: opt(field::URL),
+                role: opt(field::ROLE),
+                organization: opt(field::ORGANIZATION),
+                tags: tags(f.value(field::TAGS)),
+                note: Some(text_value(f, field::NOTE)).filter(|t| !t.trim().is_empty()),
                 ..crate::write::NewStatement::default()
             };
             let mut problems = crate::write::validate_statement(&app.corpus, &incident, &statement);
-            if f.value("source") == NEW_SOURCE {
+            if f.value(field::SOURCE) == NEW_SOURCE {
                 let enter = key(app, View::Form, Action::Submit);
                 problems.push((
-                    "source".into(),
+                    field::SOURCE.into(),
                     format!("press {enter} here to add the new source first, or pick another"),
                 ));
             }
@@ -675,11 +680,11 @@ fn save_form(app: &mut App) -> Option<Effect> {
             let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
             let source = crate::write::NewSource {
                 id: None,
-                outlet: f.value("outlet").to_string(),
-                url: opt("url"),
-                published: opt("published"),
-                lang: opt("lang"),
-                snapshot: opt("snapshot").map(|p| home_path(&p)),
+                outlet: f.value(field::OUTLET).to_string(),
+                url: opt(field::URL),
+                published: opt(field::PUBLISHED),
+                lang: opt(field::LANG),
+                snapshot: opt(field::SNAPSHOT).map(|p| home_path(&p)),
             };
             Write::Source {
                 incident: incident.clone(),
@@ -688,10 +693,10 @@ fn save_form(app: &mut App) -> Option<Effect> {
             }
         }
         FormKind::Incident => Write::Incident {
-            id: f.value("id").to_string(),
-            company: f.value("company").to_string(),
-            title: f.value("title").to_string(),
-            tags: tags(f.value("tags")),
+            id: f.value(field::ID).to_string(),
+            company: f.value(field::COMPANY).to_string(),
+            title: f.value(field::TITLE).to_string(),
+            tags: tags(f.value(field::TAGS)),
         },
     };
     Some(Effect::Write(Payload::new(write)))
@@ -771,7 +776,7 @@ fn search_key(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::Open => {
             let hit = app.search.hits.get(app.search.selected)?;
-            let pos = (hit.position.incident, hit.position.statement);
+            let pos = hit.position;
             remember_query(app);
             app.to_browse();
             app.focus = Pane::Statements;
@@ -1187,7 +1192,7 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
 }
 
 /// The pair of the diff on top, when the diff view has the keys.
-fn diff_pair(app: &App) -> Option<(Pos, Pos)> {
+fn diff_pair(app: &App) -> Option<(Position, Position)> {
     match app.top() {
         Layer::Diff(d) => Some((d.a, d.b)),
         _ => None,
@@ -1207,7 +1212,7 @@ fn on_record(c: &crate::model::Contradiction) -> OnRecord {
 
 /// Opens the tag dialog on two statements, over the current view: the verdict on record,
 /// if any, is shown and its claim and note are filled in to be kept or edited.
-fn open_tag(app: &mut App, a: Pos, b: Pos) {
+fn open_tag(app: &mut App, a: Position, b: Position) {
     let d: DiffView = app.diff_of(a, b);
     let (ra, rb) = (app.reference(d.a), app.reference(d.b));
     let old = app
@@ -1247,7 +1252,7 @@ fn open_tag(app: &mut App, a: Pos, b: Pos) {
 
 /// The marked statement and the selected one, when they are two different statements; else
 /// what to do, for the key named `key`.
-fn pair(app: &App, action: Action) -> Result<(Pos, Pos), String> {
+fn pair(app: &App, action: Action) -> Result<(Position, Position), String> {
     let key = app.config.keymap.key_for(View::Browse, action);
     let mark = app.config.keymap.key_for(View::Browse, Action::Mark);
     let Some(marked) = app.marked.as_ref() else {

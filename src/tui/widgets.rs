@@ -3,17 +3,18 @@
 //! style of a selected row. Views import from here, never from each other.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
-use super::app::{App, Pos};
+use super::app::App;
 use super::config::Theme;
 use super::input::TextField;
 use super::layout::centred;
 use super::safe;
 use crate::model::{Date, Kind, Verdict};
+use crate::store::Position;
 
 /// A bordered pane, its border lit when it has the focus.
 pub fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
@@ -92,7 +93,7 @@ pub fn muted_on(app: &App, selected: bool) -> Style {
 }
 
 /// The mark beside the marked statement in every list, two cells.
-pub fn mark(app: &App, pos: Pos) -> Span<'static> {
+pub fn mark(app: &App, pos: Position) -> Span<'static> {
     if app.is_marked(pos) {
         Span::styled(
             "▶ ",
@@ -126,13 +127,12 @@ fn label(name: &str, theme: &Theme) -> Span<'static> {
 }
 
 /// The statement at `pos` in full, wrapped to `width` cells.
-pub fn statement_lines(app: &App, pos: Option<Pos>, width: u16) -> Vec<Line<'static>> {
+pub fn statement_lines(app: &App, pos: Option<Position>, width: u16) -> Vec<Line<'static>> {
     let theme = &app.config.theme;
     let Some(pos) = pos else {
         return vec![Line::from("No statement selected.")];
     };
-    let inc = &app.corpus.incidents[pos.0];
-    let st = &inc.statements[pos.1];
+    let (inc, st) = app.corpus.at(pos);
     let w = usize::from(width.max(1));
     let mut out: Vec<Line<'static>> = Vec::new();
     // Where the statement is comes first, so it shows at any width and any scroll.
@@ -282,6 +282,6 @@ pub fn place_cursor(frame: &mut Frame, area: Rect, row: usize, col: usize) {
         return;
     };
     if r < area.height && c < area.width {
-        frame.set_cursor_position(Position::new(area.x + c, area.y + r));
+        frame.set_cursor_position(ratatui::layout::Position::new(area.x + c, area.y + r));
     }
 }
