@@ -1410,6 +1410,18 @@ fn the_statement_pane_says_who_last_changed_it() {
     let corpus = store::load(dir.path()).unwrap();
     let mut app = App::new(corpus, Config::default());
     update(&mut app, Action::Resize(100, 30));
+    // Asked once the keys settle, off the drawing thread; a frame only shows what came back.
+    let before = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
+    assert!(
+        !before
+            .iter()
+            .any(|l| l.to_string().contains("last changed"))
+    );
+    let effect = update(&mut app, Action::Settled()).expect("the history is asked");
+    assert!(matches!(effect, Effect::History { .. }), "{effect:?}");
+    assert_eq!(update(&mut app, Action::Settled()), None, "asked once");
+    perform_inline(&mut app, effect);
+    assert!(app.history_due().is_none());
     let lines: Vec<String> = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60)
         .iter()
         .map(|l| l.to_string())
@@ -1424,7 +1436,10 @@ fn the_statement_pane_says_who_last_changed_it() {
     let lines = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
     assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
     let outside = copy_fixtures();
-    let app = App::new(store::load(outside.path()).unwrap(), Config::default());
+    let mut app = App::new(store::load(outside.path()).unwrap(), Config::default());
+    if let Some(effect) = update(&mut app, Action::Settled()) {
+        perform_inline(&mut app, effect);
+    }
     let lines = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
     assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
 }

@@ -173,6 +173,10 @@ actions! {
         EditorExited(Result<(), String>),
         /// No key came for a moment: what waits for a pause in typing is done now
         Paused(),
+        /// The events waiting were handled: what follows the selection is asked now
+        Settled(),
+        /// Who last changed a statement, from git: its file, its id, the line to show
+        History(std::path::PathBuf, String, Option<String>),
         /// Statements on record like the one being typed: the question's generation, the answer
         Matched(u64, Payload<Vec<crate::matching::Match>>),
     }
@@ -314,6 +318,12 @@ pub enum Effect {
         text: String,
         filter: Box<crate::query::Filter>,
         except: Option<crate::model::StatementRef>,
+    },
+    /// Find who last changed a statement in git, off the drawing thread; comes back as
+    /// [`Action::History`].
+    History {
+        file: std::path::PathBuf,
+        statement: String,
     },
     /// Write through the write path, then reload; comes back as [`Action::Wrote`].
     Write(Payload<Write>),

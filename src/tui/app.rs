@@ -756,6 +756,11 @@ pub struct App {
     pub incident_sort: Sort,
     /// Counts questions to the "said before?" panel, so a late answer finds its form.
     pub said_generation: u64,
+    /// Who last changed each statement shown, by file and id, as git says (`None`: git has
+    /// nothing to say); asked off the drawing thread, forgotten on reload.
+    pub last_changed: HashMap<(PathBuf, String), Option<String>>,
+    /// The statement whose history is being asked.
+    pub asking_history: Option<(PathBuf, String)>,
 }
 
 impl App {
@@ -799,6 +804,8 @@ impl App {
             incident_filter: TextField::new(false),
             incident_sort: Sort::Date,
             said_generation: 0,
+            last_changed: HashMap::new(),
+            asking_history: None,
         };
         app.select_incident(0);
         app
@@ -883,6 +890,16 @@ impl App {
         !f.said.pending
             && f.said_query(&self.corpus)
                 .is_some_and(|q| f.said.asked.as_ref() != Some(&q))
+    }
+
+    /// The selected statement, when who last changed it is not known yet nor being asked.
+    pub fn history_due(&self) -> Option<(PathBuf, String)> {
+        if self.config.hide_git_history || self.asking_history.is_some() {
+            return None;
+        }
+        let (inc, st) = self.selected_statement()?;
+        let key = (inc.path.clone(), st.id.clone());
+        (!self.last_changed.contains_key(&key)).then_some(key)
     }
 
     /// An answer for a "said before?" panel is on its way.
@@ -1122,6 +1139,8 @@ impl App {
             })
             .collect();
         self.corpus = Arc::new(corpus);
+        // A reload follows a write or an edit: what git said of a file may be out of date.
+        self.last_changed.clear();
         self.index = Index::build(
             &self.corpus,
             self.incident_filter.text(),

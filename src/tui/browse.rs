@@ -96,7 +96,7 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }
 
 fn verdict_marker(app: &App, pos: Position) -> Span<'static> {
@@ -176,7 +176,7 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }
 
 fn detail(frame: &mut Frame, app: &App, area: Rect) -> Extent {
@@ -192,7 +192,7 @@ fn detail(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     };
     let skip = app.detail_scroll.min(extent.max_scroll());
     let visible: Vec<Line> = lines.into_iter().skip(skip).take(rows).collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::widgets::render_lines(frame, inner, visible);
     extent
 }
 
@@ -222,6 +222,6 @@ pub fn filter(frame: &mut Frame, app: &App, areas: &Areas) {
     // One row: the last one, where the cursor is when typing at the end.
     let (row, col) = cursor.unwrap_or((0, 0));
     let shown: Vec<Line> = rows.into_iter().skip(row).take(1).collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    super::widgets::render_lines(frame, inner, shown);
     place_cursor(frame, inner, 0, col);
 }

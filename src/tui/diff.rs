@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 
 use std::sync::Arc;
@@ -225,6 +224,6 @@ pub fn draw(frame: &mut Frame, app: &App, d: &DiffView, area: Rect) -> Extent {
     };
     let skip = d.scroll.min(extent.max_scroll());
     let visible: Vec<Line> = all.iter().skip(skip).take(rows).cloned().collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::widgets::render_lines(frame, inner, visible);
     extent
 }

@@ -29,6 +29,9 @@ pub trait Outside {
     /// Starts matching a statement being typed against the record; the answer comes back now
     /// (as an action) or later, from the loop.
     fn match_quote(&mut self, app: &App, question: Question) -> Option<Action>;
+    /// Starts finding who last changed a statement; the answer comes back now (as an
+    /// action) or later, from the loop.
+    fn history(&mut self, file: &Path, statement: &str) -> Option<Action>;
     /// Sends text to the clipboard.
     fn copy(&mut self, text: &str) -> io::Result<()>;
     /// Runs the editor on a file at a line, and says how it went.
@@ -61,6 +64,10 @@ impl Outside for Offline {
         Some(question.answer(&app.corpus))
     }
 
+    fn history(&mut self, file: &Path, statement: &str) -> Option<Action> {
+        Some(last_changed(file, statement))
+    }
+
     fn copy(&mut self, text: &str) -> io::Result<()> {
         self.copied.push(text.to_string());
         Ok(())
@@ -70,6 +77,15 @@ impl Outside for Offline {
         self.edited.push((path.to_path_buf(), line));
         Ok(Ok(()))
     }
+}
+
+/// How long reading a statement's history may take before the line is left out.
+const HISTORY_BUDGET: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// "last changed by X on D" for a statement, as an action for `update`.
+pub fn last_changed(file: &Path, statement: &str) -> Action {
+    let line = crate::git::history::last_changed_line(file, statement, HISTORY_BUDGET);
+    Action::History(file.to_path_buf(), statement.to_string(), line)
 }
 
 /// A question for the "said before?" panel, as [`Effect::Match`] asks it.
@@ -145,6 +161,7 @@ pub fn perform(
                 except,
             },
         ),
+        Effect::History { file, statement } => outside.history(&file, &statement),
         Effect::Reload(select) => Some(reload(&app.dir, select)),
         Effect::Copy(text) => {
             outside.copy(&text)?;

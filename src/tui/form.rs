@@ -7,7 +7,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::action::Action;
 use super::app::{App, FieldValue, Form, FormKind, field};
@@ -173,21 +172,21 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
     // The panel follows the fields, a line apart, when they leave room.
     let panel_at = (visible.len() + 1).min(rows);
     let panel_rows = panel.len().min(total - foot_rows - panel_at);
-    frame.render_widget(Paragraph::new(visible), fields);
+    super::widgets::render_lines(frame, fields, visible);
     let middle = Rect::new(
         inner.x,
         inner.y + panel_at as u16,
         inner.width,
         panel_rows as u16,
     );
-    frame.render_widget(Paragraph::new(panel), middle);
+    super::widgets::render_lines(frame, middle, panel);
     let below = Rect::new(
         inner.x,
         inner.y + (total - foot_rows) as u16,
         inner.width,
         foot_rows as u16,
     );
-    frame.render_widget(Paragraph::new(foot), below);
+    super::widgets::render_lines(frame, below, foot);
 }
 
 /// The "said before?" panel: what the record already holds that says the same as the text

@@ -137,8 +137,8 @@ struct Live<'a> {
     worker: &'a worker::Worker,
     /// The corpus the search thread has.
     searching: &'a mut Arc<Corpus>,
-    /// Where the "said before?" panel's answers come back, from their own thread.
-    matched: &'a std::sync::mpsc::Sender<Action>,
+    /// Where answers worked out on their own threads come back ("said before?", history).
+    back: &'a std::sync::mpsc::Sender<Action>,
 }
 
 impl Live<'_> {
@@ -168,7 +168,7 @@ impl Outside for Live<'_> {
     fn match_quote(&mut self, app: &App, question: effects::Question) -> Option<Action> {
         // Off the drawing thread: matching reads every statement of the organization.
         let corpus = app.corpus.clone();
-        let back = self.matched.clone();
+        let back = self.back.clone();
         let asked = question.clone();
         let started = std::thread::Builder::new()
             .name("said-before".into())
@@ -177,6 +177,20 @@ impl Outside for Live<'_> {
             });
         // No thread to be had: answer here rather than never.
         started.is_err().then(|| question.answer(&app.corpus))
+    }
+
+    fn history(&mut self, file: &Path, statement: &str) -> Option<Action> {
+        // git may take a while: a frame never waits for it.
+        let back = self.back.clone();
+        let (f, s) = (file.to_path_buf(), statement.to_string());
+        let started = std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || {
+                let _ = back.send(effects::last_changed(&f, &s));
+            });
+        started
+            .is_err()
+            .then(|| Action::History(file.to_path_buf(), statement.to_string(), None))
     }
 
     fn copy(&mut self, text: &str) -> io::Result<()> {
@@ -220,14 +234,25 @@ fn event_loop(
     update(app, Action::Resize(size.width, size.height));
     let worker = worker::Worker::start(app.corpus.clone());
     let mut searching = app.corpus.clone();
-    let (matched, said) = mpsc::channel();
+    let (back, answers) = mpsc::channel();
     loop {
+        if app.history_due().is_some() {
+            let mut live = Live {
+                terminal,
+                worker: &worker,
+                searching: &mut searching,
+                back: &back,
+            };
+            if turn(app, Action::Settled(), &mut live)? {
+                return Ok(());
+            }
+        }
         frame(terminal, app)?;
         let mut live = Live {
             terminal,
             worker: &worker,
             searching: &mut searching,
-            matched: &matched,
+            back: &back,
         };
         if app.loading.is_some()
             && let Ok(action) = loaded.try_recv()
@@ -239,7 +264,11 @@ fn event_loop(
             // While a search or the corpus is on its way, wake often to pick it up;
             // otherwise sleep until the next event.
             let due = app.said_before_due();
-            let wait = if app.search.pending() || app.loading.is_some() || app.said_pending() {
+            let wait = if app.search.pending()
+                || app.loading.is_some()
+                || app.said_pending()
+                || app.asking_history.is_some()
+            {
                 Duration::from_millis(4)
             } else if due {
                 SAID_BEFORE_PAUSE
@@ -262,7 +291,7 @@ fn event_loop(
             while let Some((generation, hits, took)) = worker.answer() {
                 update(app, Action::Results(generation, hits, took));
             }
-            while let Ok(action) = said.try_recv() {
+            while let Ok(action) = answers.try_recv() {
                 update(app, action);
             }
         }

@@ -234,7 +234,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 
     let preview = search_preview(body);
     let block = pane(
@@ -256,7 +256,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         vec![Line::raw("")]
     };
     let lines: Vec<Line> = lines.into_iter().take(usize::from(inner.height)).collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }
 
 #[cfg(test)]

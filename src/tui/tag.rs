@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::action::Action;
 use super::app::{App, TagDialog, TagField};
@@ -163,5 +162,5 @@ pub fn draw(frame: &mut Frame, app: &App, t: &TagDialog, body: Rect) {
     if let Some((r, c)) = cursor {
         place_cursor(frame, inner, r, c);
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }

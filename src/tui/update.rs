@@ -20,7 +20,12 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
     // Any key but Esc takes back a pending "discard?"; what comes from elsewhere does not.
     if !matches!(
         action,
-        Action::Back | Action::Paused() | Action::Matched(..) | Action::Drawn(_)
+        Action::Back
+            | Action::Paused()
+            | Action::Settled()
+            | Action::History(..)
+            | Action::Matched(..)
+            | Action::Drawn(_)
     ) {
         if let Some(t) = app.tag_mut() {
             t.confirm_discard = false;
@@ -70,6 +75,19 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
             return None;
         }
         Action::Paused() => return said_before(app),
+        Action::Settled() => {
+            let (file, statement) = app.history_due()?;
+            app.asking_history = Some((file.clone(), statement.clone()));
+            return Some(Effect::History { file, statement });
+        }
+        Action::History(file, statement, line) => {
+            let key = (file, statement);
+            if app.asking_history.as_ref() == Some(&key) {
+                app.asking_history = None;
+            }
+            app.last_changed.insert(key, line);
+            return None;
+        }
         Action::Matched(generation, found) => {
             let asked = app.stack.iter_mut().find_map(|l| match l {
                 Layer::Form(f) if f.said.generation == generation => Some(f),
