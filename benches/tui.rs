@@ -182,8 +182,10 @@ fn run(dir: &Path) {
         ms(t.elapsed())
     );
     let mut keystrokes = Vec::new();
-    // The part of each keystroke spent matching, on the worker.
+    // The parts of each keystroke: matching, on the worker; the key's update; the hand-over
+    // to the worker and back with the results applied, matching left out; the frame.
     let mut matching = Vec::new();
+    let (mut keying, mut handing, mut drawing) = (Vec::new(), Vec::new(), Vec::new());
     let mut terminal = offscreen(120, 40);
     for query in [
         "donnees clients vend",
@@ -195,10 +197,16 @@ fn run(dir: &Path) {
         for c in query.chars() {
             let t = Instant::now();
             let effect = update(&mut app, Action::Input(c));
+            let asked = t.elapsed();
             search(&worker, &mut app, effect);
+            let answered = t.elapsed();
             matching.push(app.search.took);
             draw_offscreen(&mut terminal, &app);
-            keystrokes.push(t.elapsed());
+            let drawn = t.elapsed();
+            keystrokes.push(drawn);
+            keying.push(asked);
+            handing.push((answered - asked).saturating_sub(app.search.took));
+            drawing.push(drawn - answered);
         }
         app.press("ctrl-u");
         app.press("Esc");
@@ -217,6 +225,12 @@ fn run(dir: &Path) {
         ("draw: search view, 1000 results", &mut results),
         ("search keystroke to results drawn", &mut keystrokes),
         ("search keystroke, matching alone", &mut matching),
+        ("search keystroke, the key's update", &mut keying),
+        (
+            "search keystroke, hand-over and results applied (matching left out)",
+            &mut handing,
+        ),
+        ("search keystroke, the frame that shows them", &mut drawing),
     ] {
         let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
         println!(
