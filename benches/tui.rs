@@ -214,6 +214,34 @@ fn run(dir: &Path) {
     let opened = app.press("/");
     search(&worker, &mut app, opened);
     let mut results = frames(&mut app, &["Down"], 300);
+    app.press("Esc");
+
+    // The form's "said before?" panel: one answer, asked after a pause in typing, on its
+    // own thread; timed for statements of several incidents, each against its company.
+    let mut said = Vec::new();
+    for inc in app
+        .corpus
+        .incidents
+        .iter()
+        .step_by(app.corpus.incidents.len() / 20 + 1)
+    {
+        let Some(st) = inc.statements.first() else {
+            continue;
+        };
+        let mut filter = onrecord::query::Filter::default();
+        filter
+            .add("company", &inc.company)
+            .expect("a company filter");
+        let question = onrecord::tui::effects::Question {
+            generation: 1,
+            text: st.text.clone(),
+            filter,
+            except: None,
+        };
+        let t = Instant::now();
+        question.answer(&app.corpus);
+        said.push(t.elapsed());
+    }
     for (name, samples) in [
         ("draw: browse, moving through incidents", &mut browse),
         ("draw: browse, at the end of the list", &mut bottom),
@@ -231,6 +259,10 @@ fn run(dir: &Path) {
             &mut handing,
         ),
         ("search keystroke, the frame that shows them", &mut drawing),
+        (
+            "form: a \"said before?\" answer, against a company",
+            &mut said,
+        ),
     ] {
         let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
         println!(
