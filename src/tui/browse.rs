@@ -181,7 +181,20 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
 
 fn detail(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     let focused = app.focus == Pane::Detail;
-    let block = pane(app, " Statement ".into(), focused);
+    let mut block = pane(app, " Statement ".into(), focused);
+    // Where the statement is, on the pane's edge: in view whatever the text's length or the
+    // scroll, for an editor (`e` opens it there).
+    if let Some((inc, st)) = app.selected_statement() {
+        let place = format!("{}:{}", inc.path.display(), st.line);
+        let room = usize::from(area.width.saturating_sub(4));
+        block = block.title_bottom(
+            Line::styled(
+                format!(" {} ", safe::fit_end(&place, room)),
+                Style::new().fg(app.config.theme.muted),
+            )
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = statement_lines(app, app.selected_pos(), inner.width);

@@ -82,6 +82,29 @@ pub fn fit(s: &str, cells: usize) -> String {
     out
 }
 
+/// Record text on one line, at most `cells` cells, keeping its end: a cut starts with `…`.
+/// For a path, whose file name matters most. Not padded.
+pub fn fit_end(s: &str, cells: usize) -> String {
+    let s = line(s);
+    if width(&s) <= cells {
+        return s.into_owned();
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for g in s.graphemes(true).rev() {
+        let w = usize::from(g.cell_width());
+        if used + w + 1 > cells {
+            break;
+        }
+        kept.push(g);
+        used += w;
+    }
+    if cells == 0 {
+        return String::new();
+    }
+    std::iter::once("…").chain(kept.into_iter().rev()).collect()
+}
+
 /// The first line of record text, safe, at most `cells` cells (not padded).
 pub fn first_line(s: &str, cells: usize) -> String {
     let first = s.trim_start().lines().next().unwrap_or("");
@@ -204,6 +227,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn fit_end_keeps_the_end() {
+        assert_eq!(fit_end("dir/file.toml:12", 20), "dir/file.toml:12");
+        assert_eq!(fit_end("dir/file.toml:12", 10), "…e.toml:12");
+        assert_eq!(width(&fit_end("日本語/ファイル:3", 7)), 7);
+        assert_eq!(fit_end("a\x1bb", 10), "a␛b");
+        assert_eq!(fit_end("abc", 0), "");
     }
 
     #[test]
