@@ -1745,6 +1745,18 @@ fn key_names_follow_the_keymap() {
     app.press("d");
     let screen = render_to_string(&app, 120, 40);
     assert!(screen.contains("C-t tags the pair"), "{screen}");
+
+    // The form's hints and questions name the keys as bound.
+    let config =
+        onrecord::tui::config::parse("[keys]\nenter = \"ctrl-j\"\nback = \"ctrl-g\"\n").unwrap();
+    let mut app = App::new(store::load(Path::new(FIXTURES)).unwrap(), config);
+    update(&mut app, Action::Resize(120, 40));
+    app.press("a");
+    type_into(&mut app, "x");
+    app.press("ctrl-g");
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("(C-j: a new line)"), "{screen}");
+    assert!(screen.contains("C-g again discards"), "{screen}");
 }
 
 #[test]

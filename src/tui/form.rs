@@ -24,9 +24,9 @@ fn hint(name: &str) -> &'static str {
         field::CHANNEL => "where: interview, press release, terms…",
         field::URL => "where it was published",
         field::LANG => "language code: fr, en…",
-        field::TEXT => "the words, as published (Enter: a new line)",
+        field::TEXT => "the words, as published",
         field::TRANSLATION => "in English, when the text is not",
-        field::NOTE => "for the desk (Enter: a new line)",
+        field::NOTE => "for the desk",
         field::ID => "a slug: lowercase letters, digits and dashes",
         field::COMPANY => "the company the incident is about",
         field::TITLE => "one line",
@@ -85,7 +85,15 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
             FieldValue::Text(t) if t.text().is_empty() && !focused => {
                 lines.push(Line::from(vec![
                     label,
-                    Span::styled(hint(name), Style::new().fg(theme.muted)),
+                    Span::styled(
+                        match &field.value {
+                            FieldValue::Text(t) if t.multiline => {
+                                format!("{} ({}: a new line)", hint(name), key(app, Action::Submit))
+                            }
+                            _ => hint(name).to_string(),
+                        },
+                        Style::new().fg(theme.muted),
+                    ),
                 ]));
             }
             FieldValue::Text(t) => {
@@ -143,7 +151,10 @@ pub fn draw(frame: &mut Frame, app: &App, f: &Form, body: Rect) {
     }
     if f.confirm_discard {
         foot.push(Line::styled(
-            "Discard this form? Esc again discards; any other key keeps it.",
+            format!(
+                "Discard this form? {} again discards; any other key keeps it.",
+                key(app, Action::Back)
+            ),
             Style::new().fg(theme.error),
         ));
     }

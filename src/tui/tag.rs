@@ -143,14 +143,18 @@ pub fn draw(frame: &mut Frame, app: &App, t: &TagDialog, body: Rect) {
     }
     lines.push(Line::styled(
         format!(
-            "tagged by {}; in the note, Enter is a line break",
-            safe::line(app.tagger())
+            "tagged by {}; in the note, {} is a line break",
+            safe::line(app.tagger()),
+            key(app, Action::Submit)
         ),
         muted,
     ));
     if t.confirm_discard {
         lines.push(Line::styled(
-            "Discard what you typed? Esc again discards; any other key keeps it.",
+            format!(
+                "Discard what you typed? {} again discards; any other key keeps it.",
+                key(app, Action::Back)
+            ),
             Style::new().fg(theme.error),
         ));
     }
