@@ -235,6 +235,8 @@ fn event_loop(
     let worker = worker::Worker::start(app.corpus.clone());
     let mut searching = app.corpus.clone();
     let (back, answers) = mpsc::channel();
+    // When the last key (or other event) came: the "said before?" panel waits for a pause.
+    let mut last_event = std::time::Instant::now();
     loop {
         if app.history_due().is_some() {
             let mut live = Live {
@@ -264,6 +266,7 @@ fn event_loop(
             // While a search or the corpus is on its way, wake often to pick it up;
             // otherwise sleep until the next event.
             let due = app.said_before_due();
+            let paused = last_event.elapsed();
             let wait = if app.search.pending()
                 || app.loading.is_some()
                 || app.said_pending()
@@ -271,17 +274,22 @@ fn event_loop(
             {
                 Duration::from_millis(4)
             } else if due {
-                SAID_BEFORE_PAUSE
+                SAID_BEFORE_PAUSE.saturating_sub(paused)
             } else {
                 Duration::from_secs(3600)
             };
             let mut ready = event::poll(wait)?;
-            if !ready && due && turn(app, Action::Paused(), &mut live)? {
+            if !ready
+                && due
+                && last_event.elapsed() >= SAID_BEFORE_PAUSE
+                && turn(app, Action::Paused(), &mut live)?
+            {
                 return Ok(());
             }
             // Handle every event already waiting before drawing again, so held keys never
             // queue up behind frames.
             while ready {
+                last_event = std::time::Instant::now();
                 let ev = event::read()?;
                 if handle(app, ev, &mut live)? {
                     return Ok(());
