@@ -1153,6 +1153,32 @@ fn snapshot_too_small() {
 }
 
 #[test]
+fn hostile_text_said_before_stays_text() {
+    let mut app = app(120, 40);
+    app.press("G");
+    assert_eq!(app.selected_incident().unwrap().company, "Initech");
+    app.press("a");
+    to_field(&mut app, "text");
+    type_into(&mut app, "Yeah red copy title and desrever done");
+    let effect = update(&mut app, Action::Paused()).unwrap();
+    perform_inline(&mut app, effect);
+    let said = &app.form().unwrap().said;
+    assert!(
+        said.matches
+            .iter()
+            .any(|m| m.reference.to_string() == "initech-hostile#escape-attempt"),
+        "{:?}",
+        said.matches
+    );
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("said before?"), "{screen}");
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\x07') && !screen.contains('\u{202E}'),
+        "{screen:?}"
+    );
+}
+
+#[test]
 fn hostile_text_stays_in_its_cell() {
     let mut app = app(120, 40);
     app.press("G");
