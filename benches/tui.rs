@@ -182,8 +182,10 @@ fn run(dir: &Path) {
         ms(t.elapsed())
     );
     let mut keystrokes = Vec::new();
-    // The part of each keystroke spent matching, on the worker.
+    // The parts of each keystroke: matching, on the worker; the key's update; the hand-over
+    // to the worker and back with the results applied, matching left out; the frame.
     let mut matching = Vec::new();
+    let (mut keying, mut handing, mut drawing) = (Vec::new(), Vec::new(), Vec::new());
     let mut terminal = offscreen(120, 40);
     for query in [
         "donnees clients vend",
@@ -195,10 +197,16 @@ fn run(dir: &Path) {
         for c in query.chars() {
             let t = Instant::now();
             let effect = update(&mut app, Action::Input(c));
+            let asked = t.elapsed();
             search(&worker, &mut app, effect);
+            let answered = t.elapsed();
             matching.push(app.search.took);
             draw_offscreen(&mut terminal, &app);
-            keystrokes.push(t.elapsed());
+            let drawn = t.elapsed();
+            keystrokes.push(drawn);
+            keying.push(asked);
+            handing.push((answered - asked).saturating_sub(app.search.took));
+            drawing.push(drawn - answered);
         }
         app.press("ctrl-u");
         app.press("Esc");
@@ -206,6 +214,34 @@ fn run(dir: &Path) {
     let opened = app.press("/");
     search(&worker, &mut app, opened);
     let mut results = frames(&mut app, &["Down"], 300);
+    app.press("Esc");
+
+    // The form's "said before?" panel: one answer, asked after a pause in typing, on its
+    // own thread; timed for statements of several incidents, each against its company.
+    let mut said = Vec::new();
+    for inc in app
+        .corpus
+        .incidents
+        .iter()
+        .step_by(app.corpus.incidents.len() / 20 + 1)
+    {
+        let Some(st) = inc.statements.first() else {
+            continue;
+        };
+        let mut filter = onrecord::query::Filter::default();
+        filter
+            .add("company", &inc.company)
+            .expect("a company filter");
+        let question = onrecord::tui::effects::Question {
+            generation: 1,
+            text: st.text.clone(),
+            filter,
+            except: None,
+        };
+        let t = Instant::now();
+        question.answer(&app.corpus);
+        said.push(t.elapsed());
+    }
     for (name, samples) in [
         ("draw: browse, moving through incidents", &mut browse),
         ("draw: browse, at the end of the list", &mut bottom),
@@ -217,6 +253,16 @@ fn run(dir: &Path) {
         ("draw: search view, 1000 results", &mut results),
         ("search keystroke to results drawn", &mut keystrokes),
         ("search keystroke, matching alone", &mut matching),
+        ("search keystroke, the key's update", &mut keying),
+        (
+            "search keystroke, hand-over and results applied (matching left out)",
+            &mut handing,
+        ),
+        ("search keystroke, the frame that shows them", &mut drawing),
+        (
+            "form: a \"said before?\" answer, against a company",
+            &mut said,
+        ),
     ] {
         let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
         println!(

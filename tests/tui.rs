@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use onrecord::store;
-use onrecord::tui::app::{FieldValue, Pane, TagField, View};
+use onrecord::tui::app::{FieldValue, FormKind, Pane, TagField, View};
 use onrecord::tui::{Action, App, Config, Effect, perform_inline, render_to_string, update};
 
 const FIXTURES: &str = "tests/fixtures/tui";
@@ -587,7 +587,7 @@ fn type_into(app: &mut App, text: &str) {
 fn to_field(app: &mut App, name: &str) {
     for _ in 0..20 {
         let f = app.form().unwrap();
-        if f.fields[f.focus].name == name {
+        if f.focused_field().is_some_and(|fd| fd.name == name) {
             return;
         }
         app.press("Tab");
@@ -743,6 +743,200 @@ fn undo_refuses_a_file_changed_since() {
     assert!(m.error && m.text.contains("changed since"), "{m:?}");
 }
 
+/// The top form's kind, when a form is on top.
+fn form_kind(app: &App) -> Option<FormKind> {
+    app.form().map(|f| f.kind.clone())
+}
+
+/// Sets the text field called `name` of the top form to `text`.
+fn set_field(app: &mut App, name: &str, text: &str) {
+    to_field(app, name);
+    app.press("ctrl-u");
+    type_into(app, text);
+}
+
+#[test]
+fn a_new_source_is_added_from_the_statement_form() {
+    let dir = copy_fixtures();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    let file = dir.path().join("acme-widgets-recall.toml");
+    let before = std::fs::read(&file).unwrap();
+    let copies = dir.path().join("sources/acme-widgets-recall");
+    app.press("a");
+    type_into(&mut app, "Road Runner");
+    to_field(&mut app, "source");
+    // "new source…" is the picker's last choice: one step left of `none`.
+    app.press("Left");
+    assert!(app.form().unwrap().on_new_source());
+    assert!(app.message.as_ref().unwrap().text.contains("opens a form"));
+    app.press("Enter");
+    assert_eq!(
+        form_kind(&app),
+        Some(FormKind::Source {
+            incident: "acme-widgets-recall".into()
+        })
+    );
+
+    // Every problem is named in the form, and nothing is written.
+    let outside = tempfile::tempdir().unwrap();
+    let big = outside.path().join("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(21 * 1024 * 1024)
+        .unwrap();
+    let missing = outside.path().join("missing.html");
+    for (field, typed, problem, says) in [
+        ("outlet", "", "outlet", "outlet"),
+        ("published", "last tuesday", "published", "not a date"),
+        (
+            "snapshot",
+            missing.to_str().unwrap(),
+            "snapshot",
+            "missing.html",
+        ),
+        ("snapshot", "..", "snapshot", "not a file"),
+        (
+            "snapshot",
+            big.to_str().unwrap(),
+            "snapshot",
+            "over the 20 MB limit",
+        ),
+    ] {
+        set_field(&mut app, "outlet", "Acme Gazette");
+        set_field(&mut app, "published", "2025-04-01");
+        set_field(&mut app, "snapshot", "");
+        set_field(&mut app, field, typed);
+        if let Some(effect) = app.press("ctrl-s") {
+            perform_inline(&mut app, effect);
+        }
+        let f = app.form().unwrap();
+        assert!(
+            matches!(f.kind, FormKind::Source { .. }),
+            "the source form stays open"
+        );
+        assert!(
+            f.problems
+                .iter()
+                .any(|(name, m)| name == problem && m.contains(says)),
+            "{typed:?}: {:?}",
+            f.problems
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), before, "{typed:?}");
+        assert!(!copies.exists(), "{typed:?}: no copy is left behind");
+    }
+
+    // A good one is written, its copy kept with its hash, and chosen in the statement form.
+    let article = outside.path().join("article.txt");
+    std::fs::write(&article, "Road Runner said: meep meep.\n").unwrap();
+    set_field(&mut app, "published", "2025-04-01");
+    set_field(&mut app, "lang", "en");
+    set_field(&mut app, "url", "https://gazette.example/meep");
+    set_field(&mut app, "snapshot", article.to_str().unwrap());
+    let effect = app.press("Enter").expect("the source form saves");
+    perform_inline(&mut app, effect);
+    assert_eq!(
+        form_kind(&app),
+        Some(FormKind::Statement {
+            incident: "acme-widgets-recall".into()
+        }),
+        "{:?}",
+        app.form().map(|f| (&f.problems, &f.error))
+    );
+    let form = app.form().unwrap();
+    assert_eq!(form.value("source"), "acme-gazette");
+    assert_eq!(
+        form.value("speaker"),
+        "Road Runner",
+        "what was typed is kept"
+    );
+    let copy = copies.join("article.txt");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(&article).unwrap()
+    );
+    let inc = app.corpus.incident("acme-widgets-recall").unwrap();
+    let src = inc
+        .source("acme-gazette")
+        .expect("the corpus was read again");
+    assert_eq!(
+        src.snapshot.as_deref(),
+        Some("sources/acme-widgets-recall/article.txt")
+    );
+    assert_eq!(src.sha256.as_ref().map(String::len), Some(64));
+    assert!(app.message.as_ref().unwrap().text.contains("acme-gazette"));
+
+    // u takes the source back: the entry and the copy it made.
+    app.press("Esc");
+    app.press("Esc");
+    assert_eq!(app.view(), View::Browse);
+    app.press("u");
+    let effect = app.press("y").unwrap();
+    perform_inline(&mut app, effect);
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert!(!copy.exists(), "the copy the write made is gone too");
+}
+
+#[test]
+fn the_form_shows_what_was_said_before_once_typing_pauses() {
+    let mut app = app(100, 30);
+    app.press("a");
+    to_field(&mut app, "text");
+    // Typing never asks: the keystroke path does no matching.
+    for c in "Our mug has always overheated in tests.".chars() {
+        assert_eq!(update(&mut app, Action::Input(c)), None);
+    }
+    assert!(app.form().unwrap().said.asked.is_none());
+    assert!(app.said_before_due());
+    // A pause asks, for the incident's company by default.
+    let effect = update(&mut app, Action::Paused()).expect("a pause asks");
+    let Effect::Match { filter, .. } = &effect else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(filter.company, ["acme widgets"]);
+    assert!(!app.said_before_due(), "asked once, not on every pause");
+    perform_inline(&mut app, effect);
+    let said = &app.form().unwrap().said;
+    assert!(!said.pending);
+    let first = said.matches.first().expect("the launch claim matches");
+    assert_eq!(
+        first.reference.to_string(),
+        "acme-widgets-recall#launch-claim"
+    );
+    assert!(said.matches.len() <= onrecord::tui::app::SAID_BEFORE);
+    snapshot("said_before", &app);
+
+    // An answer to an older question is dropped.
+    let generation = app.form().unwrap().said.generation;
+    update(
+        &mut app,
+        Action::Matched(
+            generation - 1,
+            onrecord::tui::action::Payload::new(Vec::new()),
+        ),
+    );
+    assert!(!app.form().unwrap().said.matches.is_empty());
+
+    // Another organization: only its statements are compared.
+    to_field(&mut app, "organization");
+    type_into(&mut app, "Globex");
+    let effect = update(&mut app, Action::Paused()).unwrap();
+    let Effect::Match { filter, .. } = &effect else {
+        panic!("{effect:?}")
+    };
+    assert_eq!(filter.organization, ["globex"]);
+    assert!(filter.company.is_empty());
+    perform_inline(&mut app, effect);
+    let said = &app.form().unwrap().said;
+    assert!(said.matches.is_empty(), "{:?}", said.matches);
+    // An emptied text empties the panel, without asking.
+    to_field(&mut app, "text");
+    app.press("ctrl-u");
+    assert_eq!(update(&mut app, Action::Paused()), None);
+    assert!(app.form().unwrap().said.matches.is_empty());
+}
+
 #[test]
 fn paste_lands_in_the_field_and_nowhere_else() {
     let dir = copy_fixtures();
@@ -764,7 +958,7 @@ fn paste_lands_in_the_field_and_nowhere_else() {
         None
     );
     let f = app.form().unwrap();
-    let FieldValue::Text(t) = &f.fields[f.focus].value else {
+    let Some(FieldValue::Text(t)) = f.focused_field().map(|fd| &fd.value) else {
         panic!("a text field")
     };
     assert_eq!(t.text(), "We never said that.\nNot once.");
@@ -956,6 +1150,32 @@ fn snapshot_too_small() {
     snapshot("too_small", &app);
     let app1 = self::app(1, 1);
     assert_eq!(render_to_string(&app1, 1, 1), "…\n");
+}
+
+#[test]
+fn hostile_text_said_before_stays_text() {
+    let mut app = app(120, 40);
+    app.press("G");
+    assert_eq!(app.selected_incident().unwrap().company, "Initech");
+    app.press("a");
+    to_field(&mut app, "text");
+    type_into(&mut app, "Yeah red copy title and desrever done");
+    let effect = update(&mut app, Action::Paused()).unwrap();
+    perform_inline(&mut app, effect);
+    let said = &app.form().unwrap().said;
+    assert!(
+        said.matches
+            .iter()
+            .any(|m| m.reference.to_string() == "initech-hostile#escape-attempt"),
+        "{:?}",
+        said.matches
+    );
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("said before?"), "{screen}");
+    assert!(
+        !screen.contains('\x1b') && !screen.contains('\x07') && !screen.contains('\u{202E}'),
+        "{screen:?}"
+    );
 }
 
 #[test]
@@ -1216,6 +1436,18 @@ fn the_statement_pane_says_who_last_changed_it() {
     let corpus = store::load(dir.path()).unwrap();
     let mut app = App::new(corpus, Config::default());
     update(&mut app, Action::Resize(100, 30));
+    // Asked once the keys settle, off the drawing thread; a frame only shows what came back.
+    let before = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
+    assert!(
+        !before
+            .iter()
+            .any(|l| l.to_string().contains("last changed"))
+    );
+    let effect = update(&mut app, Action::Settled()).expect("the history is asked");
+    assert!(matches!(effect, Effect::History { .. }), "{effect:?}");
+    assert_eq!(update(&mut app, Action::Settled()), None, "asked once");
+    perform_inline(&mut app, effect);
+    assert!(app.history_due().is_none());
     let lines: Vec<String> = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60)
         .iter()
         .map(|l| l.to_string())
@@ -1230,7 +1462,10 @@ fn the_statement_pane_says_who_last_changed_it() {
     let lines = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
     assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
     let outside = copy_fixtures();
-    let app = App::new(store::load(outside.path()).unwrap(), Config::default());
+    let mut app = App::new(store::load(outside.path()).unwrap(), Config::default());
+    if let Some(effect) = update(&mut app, Action::Settled()) {
+        perform_inline(&mut app, effect);
+    }
     let lines = onrecord::tui::widgets::statement_lines(&app, app.selected_pos(), 60);
     assert!(!lines.iter().any(|l| l.to_string().contains("last changed")));
 }
@@ -1282,6 +1517,67 @@ fn paste_in_tmux_lands_in_the_field_as_text() {
         std::fs::read(dir.path().join("acme-widgets-recall.toml")).unwrap(),
         before,
         "the line break did not save"
+    );
+    t.keys(&["C-c"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn a_new_source_in_tmux_is_written_and_chosen() {
+    let dir = copy_fixtures();
+    let outside = tempfile::tempdir().unwrap();
+    let article = outside.path().join("article.txt");
+    std::fs::write(&article, "Road Runner said: meep meep.\n").unwrap();
+    let t = Tmux::start(100, 30, dir.path());
+    t.wait_for("3 incidents");
+    t.keys(&["a"]);
+    t.wait_for("Add a statement to acme-widgets-recall");
+    for _ in 0..6 {
+        t.keys(&["Tab"]);
+    }
+    t.keys(&["Left"]);
+    t.wait_for("new source…");
+    t.keys(&["Enter"]);
+    t.wait_for("A new source for acme-widgets-recall");
+    t.keys(&["-l", "Acme Gazette"]);
+    t.keys(&["Tab", "Tab"]);
+    t.keys(&["-l", "someday"]);
+    t.keys(&["Tab", "Tab"]);
+    t.keys(&["-l", article.to_str().unwrap()]);
+    t.keys(&["Enter"]);
+    t.wait_for("is not a date");
+    assert!(!dir.path().join("sources").exists(), "nothing was copied");
+    t.keys(&["BTab", "BTab", "C-u"]);
+    t.keys(&["-l", "2025-04-01"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Added the source acme-gazette");
+    let screen = t.wait_for("Acme Gazette (acme-gazette)");
+    assert!(screen.contains("Add a statement"), "{screen}");
+    assert!(
+        dir.path()
+            .join("sources/acme-widgets-recall/article.txt")
+            .exists()
+    );
+    let toml = std::fs::read_to_string(dir.path().join("acme-widgets-recall.toml")).unwrap();
+    assert!(toml.contains("sha256 = "), "{toml}");
+    t.keys(&["C-c"]);
+    wait_closed(&t);
+}
+
+#[test]
+fn said_before_in_tmux_shows_once_typing_pauses() {
+    let t = Tmux::start(100, 30, Path::new(FIXTURES));
+    t.wait_for("3 incidents");
+    t.keys(&["a"]);
+    t.wait_for("Add a statement to acme-widgets-recall");
+    for _ in 0..9 {
+        t.keys(&["Tab"]);
+    }
+    t.keys(&["-l", "Our mug has always overheated in tests."]);
+    let screen = t.wait_for("says the opposite");
+    assert!(
+        screen.contains("acme-widgets-recall#launch-claim"),
+        "{screen}"
     );
     t.keys(&["C-c"]);
     wait_closed(&t);
@@ -1475,6 +1771,18 @@ fn key_names_follow_the_keymap() {
     app.press("d");
     let screen = render_to_string(&app, 120, 40);
     assert!(screen.contains("C-t tags the pair"), "{screen}");
+
+    // The form's hints and questions name the keys as bound.
+    let config =
+        onrecord::tui::config::parse("[keys]\nenter = \"ctrl-j\"\nback = \"ctrl-g\"\n").unwrap();
+    let mut app = App::new(store::load(Path::new(FIXTURES)).unwrap(), config);
+    update(&mut app, Action::Resize(120, 40));
+    app.press("a");
+    type_into(&mut app, "x");
+    app.press("ctrl-g");
+    let screen = render_to_string(&app, 120, 40);
+    assert!(screen.contains("(C-j: a new line)"), "{screen}");
+    assert!(screen.contains("C-g again discards"), "{screen}");
 }
 
 #[test]

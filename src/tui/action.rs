@@ -171,6 +171,14 @@ actions! {
         Wrote(Payload<Wrote>),
         /// The editor closed: how it went
         EditorExited(Result<(), String>),
+        /// No key came for a moment: what waits for a pause in typing is done now
+        Paused(),
+        /// The events waiting were handled: what follows the selection is asked now
+        Settled(),
+        /// Who last changed a statement, from git: its file, its id, the line to show
+        History(std::path::PathBuf, String, Option<String>),
+        /// Statements on record like the one being typed: the question's generation, the answer
+        Matched(u64, Payload<Vec<crate::matching::Match>>),
     }
 }
 
@@ -259,6 +267,12 @@ pub enum Write {
         id: String,
         expected: Option<u64>,
     },
+    /// A `[[sources]]` entry, and its saved copy copied into the corpus.
+    Source {
+        incident: String,
+        source: crate::write::NewSource,
+        expected: Option<u64>,
+    },
     Undo(super::app::UndoStep),
 }
 
@@ -295,6 +309,21 @@ pub enum Effect {
         generation: u64,
         filter: crate::query::Filter,
         text: String,
+    },
+    /// Find statements on record that say what `text` says, or the opposite, among those
+    /// that pass the filter, leaving out `except` (the statement being changed); comes back
+    /// as [`Action::Matched`].
+    Match {
+        generation: u64,
+        text: String,
+        filter: Box<crate::query::Filter>,
+        except: Option<crate::model::StatementRef>,
+    },
+    /// Find who last changed a statement in git, off the drawing thread; comes back as
+    /// [`Action::History`].
+    History {
+        file: std::path::PathBuf,
+        statement: String,
     },
     /// Write through the write path, then reload; comes back as [`Action::Wrote`].
     Write(Payload<Write>),

@@ -18,7 +18,7 @@ pub use super::keymap::View;
 use super::layout::{Areas, Drawn, inner_rows, keep_visible};
 use crate::model::{Contradiction, Incident, Statement, StatementRef, Verdict};
 use crate::search::Hit;
-use crate::store::Corpus;
+use crate::store::{Corpus, Position};
 
 /// One entry of the stack of open views: the full-screen views, and the dialogs drawn over
 /// them. Keys go to the top one; Esc closes it.
@@ -97,8 +97,13 @@ pub enum Pane {
     Detail,
 }
 
-/// A statement's place: its incident's index in `corpus.incidents` and its own index there.
-pub type Pos = (usize, usize);
+/// A verdict's place: its incident's index in `corpus.incidents` and its index in that
+/// incident's contradictions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerdictAt {
+    pub incident: usize,
+    pub contradiction: usize,
+}
 
 /// How the incident list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -155,8 +160,8 @@ pub fn incident_matches(inc: &Incident, filter: &str) -> bool {
 pub struct Index {
     /// Incident indexes in the list's order, the filter applied.
     pub incidents: Vec<usize>,
-    /// For each statement that a verdict names: the verdicts, as (incident, contradiction).
-    pub verdicts: HashMap<Pos, Vec<Pos>>,
+    /// For each statement that a verdict names: the verdicts.
+    pub verdicts: HashMap<Position, Vec<VerdictAt>>,
     /// How many statements the corpus holds.
     pub statements: usize,
 }
@@ -195,12 +200,15 @@ impl Index {
                     .then(by_date(a, b))
             }),
         }
-        let mut verdicts: HashMap<Pos, Vec<Pos>> = HashMap::new();
+        let mut verdicts: HashMap<Position, Vec<VerdictAt>> = HashMap::new();
         for (ii, inc) in corpus.incidents.iter().enumerate() {
             for (ci, c) in inc.contradictions.iter().enumerate() {
                 for r in &c.between {
                     if let Some(pos) = position(corpus, r) {
-                        verdicts.entry(pos).or_default().push((ii, ci));
+                        verdicts.entry(pos).or_default().push(VerdictAt {
+                            incident: ii,
+                            contradiction: ci,
+                        });
                     }
                 }
             }
@@ -214,7 +222,7 @@ impl Index {
 }
 
 /// Where a reference points in the corpus.
-pub fn position(corpus: &Corpus, r: &StatementRef) -> Option<Pos> {
+pub fn position(corpus: &Corpus, r: &StatementRef) -> Option<Position> {
     let ii = corpus
         .incidents
         .binary_search_by(|i| i.id.as_str().cmp(&r.incident))
@@ -223,7 +231,10 @@ pub fn position(corpus: &Corpus, r: &StatementRef) -> Option<Pos> {
         .statements
         .iter()
         .position(|s| s.id == r.statement)?;
-    Some((ii, si))
+    Some(Position {
+        incident: ii,
+        statement: si,
+    })
 }
 
 /// A line under the panes saying what the last action did.
@@ -268,8 +279,8 @@ impl Search {
 /// pair is opened.
 #[derive(Debug, Clone)]
 pub struct DiffView {
-    pub a: Pos,
-    pub b: Pos,
+    pub a: Position,
+    pub b: Position,
     pub diff: Arc<crate::diff::StatementDiff>,
     pub scroll: usize,
     /// The diff laid out at the width it was last drawn at: drawing lays out a pair once per
@@ -301,8 +312,8 @@ impl<T> Default for Listing<T> {
 /// A suggested pair, with the positions of its statements.
 #[derive(Debug, Clone)]
 pub struct Suggested {
-    pub a: Pos,
-    pub b: Pos,
+    pub a: Position,
+    pub b: Position,
     pub suggestion: crate::suggest::Suggestion,
 }
 
@@ -318,6 +329,35 @@ pub enum FormKind {
         statement: StatementRef,
     },
     Incident,
+    /// A source added to this incident, from the statement form's picker; the statement
+    /// form under it gets the new source chosen.
+    Source {
+        incident: String,
+    },
+}
+
+/// The names of the forms' fields: what a form's [`Field`] is called, what `Form::value`
+/// asks for, and what the write path's problems name.
+pub mod field {
+    pub const SPEAKER: &str = "speaker";
+    pub const ROLE: &str = "role";
+    pub const ORGANIZATION: &str = "organization";
+    pub const DATE: &str = "date";
+    pub const KIND: &str = "kind";
+    pub const CHANNEL: &str = "channel";
+    pub const SOURCE: &str = "source";
+    pub const URL: &str = "url";
+    pub const LANG: &str = "lang";
+    pub const TEXT: &str = "text";
+    pub const TRANSLATION: &str = "translation";
+    pub const TAGS: &str = "tags";
+    pub const NOTE: &str = "note";
+    pub const ID: &str = "id";
+    pub const COMPANY: &str = "company";
+    pub const TITLE: &str = "title";
+    pub const OUTLET: &str = "outlet";
+    pub const PUBLISHED: &str = "published";
+    pub const SNAPSHOT: &str = "snapshot";
 }
 
 /// The source picker's last choice: a source the file does not have yet.
@@ -358,7 +398,25 @@ pub struct Form {
     pub confirm_discard: bool,
     /// Something was typed or chosen since the form opened.
     pub touched: bool,
+    /// The "said before?" panel of a statement form.
+    pub said: SaidBefore,
 }
+
+/// What the record already says of a statement being typed: statements that say the same,
+/// or the opposite. Asked after a pause in typing, never on a keystroke.
+#[derive(Debug, Clone, Default)]
+pub struct SaidBefore {
+    /// What was last asked: the text, and whose statements it was compared with.
+    pub asked: Option<(String, String)>,
+    /// The answer to wait for; older answers are dropped.
+    pub generation: u64,
+    /// An answer is on its way.
+    pub pending: bool,
+    pub matches: Vec<crate::matching::Match>,
+}
+
+/// The "said before?" panel shows at most this many statements.
+pub const SAID_BEFORE: usize = 3;
 
 fn text(name: &'static str, multiline: bool) -> Field {
     Field {
@@ -393,19 +451,19 @@ impl Form {
                 incident: inc.id.clone(),
             },
             fields: vec![
-                text("speaker", false),
-                text("role", false),
-                text("organization", false),
-                text("date", false),
-                choice("kind", kinds),
-                text("channel", false),
-                choice("source", sources),
-                text("url", false),
-                text("lang", false),
-                text("text", true),
-                text("translation", true),
-                text("tags", false),
-                text("note", true),
+                text(field::SPEAKER, false),
+                text(field::ROLE, false),
+                text(field::ORGANIZATION, false),
+                text(field::DATE, false),
+                choice(field::KIND, kinds),
+                text(field::CHANNEL, false),
+                choice(field::SOURCE, sources),
+                text(field::URL, false),
+                text(field::LANG, false),
+                text(field::TEXT, true),
+                text(field::TRANSLATION, true),
+                text(field::TAGS, false),
+                text(field::NOTE, true),
             ],
             focus: 0,
             problems: Vec::new(),
@@ -415,6 +473,7 @@ impl Form {
             changed_on_disk: false,
             confirm_discard: false,
             touched: false,
+            said: SaidBefore::default(),
         }
     }
 
@@ -426,17 +485,17 @@ impl Form {
         };
         let org = (st.organization != inc.company).then(|| st.organization.clone());
         let values: [(&str, Option<String>); 11] = [
-            ("speaker", Some(st.speaker.clone())),
-            ("role", st.role.clone()),
-            ("organization", org),
-            ("date", Some(st.date.iso())),
-            ("channel", st.channel.clone()),
-            ("url", st.url.clone()),
-            ("lang", st.lang.clone()),
-            ("text", Some(st.text.clone())),
-            ("translation", st.translation.clone()),
-            ("tags", Some(st.tags.join(", "))),
-            ("note", st.note.clone()),
+            (field::SPEAKER, Some(st.speaker.clone())),
+            (field::ROLE, st.role.clone()),
+            (field::ORGANIZATION, org),
+            (field::DATE, Some(st.date.iso())),
+            (field::CHANNEL, st.channel.clone()),
+            (field::URL, st.url.clone()),
+            (field::LANG, st.lang.clone()),
+            (field::TEXT, Some(st.text.clone())),
+            (field::TRANSLATION, st.translation.clone()),
+            (field::TAGS, Some(st.tags.join(", "))),
+            (field::NOTE, st.note.clone()),
         ];
         for field in &mut form.fields {
             match &mut field.value {
@@ -447,8 +506,8 @@ impl Form {
                 }
                 FieldValue::Choice { options, at } => {
                     let wanted = match field.name {
-                        "kind" => st.kind.as_str().to_string(),
-                        "source" => st.source.clone().unwrap_or_default(),
+                        field::KIND => st.kind.as_str().to_string(),
+                        field::SOURCE => st.source.clone().unwrap_or_default(),
                         _ => continue,
                     };
                     if let Some(i) = options.iter().position(|(v, _)| *v == wanted) {
@@ -460,14 +519,52 @@ impl Form {
         form
     }
 
+    /// A new source for `incident`: who published it, where and when, and a file to keep as
+    /// the saved copy of what they published.
+    pub fn source(incident: &str) -> Form {
+        Form {
+            kind: FormKind::Source {
+                incident: incident.to_string(),
+            },
+            fields: vec![
+                text(field::OUTLET, false),
+                text(field::URL, false),
+                text(field::PUBLISHED, false),
+                text(field::LANG, false),
+                text(field::SNAPSHOT, false),
+            ],
+            ..Form::incident()
+        }
+    }
+
+    /// Adds a source just written to the source picker, before "new source…", and chooses it.
+    pub fn pick_new_source(&mut self, id: &str, outlet: &str) {
+        for field in &mut self.fields {
+            if field.name != field::SOURCE {
+                continue;
+            }
+            if let FieldValue::Choice { options, at } = &mut field.value {
+                let label = format!("{} ({id})", crate::text::one_line(outlet));
+                let place = options
+                    .iter()
+                    .position(|(v, _)| v == NEW_SOURCE)
+                    .unwrap_or(options.len());
+                options.insert(place, (id.to_string(), label));
+                *at = place;
+                self.touched = true;
+                self.warned = false;
+            }
+        }
+    }
+
     pub fn incident() -> Form {
         Form {
             kind: FormKind::Incident,
             fields: vec![
-                text("id", false),
-                text("company", false),
-                text("title", false),
-                text("tags", false),
+                text(field::ID, false),
+                text(field::COMPANY, false),
+                text(field::TITLE, false),
+                text(field::TAGS, false),
             ],
             focus: 0,
             problems: Vec::new(),
@@ -477,6 +574,7 @@ impl Form {
             changed_on_disk: false,
             confirm_discard: false,
             touched: false,
+            said: SaidBefore::default(),
         }
     }
 
@@ -496,8 +594,38 @@ impl Form {
         }
     }
 
+    /// The field with the focus.
+    pub fn focused_field(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
     pub fn focused(&mut self) -> Option<&mut FieldValue> {
         self.fields.get_mut(self.focus).map(|f| &mut f.value)
+    }
+
+    /// What the "said before?" panel compares: the statement's text, and whose words they
+    /// are (the organization typed, else the incident's company). `None` for forms that
+    /// record no statement.
+    pub fn said_query(&self, corpus: &Corpus) -> Option<(String, String)> {
+        let incident = match &self.kind {
+            FormKind::Statement { incident } => incident,
+            FormKind::Edit { statement } => &statement.incident,
+            FormKind::Incident | FormKind::Source { .. } => return None,
+        };
+        let whose = match self.value(field::ORGANIZATION) {
+            "" => corpus.incident(incident).map(|i| i.company.clone())?,
+            org => org.to_string(),
+        };
+        Some((self.value(field::TEXT).to_string(), whose))
+    }
+
+    /// The source picker has the focus, on "new source…".
+    pub fn on_new_source(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(|f| {
+            f.name == field::SOURCE
+                && matches!(&f.value, FieldValue::Choice { options, at }
+                    if options.get(*at).is_some_and(|(v, _)| v == NEW_SOURCE))
+        })
     }
 
     /// Moves the focus to the field called `name`.
@@ -576,6 +704,9 @@ pub struct UndoStep {
     pub before: Option<Arc<Vec<u8>>>,
     /// The fingerprint of the file right after the write; `None` when the write removed it.
     pub after: Option<u64>,
+    /// Files the write created beside `path` (a source's saved copy), with their
+    /// fingerprints: removed too, when still as the write left them.
+    pub created: Vec<(PathBuf, u64)>,
     /// What the write did, for the confirmation and the message.
     pub what: String,
 }
@@ -612,7 +743,7 @@ pub struct App {
     pub loading: Option<usize>,
     /// The statement `m` marked.
     pub marked: Option<StatementRef>,
-    pub timeline: Listing<(Pos, crate::timeline::TimelineEntry)>,
+    pub timeline: Listing<(Position, crate::timeline::TimelineEntry)>,
     /// The claim the timeline is set against, when it is a claim's timeline.
     pub timeline_claim: Option<StatementRef>,
     pub suggestions: Listing<Suggested>,
@@ -623,6 +754,13 @@ pub struct App {
     /// The incident list's filter (see [`incident_matches`]) and order.
     pub incident_filter: TextField,
     pub incident_sort: Sort,
+    /// Counts questions to the "said before?" panel, so a late answer finds its form.
+    pub said_generation: u64,
+    /// Who last changed each statement shown, by file and id, as git says (`None`: git has
+    /// nothing to say); asked off the drawing thread, forgotten on reload.
+    pub last_changed: HashMap<(PathBuf, String), Option<String>>,
+    /// The statement whose history is being asked.
+    pub asking_history: Option<(PathBuf, String)>,
 }
 
 impl App {
@@ -665,6 +803,9 @@ impl App {
             undo: Vec::new(),
             incident_filter: TextField::new(false),
             incident_sort: Sort::Date,
+            said_generation: 0,
+            last_changed: HashMap::new(),
+            asking_history: None,
         };
         app.select_incident(0);
         app
@@ -738,6 +879,34 @@ impl App {
             Layer::Diff(d) => Some(d),
             _ => None,
         })
+    }
+
+    /// The open statement form's "said before?" panel is behind what was typed: the event
+    /// loop asks once typing pauses.
+    pub fn said_before_due(&self) -> bool {
+        let Some(Layer::Form(f)) = self.stack.last() else {
+            return false;
+        };
+        !f.said.pending
+            && f.said_query(&self.corpus)
+                .is_some_and(|q| f.said.asked.as_ref() != Some(&q))
+    }
+
+    /// The selected statement, when who last changed it is not known yet nor being asked.
+    pub fn history_due(&self) -> Option<(PathBuf, String)> {
+        if self.config.hide_git_history || self.asking_history.is_some() {
+            return None;
+        }
+        let (inc, st) = self.selected_statement()?;
+        let key = (inc.path.clone(), st.id.clone());
+        (!self.last_changed.contains_key(&key)).then_some(key)
+    }
+
+    /// An answer for a "said before?" panel is on its way.
+    pub fn said_pending(&self) -> bool {
+        self.stack
+            .iter()
+            .any(|l| matches!(l, Layer::Form(f) if f.said.pending))
     }
 
     /// Dispatches a key through the keymap; unbound keys do nothing. Ctrl-C quits from
@@ -832,8 +1001,8 @@ impl App {
     }
 
     /// The word diff of two statements, the earlier one first.
-    pub fn diff_of(&self, a: Pos, b: Pos) -> DiffView {
-        let st = |(ii, si): Pos| &self.corpus.incidents[ii].statements[si];
+    pub fn diff_of(&self, a: Position, b: Position) -> DiffView {
+        let st = |p: Position| self.corpus.at(p).1;
         let (a, b) = if st(b).date < st(a).date {
             (b, a)
         } else {
@@ -848,9 +1017,9 @@ impl App {
         }
     }
 
-    pub fn reference(&self, (ii, si): Pos) -> StatementRef {
-        let inc = &self.corpus.incidents[ii];
-        StatementRef::new(&inc.id, &inc.statements[si].id)
+    pub fn reference(&self, pos: Position) -> StatementRef {
+        let (inc, st) = self.corpus.at(pos);
+        StatementRef::new(&inc.id, &st.id)
     }
 
     /// Selects an incident, and the statement when the reference names one.
@@ -869,47 +1038,52 @@ impl App {
     }
 
     /// Selects a statement in the browse view, wherever it is.
-    pub fn go_to(&mut self, (ii, si): Pos) {
-        let Some(at) = self.index.incidents.iter().position(|&i| i == ii) else {
+    pub fn go_to(&mut self, pos: Position) {
+        let Some(at) = self.index.incidents.iter().position(|&i| i == pos.incident) else {
             return;
         };
         self.select_incident(at);
-        if let Some(p) = self.statement_order.iter().position(|&s| s == si) {
+        if let Some(p) = self
+            .statement_order
+            .iter()
+            .position(|&s| s == pos.statement)
+        {
             self.statement = p;
         }
         self.scroll_into_view();
     }
 
-    pub fn selected_pos(&self) -> Option<Pos> {
-        let &ii = self.index.incidents.get(self.incident)?;
-        let &si = self.statement_order.get(self.statement)?;
-        Some((ii, si))
+    pub fn selected_pos(&self) -> Option<Position> {
+        let &incident = self.index.incidents.get(self.incident)?;
+        let &statement = self.statement_order.get(self.statement)?;
+        Some(Position {
+            incident,
+            statement,
+        })
     }
 
     pub fn selected_statement(&self) -> Option<(&Incident, &Statement)> {
-        let (ii, si) = self.selected_pos()?;
-        let inc = &self.corpus.incidents[ii];
-        Some((inc, &inc.statements[si]))
+        Some(self.corpus.at(self.selected_pos()?))
     }
 
     /// Whether the statement at `pos` is the marked one.
-    pub fn is_marked(&self, (ii, si): Pos) -> bool {
+    pub fn is_marked(&self, pos: Position) -> bool {
         self.marked.as_ref().is_some_and(|m| {
-            let inc = &self.corpus.incidents[ii];
-            m.incident == inc.id && m.statement == inc.statements[si].id
+            let (inc, st) = self.corpus.at(pos);
+            m.incident == inc.id && m.statement == st.id
         })
     }
 
     /// The verdicts that name the statement at `pos`.
-    pub fn verdicts(&self, pos: Pos) -> impl Iterator<Item = (&Incident, &Contradiction)> {
+    pub fn verdicts(&self, pos: Position) -> impl Iterator<Item = (&Incident, &Contradiction)> {
         self.index
             .verdicts
             .get(&pos)
             .into_iter()
             .flatten()
-            .map(|&(ii, ci)| {
-                let inc = &self.corpus.incidents[ii];
-                (inc, &inc.contradictions[ci])
+            .map(|v| {
+                let inc = &self.corpus.incidents[v.incident];
+                (inc, &inc.contradictions[v.contradiction])
             })
     }
 
@@ -965,6 +1139,8 @@ impl App {
             })
             .collect();
         self.corpus = Arc::new(corpus);
+        // A reload follows a write or an edit: what git said of a file may be out of date.
+        self.last_changed.clear();
         self.index = Index::build(
             &self.corpus,
             self.incident_filter.text(),

@@ -16,6 +16,7 @@ use super::widgets::{
 };
 use crate::fold::fold;
 use crate::model::Incident;
+use crate::store::Position;
 
 /// Draws the three panes; returns how much of the full statement there is to scroll.
 pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) -> Extent {
@@ -95,10 +96,10 @@ fn incidents(frame: &mut Frame, app: &App, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }
 
-fn verdict_marker(app: &App, pos: (usize, usize)) -> Span<'static> {
+fn verdict_marker(app: &App, pos: Position) -> Span<'static> {
     let theme = &app.config.theme;
     let strongest = app.verdicts(pos).map(|(_, c)| c.verdict).min();
     match strongest {
@@ -148,6 +149,10 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
         .take(rows)
         .map(|(at, &si)| {
             let st = &inc.statements[si];
+            let pos = Position {
+                incident: ii,
+                statement: si,
+            };
             let rest = width.saturating_sub(10 + 1 + 5 + 1 + 1 + 2 + speaker_w + 1);
             let line = Line::from(vec![
                 Span::styled(
@@ -156,8 +161,8 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
                 ),
                 kind_badge(st.kind, theme),
                 Span::raw(" "),
-                verdict_marker(app, (ii, si)),
-                mark(app, (ii, si)),
+                verdict_marker(app, pos),
+                mark(app, pos),
                 Span::styled(
                     format!("{} ", fit(&st.speaker, speaker_w)),
                     Style::new().fg(theme.accent),
@@ -171,12 +176,25 @@ fn statements(frame: &mut Frame, app: &App, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }
 
 fn detail(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     let focused = app.focus == Pane::Detail;
-    let block = pane(app, " Statement ".into(), focused);
+    let mut block = pane(app, " Statement ".into(), focused);
+    // Where the statement is, on the pane's edge: in view whatever the text's length or the
+    // scroll, for an editor (`e` opens it there).
+    if let Some((inc, st)) = app.selected_statement() {
+        let place = format!("{}:{}", inc.path.display(), st.line);
+        let room = usize::from(area.width.saturating_sub(4));
+        block = block.title_bottom(
+            Line::styled(
+                format!(" {} ", safe::fit_end(&place, room)),
+                Style::new().fg(app.config.theme.muted),
+            )
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = statement_lines(app, app.selected_pos(), inner.width);
@@ -187,7 +205,7 @@ fn detail(frame: &mut Frame, app: &App, area: Rect) -> Extent {
     };
     let skip = app.detail_scroll.min(extent.max_scroll());
     let visible: Vec<Line> = lines.into_iter().skip(skip).take(rows).collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::widgets::render_lines(frame, inner, visible);
     extent
 }
 
@@ -217,6 +235,6 @@ pub fn filter(frame: &mut Frame, app: &App, areas: &Areas) {
     // One row: the last one, where the cursor is when typing at the end.
     let (row, col) = cursor.unwrap_or((0, 0));
     let shown: Vec<Line> = rows.into_iter().skip(row).take(1).collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    super::widgets::render_lines(frame, inner, shown);
     place_cursor(frame, inner, 0, col);
 }

@@ -6,18 +6,18 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 
 use std::sync::Arc;
 
 use super::action::Action;
-use super::app::{App, DiffView, Pos};
+use super::app::{App, DiffView};
 use super::keymap::View;
 use super::layout::Extent;
 use super::safe;
 use super::widgets::{kind_badge, pane, short_date, verdict_color};
 use crate::diff::{Compared, OpKind};
+use crate::store::Position;
 
 /// Styled words laid into lines of at most `width` cells, breaking at spaces.
 fn flow(words: Vec<(String, Style)>, width: usize) -> Vec<Line<'static>> {
@@ -63,10 +63,9 @@ fn flow(words: Vec<(String, Style)>, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn header(app: &App, tag: &str, pos: Pos, style: Style) -> Line<'static> {
+fn header(app: &App, tag: &str, pos: Position, style: Style) -> Line<'static> {
     let theme = &app.config.theme;
-    let inc = &app.corpus.incidents[pos.0];
-    let st = &inc.statements[pos.1];
+    let (inc, st) = app.corpus.at(pos);
     Line::from(vec![
         Span::styled(format!("{tag} "), style.add_modifier(Modifier::BOLD)),
         Span::styled(
@@ -103,7 +102,7 @@ pub fn lines(app: &App, d: &DiffView, width: u16) -> Vec<Line<'static>> {
             Style::new().fg(theme.muted),
         ));
         for (mark, pos) in [("−", d.a), ("+", d.b)] {
-            let st = &app.corpus.incidents[pos.0].statements[pos.1];
+            let st = app.corpus.at(pos).1;
             let lang = st.lang.as_deref().map(safe::line).unwrap_or_default();
             let text = format!("{mark} ({lang}) {}", safe::block(st.text.trim()));
             for l in safe::wrap(&text, w) {
@@ -225,6 +224,6 @@ pub fn draw(frame: &mut Frame, app: &App, d: &DiffView, area: Rect) -> Extent {
     };
     let skip = d.scroll.min(extent.max_scroll());
     let visible: Vec<Line> = all.iter().skip(skip).take(rows).cloned().collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::widgets::render_lines(frame, inner, visible);
     extent
 }

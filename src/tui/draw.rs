@@ -71,7 +71,7 @@ fn confirm(frame: &mut Frame, app: &App, c: &Confirm, body: Rect) {
         answer.push(Span::raw(format!(" {name}  ")));
     }
     lines.push(Line::from(answer));
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }
 
 fn status(frame: &mut Frame, app: &App, area: Rect) {

@@ -26,6 +26,12 @@ pub trait Outside {
         filter: Filter,
         text: String,
     ) -> Option<Action>;
+    /// Starts matching a statement being typed against the record; the answer comes back now
+    /// (as an action) or later, from the loop.
+    fn match_quote(&mut self, app: &App, question: Question) -> Option<Action>;
+    /// Starts finding who last changed a statement; the answer comes back now (as an
+    /// action) or later, from the loop.
+    fn history(&mut self, file: &Path, statement: &str) -> Option<Action>;
     /// Sends text to the clipboard.
     fn copy(&mut self, text: &str) -> io::Result<()>;
     /// Runs the editor on a file at a line, and says how it went.
@@ -54,6 +60,14 @@ impl Outside for Offline {
         Some(Action::Results(generation, hits, started.elapsed()))
     }
 
+    fn match_quote(&mut self, app: &App, question: Question) -> Option<Action> {
+        Some(question.answer(&app.corpus))
+    }
+
+    fn history(&mut self, file: &Path, statement: &str) -> Option<Action> {
+        Some(last_changed(file, statement))
+    }
+
     fn copy(&mut self, text: &str) -> io::Result<()> {
         self.copied.push(text.to_string());
         Ok(())
@@ -62,6 +76,36 @@ impl Outside for Offline {
     fn edit(&mut self, path: &Path, line: u32) -> io::Result<Result<(), String>> {
         self.edited.push((path.to_path_buf(), line));
         Ok(Ok(()))
+    }
+}
+
+/// How long reading a statement's history may take before the line is left out.
+const HISTORY_BUDGET: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// "last changed by X on D" for a statement, as an action for `update`.
+pub fn last_changed(file: &Path, statement: &str) -> Action {
+    let line = crate::git::history::last_changed_line(file, statement, HISTORY_BUDGET);
+    Action::History(file.to_path_buf(), statement.to_string(), line)
+}
+
+/// A question for the "said before?" panel, as [`Effect::Match`] asks it.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub generation: u64,
+    pub text: String,
+    pub filter: Filter,
+    pub except: Option<crate::model::StatementRef>,
+}
+
+impl Question {
+    /// The statements on record that say the same as the text, or the opposite, as an action
+    /// for `update`.
+    pub fn answer(self, corpus: &crate::store::Corpus) -> Action {
+        let limit = super::app::SAID_BEFORE;
+        let mut found = crate::matching::match_quote(corpus, &self.text, &self.filter, limit + 1);
+        found.retain(|m| Some(&m.reference) != self.except.as_ref());
+        found.truncate(limit);
+        Action::Matched(self.generation, Payload::new(found))
     }
 }
 
@@ -103,6 +147,21 @@ pub fn perform(
             filter,
             text,
         } => outside.search(app, generation, filter, text),
+        Effect::Match {
+            generation,
+            text,
+            filter,
+            except,
+        } => outside.match_quote(
+            app,
+            Question {
+                generation,
+                text,
+                filter: *filter,
+                except,
+            },
+        ),
+        Effect::History { file, statement } => outside.history(&file, &statement),
         Effect::Reload(select) => Some(reload(&app.dir, select)),
         Effect::Copy(text) => {
             outside.copy(&text)?;
@@ -142,6 +201,44 @@ fn undo_step(path: &Path, before: Option<Arc<Vec<u8>>>, what: String) -> Option<
         before,
         after,
         what,
+        created: Vec::new(),
+    })
+}
+
+/// Adds a source through the write path, as `onrecord source add` does: every problem found
+/// before anything is written, its saved copy copied into `sources/<incident>/`.
+fn add_source(
+    app: &App,
+    incident: &str,
+    source: &crate::write::NewSource,
+    expected: Option<u64>,
+) -> Result<Written, crate::write::WriteError> {
+    let corpus = &app.corpus;
+    let problems = crate::write::validate_source(corpus, incident, source);
+    if !problems.is_empty() {
+        return Err(crate::write::WriteError::Invalid(problems));
+    }
+    let old = corpus
+        .incident(incident)
+        .and_then(|i| before(&i.path, expected));
+    let added = crate::write::add_source(corpus, incident, source, expected)?;
+    let what = format!("add source {} to {incident}", added.id);
+    let undo = old.and_then(|old| {
+        let mut step = undo_step(&added.path, Some(old), what)?;
+        // A copy that was already there, identical, belongs to whoever put it there.
+        if let Some((rel, _)) = added.snapshot.as_ref().filter(|_| !added.reused) {
+            let copy = corpus.root.join(rel);
+            let left = fingerprint(&std::fs::read(&copy).ok()?);
+            step.created.push((copy, left));
+        }
+        Some(step)
+    });
+    Ok(Written {
+        outcome: crate::write::WriteOutcome {
+            path: added.path,
+            id: Some(added.id),
+        },
+        undo,
     })
 }
 
@@ -231,18 +328,30 @@ fn write(app: &App, w: Write) -> Wrote {
                     before: Some(old),
                     after: None,
                     what: format!("remove incident {id}"),
+                    created: Vec::new(),
                 });
                 Written { outcome, undo }
             })
         }
+        Write::Source {
+            incident,
+            source,
+            expected,
+        } => add_source(app, incident, source, *expected),
         Write::Undo(step) => crate::write::restore(
             &step.path,
             step.after,
             step.before.as_deref().map(|b| &b[..]),
         )
-        .map(|outcome| Written {
-            outcome,
-            undo: None,
+        .map(|outcome| {
+            // The entry is gone: a copy it alone named goes too, unless changed since.
+            for (copy, left) in &step.created {
+                let _ = crate::write::restore(copy, Some(*left), None);
+            }
+            Written {
+                outcome,
+                undo: None,
+            }
         }),
     };
     Wrote { write: w, result }

@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::action::Action;
 use super::app::App;
@@ -106,5 +105,5 @@ pub fn draw(frame: &mut Frame, app: &App, selected: usize, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::widgets::render_lines(frame, inner, visible);
 }

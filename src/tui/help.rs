@@ -4,7 +4,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::keymap::View;
@@ -81,6 +80,6 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: usize, area: Rect) -> Extent {
     };
     let skip = scroll.min(extent.max_scroll());
     let visible: Vec<Line> = all.into_iter().skip(skip).take(rows).collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::widgets::render_lines(frame, inner, visible);
     extent
 }

@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::layout::Extent;
@@ -132,6 +131,6 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: usize, body: Rect) -> Extent {
     };
     let skip = scroll.min(extent.max_scroll());
     let visible: Vec<Line> = all.into_iter().skip(skip).take(rows).collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::widgets::render_lines(frame, inner, visible);
     extent
 }

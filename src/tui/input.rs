@@ -202,13 +202,33 @@ impl TextField {
             let mut row = String::new();
             let mut used = 0;
             let mut placed = false;
+            // Where the row can break: after its last space, as (bytes, cells) of the row.
+            let mut space: Option<(usize, usize)> = None;
             for (gi, g) in line.grapheme_indices(true) {
                 let shown = safe::line(g);
                 let w = safe::width(&shown);
                 // One cell stays free at the end of a row for the cursor.
                 if used + w > cells - 1 && used > 0 {
-                    rows.push(std::mem::take(&mut row));
-                    used = 0;
+                    match space.take() {
+                        // A word that does not fit goes to the next row whole.
+                        Some((bytes, head)) if bytes < row.len() => {
+                            let tail = row.split_off(bytes);
+                            let r = rows.len();
+                            rows.push(std::mem::replace(&mut row, tail));
+                            used -= head;
+                            if placed && at.0 == r && at.1 >= head {
+                                at = (r + 1, at.1 - head);
+                            }
+                            if used + w > cells - 1 {
+                                rows.push(std::mem::take(&mut row));
+                                used = 0;
+                            }
+                        }
+                        _ => {
+                            rows.push(std::mem::take(&mut row));
+                            used = 0;
+                        }
+                    }
                 }
                 if offset + gi == self.cursor {
                     at = (rows.len(), used);
@@ -216,6 +236,9 @@ impl TextField {
                 }
                 row.push_str(&shown);
                 used += w;
+                if g == " " {
+                    space = Some((row.len(), used));
+                }
             }
             if !placed && self.cursor == offset + line.len() {
                 at = (rows.len(), used);
@@ -283,6 +306,23 @@ mod tests {
         let (rows, at) = f.layout(4);
         assert_eq!(rows, ["株", "式", "社"]);
         assert_eq!(at, (2, 0));
+    }
+
+    #[test]
+    fn layout_wraps_between_words() {
+        let mut f = TextField::with("en France de", false);
+        let (rows, at) = f.layout(9);
+        assert_eq!(rows, ["en ", "France ", "de"]);
+        assert_eq!(at, (2, 2));
+        // The cursor in a word carried to the next row goes with it.
+        f.home();
+        for _ in 0..5 {
+            f.right();
+        }
+        assert_eq!(f.layout(9).1, (1, 2));
+        // A word longer than the row is cut inside it, as before.
+        let f = TextField::with("a verylongword", false);
+        assert_eq!(f.layout(6).0, ["a ", "veryl", "ongwo", "rd"]);
     }
 
     #[test]

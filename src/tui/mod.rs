@@ -137,6 +137,8 @@ struct Live<'a> {
     worker: &'a worker::Worker,
     /// The corpus the search thread has.
     searching: &'a mut Arc<Corpus>,
+    /// Where answers worked out on their own threads come back ("said before?", history).
+    back: &'a std::sync::mpsc::Sender<Action>,
 }
 
 impl Live<'_> {
@@ -161,6 +163,34 @@ impl Outside for Live<'_> {
         self.sync(app);
         self.worker.ask(generation, filter, text);
         None
+    }
+
+    fn match_quote(&mut self, app: &App, question: effects::Question) -> Option<Action> {
+        // Off the drawing thread: matching reads every statement of the organization.
+        let corpus = app.corpus.clone();
+        let back = self.back.clone();
+        let asked = question.clone();
+        let started = std::thread::Builder::new()
+            .name("said-before".into())
+            .spawn(move || {
+                let _ = back.send(asked.answer(&corpus));
+            });
+        // No thread to be had: answer here rather than never.
+        started.is_err().then(|| question.answer(&app.corpus))
+    }
+
+    fn history(&mut self, file: &Path, statement: &str) -> Option<Action> {
+        // git may take a while: a frame never waits for it.
+        let back = self.back.clone();
+        let (f, s) = (file.to_path_buf(), statement.to_string());
+        let started = std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || {
+                let _ = back.send(effects::last_changed(&f, &s));
+            });
+        started
+            .is_err()
+            .then(|| Action::History(file.to_path_buf(), statement.to_string(), None))
     }
 
     fn copy(&mut self, text: &str) -> io::Result<()> {
@@ -191,6 +221,10 @@ fn frame<B: ratatui::backend::Backend>(
     Ok(())
 }
 
+/// How long typing pauses before the "said before?" panel is asked: a keystroke never waits
+/// for matching.
+const SAID_BEFORE_PAUSE: Duration = Duration::from_millis(300);
+
 fn event_loop(
     terminal: &mut Term,
     app: &mut App,
@@ -200,12 +234,27 @@ fn event_loop(
     update(app, Action::Resize(size.width, size.height));
     let worker = worker::Worker::start(app.corpus.clone());
     let mut searching = app.corpus.clone();
+    let (back, answers) = mpsc::channel();
+    // When the last key (or other event) came: the "said before?" panel waits for a pause.
+    let mut last_event = std::time::Instant::now();
     loop {
+        if app.history_due().is_some() {
+            let mut live = Live {
+                terminal,
+                worker: &worker,
+                searching: &mut searching,
+                back: &back,
+            };
+            if turn(app, Action::Settled(), &mut live)? {
+                return Ok(());
+            }
+        }
         frame(terminal, app)?;
         let mut live = Live {
             terminal,
             worker: &worker,
             searching: &mut searching,
+            back: &back,
         };
         if app.loading.is_some()
             && let Ok(action) = loaded.try_recv()
@@ -216,15 +265,31 @@ fn event_loop(
         } else {
             // While a search or the corpus is on its way, wake often to pick it up;
             // otherwise sleep until the next event.
-            let wait = if app.search.pending() || app.loading.is_some() {
+            let due = app.said_before_due();
+            let paused = last_event.elapsed();
+            let wait = if app.search.pending()
+                || app.loading.is_some()
+                || app.said_pending()
+                || app.asking_history.is_some()
+            {
                 Duration::from_millis(4)
+            } else if due {
+                SAID_BEFORE_PAUSE.saturating_sub(paused)
             } else {
                 Duration::from_secs(3600)
             };
             let mut ready = event::poll(wait)?;
+            if !ready
+                && due
+                && last_event.elapsed() >= SAID_BEFORE_PAUSE
+                && turn(app, Action::Paused(), &mut live)?
+            {
+                return Ok(());
+            }
             // Handle every event already waiting before drawing again, so held keys never
             // queue up behind frames.
             while ready {
+                last_event = std::time::Instant::now();
                 let ev = event::read()?;
                 if handle(app, ev, &mut live)? {
                     return Ok(());
@@ -233,6 +298,9 @@ fn event_loop(
             }
             while let Some((generation, hits, took)) = worker.answer() {
                 update(app, Action::Results(generation, hits, took));
+            }
+            while let Ok(action) = answers.try_recv() {
+                update(app, action);
             }
         }
         // The search thread searches whatever corpus is shown (a reload while searching

@@ -43,31 +43,66 @@ pub fn width(s: &str) -> usize {
 }
 
 /// Record text cut or padded to exactly `cells` cells, on one line. A cut ends in `…`; a wide
-/// character that would straddle the edge is left out, never split.
+/// character that would straddle the edge is left out, never split. Reads the text only as
+/// far as it takes to know whether it fits: a long statement costs what a short one does.
 pub fn fit(s: &str, cells: usize) -> String {
     let s = line(s);
     let mut out = String::with_capacity(cells + 4);
-    let total = width(&s);
-    let budget = if total > cells {
-        cells.saturating_sub(1)
-    } else {
-        cells
-    };
-    let mut used = 0;
+    // What fits in `cells - 1`, leaving room for the `…` should the text not fit.
+    let mut short: Option<(usize, usize)> = None;
+    let (mut used, mut total, mut full) = (0, 0, true);
     for g in s.graphemes(true) {
         let w = usize::from(g.cell_width());
-        if used + w > budget {
+        if !g.contains(char::is_control) {
+            total += w;
+        }
+        if total > cells {
             break;
         }
-        out.push_str(g);
-        used += w;
+        if full && used + w > cells.saturating_sub(1) && short.is_none() {
+            short = Some((out.len(), used));
+        }
+        if full && used + w <= cells {
+            out.push_str(g);
+            used += w;
+        } else {
+            full = false;
+        }
     }
-    if total > cells && cells > 0 {
-        out.push('…');
-        used += 1;
+    if total > cells {
+        let (len, w) = short.unwrap_or((out.len(), used));
+        out.truncate(len);
+        used = w;
+        if cells > 0 {
+            out.push('…');
+            used += 1;
+        }
     }
     out.extend(std::iter::repeat_n(' ', cells.saturating_sub(used)));
     out
+}
+
+/// Record text on one line, at most `cells` cells, keeping its end: a cut starts with `…`.
+/// For a path, whose file name matters most. Not padded.
+pub fn fit_end(s: &str, cells: usize) -> String {
+    let s = line(s);
+    if width(&s) <= cells {
+        return s.into_owned();
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for g in s.graphemes(true).rev() {
+        let w = usize::from(g.cell_width());
+        if used + w + 1 > cells {
+            break;
+        }
+        kept.push(g);
+        used += w;
+    }
+    if cells == 0 {
+        return String::new();
+    }
+    std::iter::once("…").chain(kept.into_iter().rev()).collect()
 }
 
 /// The first line of record text, safe, at most `cells` cells (not padded).
@@ -141,6 +176,66 @@ mod tests {
         assert_eq!(width(&fit("e\u{301}te\u{301}", 3)), 3);
         assert_eq!(fit("e\u{301}te\u{301}", 3), "e\u{301}te\u{301}");
         assert_eq!(fit("x", 0), "");
+    }
+
+    /// `fit` as it was written first: the whole text measured, then cut.
+    fn fit_measuring_all(s: &str, cells: usize) -> String {
+        let s = line(s);
+        let total = width(&s);
+        let budget = if total > cells {
+            cells.saturating_sub(1)
+        } else {
+            cells
+        };
+        let (mut out, mut used) = (String::new(), 0);
+        for g in s.graphemes(true) {
+            let w = usize::from(g.cell_width());
+            if used + w > budget {
+                break;
+            }
+            out.push_str(g);
+            used += w;
+        }
+        if total > cells && cells > 0 {
+            out.push('…');
+            used += 1;
+        }
+        out.extend(std::iter::repeat_n(' ', cells.saturating_sub(used)));
+        out
+    }
+
+    #[test]
+    fn fit_reads_no_further_than_it_needs_and_cuts_the_same() {
+        let texts = [
+            "",
+            "a",
+            "abcdef",
+            "日本語テキスト",
+            "a日b本c",
+            "e\u{301}te\u{301}x",
+            "a\x1b[31mred\x07b",
+            "one\ntwo\tthree",
+            "👩\u{200D}💻\u{FE0F} ok",
+            "x\u{202E}y",
+        ];
+        for text in texts {
+            for cells in 0..16 {
+                assert_eq!(
+                    fit(text, cells),
+                    fit_measuring_all(text, cells),
+                    "{text:?} in {cells}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fit_end_keeps_the_end() {
+        assert_eq!(fit_end("dir/file.toml:12", 20), "dir/file.toml:12");
+        assert_eq!(fit_end("dir/file.toml:12", 10), "…e.toml:12");
+        assert_eq!(width(&fit_end("日本語/ファイル:3", 7)), 7);
+        assert_eq!(fit_end("a\x1bb", 10), "a␛b");
+        assert_eq!(fit_end("abc", 0), "");
     }
 
     #[test]

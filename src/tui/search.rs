@@ -103,7 +103,7 @@ fn row<'a>(app: &App, hit: &Hit, width: usize, selected: bool) -> Line<'a> {
         ),
         kind_badge(st.kind, theme),
         Span::raw(" "),
-        mark(app, (hit.position.incident, hit.position.statement)),
+        mark(app, hit.position),
     ];
     let mut used = 19;
     // Which incident each hit is in, where there is room for it.
@@ -234,7 +234,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 
     let preview = search_preview(body);
     let block = pane(
@@ -249,17 +249,14 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     );
     let inner = block.inner(preview);
     frame.render_widget(block, preview);
-    let pos = s
-        .hits
-        .get(s.selected)
-        .map(|h| (h.position.incident, h.position.statement));
+    let pos = s.hits.get(s.selected).map(|h| h.position);
     let lines: Vec<Line> = if pos.is_some() {
         statement_lines(app, pos, inner.width)
     } else {
         vec![Line::raw("")]
     };
     let lines: Vec<Line> = lines.into_iter().take(usize::from(inner.height)).collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }
 
 #[cfg(test)]

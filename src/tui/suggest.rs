@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::action::Action;
 use super::app::App;
@@ -59,7 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             "No candidate contradictions left to review here.",
         ));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 
     let below = Rect::new(
         body.x,
@@ -76,8 +75,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
     let w = usize::from(inner.width);
     let mut out: Vec<Line> = Vec::new();
     for pos in [s.a, s.b] {
-        let inc = &app.corpus.incidents[pos.0];
-        let st = &inc.statements[pos.1];
+        let st = app.corpus.at(pos).1;
         out.push(Line::from(vec![
             Span::styled(
                 format!("{} ", short_date(&st.date)),
@@ -97,9 +95,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         }
         // Two languages: the English beside the original, so the pair can be read.
         let other = if pos == s.a { s.b } else { s.a };
-        let other_lang = app.corpus.incidents[other.0].statements[other.1]
-            .lang
-            .as_deref();
+        let other_lang = app.corpus.at(other).1.lang.as_deref();
         if st.lang.as_deref() != other_lang
             && let Some(tr) = &st.translation
         {
@@ -121,5 +117,5 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         }
     }
     let out: Vec<Line> = out.into_iter().take(usize::from(inner.height)).collect();
-    frame.render_widget(Paragraph::new(out), inner);
+    super::widgets::render_lines(frame, inner, out);
 }

@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::action::Action;
 use super::app::{App, TagDialog, TagField};
@@ -144,14 +143,18 @@ pub fn draw(frame: &mut Frame, app: &App, t: &TagDialog, body: Rect) {
     }
     lines.push(Line::styled(
         format!(
-            "tagged by {}; in the note, Enter is a line break",
-            safe::line(app.tagger())
+            "tagged by {}; in the note, {} is a line break",
+            safe::line(app.tagger()),
+            key(app, Action::Submit)
         ),
         muted,
     ));
     if t.confirm_discard {
         lines.push(Line::styled(
-            "Discard what you typed? Esc again discards; any other key keeps it.",
+            format!(
+                "Discard what you typed? {} again discards; any other key keeps it.",
+                key(app, Action::Back)
+            ),
             Style::new().fg(theme.error),
         ));
     }
@@ -163,5 +166,5 @@ pub fn draw(frame: &mut Frame, app: &App, t: &TagDialog, body: Rect) {
     if let Some((r, c)) = cursor {
         place_cursor(frame, inner, r, c);
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
 }

@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::action::Action;
 use super::app::App;
@@ -70,7 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             }
             spans.extend([
                 Span::styled(
-                    format!("{} ", fit(&app.corpus.incidents[pos.0].id, inc_w)),
+                    format!("{} ", fit(&app.corpus.incidents[pos.incident].id, inc_w)),
                     muted,
                 ),
                 Span::styled(
@@ -87,7 +86,7 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::widgets::render_lines(frame, inner, lines);
     if !claim {
         return;
     }
@@ -142,5 +141,5 @@ pub fn draw(frame: &mut Frame, app: &App, body: Rect) {
         }
     }
     let out: Vec<Line> = out.into_iter().take(usize::from(inner.height)).collect();
-    frame.render_widget(Paragraph::new(out), inner);
+    super::widgets::render_lines(frame, inner, out);
 }

@@ -6,17 +6,27 @@
 use super::action::{Action, Effect, Loaded, Payload, Write, Wrote};
 use super::app::{
     App, Confirm, DiffView, FieldValue, Form, FormKind, Layer, Message, NEW_SOURCE, OnRecord, Pane,
-    Pos, TagDialog, TagField, View, position,
+    TagDialog, TagField, View, field, position,
 };
 use super::input::TextField;
 use super::layout::{inner_rows, keep_visible, search_results, suggestion_list, timeline_list};
 use super::safe;
 use crate::model::{Incident, Statement, StatementRef, Verdict};
+use crate::store::Position;
 use crate::write::WriteError;
 
 /// Applies one action to the state.
 pub fn update(app: &mut App, action: Action) -> Option<Effect> {
-    if action != Action::Back {
+    // Any key but Esc takes back a pending "discard?"; what comes from elsewhere does not.
+    if !matches!(
+        action,
+        Action::Back
+            | Action::Paused()
+            | Action::Settled()
+            | Action::History(..)
+            | Action::Matched(..)
+            | Action::Drawn(_)
+    ) {
         if let Some(t) = app.tag_mut() {
             t.confirm_discard = false;
         }
@@ -62,6 +72,33 @@ pub fn update(app: &mut App, action: Action) -> Option<Effect> {
                 app.focus = pane;
             }
             step(app, isize::from(rows));
+            return None;
+        }
+        Action::Paused() => return said_before(app),
+        Action::Settled() => {
+            let (file, statement) = app.history_due()?;
+            app.asking_history = Some((file.clone(), statement.clone()));
+            return Some(Effect::History { file, statement });
+        }
+        Action::History(file, statement, line) => {
+            let key = (file, statement);
+            if app.asking_history.as_ref() == Some(&key) {
+                app.asking_history = None;
+            }
+            app.last_changed.insert(key, line);
+            return None;
+        }
+        Action::Matched(generation, found) => {
+            let asked = app.stack.iter_mut().find_map(|l| match l {
+                Layer::Form(f) if f.said.generation == generation => Some(f),
+                _ => None,
+            });
+            if let Some(f) = asked
+                && let Some(found) = found.take()
+            {
+                f.said.matches = found;
+                f.said.pending = false;
+            }
             return None;
         }
         Action::Quit => return Some(Effect::Quit),
@@ -184,6 +221,13 @@ fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
                     Some(StatementRef::new(&statement.incident, "")),
                 ),
                 Write::RemoveIncident { .. } => (format!("Removed {path} ({undo} undoes)"), None),
+                Write::Source { incident, .. } => (
+                    format!(
+                        "Added the source {} to {incident} in {path} ({undo} undoes)",
+                        written.outcome.id.as_deref().unwrap_or_default()
+                    ),
+                    None,
+                ),
                 Write::Undo(step) => (format!("Undid: {} ({path})", step.what), None),
             };
             match &write {
@@ -198,6 +242,18 @@ fn wrote(app: &mut App, payload: Payload<Wrote>) -> Option<Effect> {
                     app.stack.retain(|l| !matches!(l, Layer::Form(_)));
                 }
                 Write::Tag { .. } => app.stack.retain(|l| !matches!(l, Layer::Tag(_))),
+                // The source form closes; the statement form it was opened from has the new
+                // source chosen.
+                Write::Source { source, .. } => {
+                    if let Some(at) = app.stack.iter().rposition(|l| {
+                        matches!(l, Layer::Form(f) if matches!(f.kind, FormKind::Source { .. }))
+                    }) {
+                        app.stack.remove(at);
+                    }
+                    if let (Some(f), Some(id)) = (app.form_mut(), written.outcome.id.as_deref()) {
+                        f.pick_new_source(id, &source.outlet);
+                    }
+                }
                 _ => {}
             }
             if app.stack.is_empty() {
@@ -246,7 +302,10 @@ fn write_failed(app: &mut App, write: &Write, e: WriteError) {
                 _ => e.to_string(),
             });
         }
-        Write::Statement { .. } | Write::Incident { .. } | Write::EditStatement { .. }
+        Write::Statement { .. }
+        | Write::Incident { .. }
+        | Write::EditStatement { .. }
+        | Write::Source { .. }
             if app.form().is_some() =>
         {
             let reload = key(app, View::Form, Action::Reload);
@@ -465,6 +524,10 @@ fn form_key(app: &mut App, action: Action) -> Option<Effect> {
             None
         }
         Action::Save => save_form(app),
+        Action::Submit if f.on_new_source() => {
+            open_source_form(app);
+            None
+        }
         Action::Submit if !matches!(f.focused(), Some(FieldValue::Text(t)) if t.multiline) => {
             save_form(app)
         }
@@ -478,14 +541,12 @@ fn form_key(app: &mut App, action: Action) -> Option<Effect> {
                 f.touched = true;
                 f.warned = false;
             }
-            let picked_new = f.fields.get(f.focus).is_some_and(|fd| fd.name == "source")
-                && f.value("source") == NEW_SOURCE;
-            if changed && picked_new {
+            if changed && f.on_new_source() {
+                let enter = key(app, View::Form, Action::Submit);
                 return note(
                     app,
-                    "A new source is added with `onrecord source add` for now; pick `none` and \
-                     give the URL meanwhile",
-                    true,
+                    &format!("{enter} opens a form for the new source"),
+                    false,
                 );
             }
             None
@@ -493,17 +554,57 @@ fn form_key(app: &mut App, action: Action) -> Option<Effect> {
     }
 }
 
+/// Asks what the record says of the statement typed in the form on top, when its "said
+/// before?" panel is behind the text; an empty text empties the panel.
+fn said_before(app: &mut App) -> Option<Effect> {
+    if !app.said_before_due() {
+        return None;
+    }
+    app.said_generation += 1;
+    let generation = app.said_generation;
+    let corpus = app.corpus.clone();
+    let f = app.form_mut()?;
+    let (text, whose) = f.said_query(&corpus)?;
+    f.said.asked = Some((text.clone(), whose.clone()));
+    f.said.generation = generation;
+    if text.is_empty() {
+        f.said.matches.clear();
+        return None;
+    }
+    let mut filter = crate::query::Filter::default();
+    let field = if f.value(field::ORGANIZATION).is_empty() {
+        "company"
+    } else {
+        "organization"
+    };
+    filter.add(field, &whose).ok()?;
+    let except = match &f.kind {
+        FormKind::Edit { statement } => Some(statement.clone()),
+        _ => None,
+    };
+    f.said.pending = true;
+    Some(Effect::Match {
+        generation,
+        text,
+        filter: Box::new(filter),
+        except,
+    })
+}
+
 /// What `check` warns about in a statement that is otherwise fine to write.
 fn statement_warnings(f: &Form) -> Vec<String> {
     let mut out = Vec::new();
-    if f.value("source").is_empty() && f.value("url").is_empty() {
+    if f.value(field::SOURCE).is_empty() && f.value(field::URL).is_empty() {
         out.push(
             "No source and no URL: a reader cannot check where this was said. Save again to \
              write it anyway."
                 .to_string(),
         );
     }
-    if !f.value("lang").is_empty() && f.value("lang") != "en" && f.value("translation").is_empty() {
+    if !f.value(field::LANG).is_empty()
+        && f.value(field::LANG) != "en"
+        && f.value(field::TRANSLATION).is_empty()
+    {
         out.push("Not in English and no translation: diffs will compare it as it is.".into());
     }
     out
@@ -535,32 +636,34 @@ fn save_form(app: &mut App) -> Option<Effect> {
                 FormKind::Edit { statement } => {
                     (statement.incident.clone(), Some(statement.clone()))
                 }
-                FormKind::Incident => unreachable!("matched above"),
+                FormKind::Incident | FormKind::Source { .. } => unreachable!("matched above"),
             };
             let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
-            let kind = crate::model::Kind::parse(f.value("kind"));
-            let source = opt("source").filter(|s| s != NEW_SOURCE);
+            let kind = crate::model::Kind::parse(f.value(field::KIND));
+            let source = opt(field::SOURCE).filter(|s| s != NEW_SOURCE);
             let statement = crate::write::NewStatement {
-                date: f.value("date").to_string(),
-                speaker: f.value("speaker").to_string(),
-                text: text_value(f, "text"),
+                date: f.value(field::DATE).to_string(),
+                speaker: f.value(field::SPEAKER).to_string(),
+                text: text_value(f, field::TEXT),
                 kind,
-                lang: opt("lang"),
-                translation: Some(text_value(f, "translation")).filter(|t| !t.trim().is_empty()),
-                channel: opt("channel"),
+                lang: opt(field::LANG),
+                translation: Some(text_value(f, field::TRANSLATION))
+                    .filter(|t| !t.trim().is_empty()),
+                channel: opt(field::CHANNEL),
                 source,
-                url: opt("url"),
-                role: opt("role"),
-                organization: opt("organization"),
-                tags: tags(f.value("tags")),
-                note: Some(text_value(f, "note")).filter(|t| !t.trim().is_empty()),
+                url: opt(field::URL),
+                role: opt(field::ROLE),
+                organization: opt(field::ORGANIZATION),
+                tags: tags(f.value(field::TAGS)),
+                note: Some(text_value(f, field::NOTE)).filter(|t| !t.trim().is_empty()),
                 ..crate::write::NewStatement::default()
             };
             let mut problems = crate::write::validate_statement(&app.corpus, &incident, &statement);
-            if f.value("source") == NEW_SOURCE {
+            if f.value(field::SOURCE) == NEW_SOURCE {
+                let enter = key(app, View::Form, Action::Submit);
                 problems.push((
-                    "source".into(),
-                    "a new source cannot be added from here yet: pick one, or none".into(),
+                    field::SOURCE.into(),
+                    format!("press {enter} here to add the new source first, or pick another"),
                 ));
             }
             let warnings = statement_warnings(f);
@@ -591,14 +694,48 @@ fn save_form(app: &mut App) -> Option<Effect> {
                 },
             }
         }
+        FormKind::Source { incident } => {
+            let opt = |name: &str| Some(f.value(name).to_string()).filter(|v| !v.is_empty());
+            let source = crate::write::NewSource {
+                id: None,
+                outlet: f.value(field::OUTLET).to_string(),
+                url: opt(field::URL),
+                published: opt(field::PUBLISHED),
+                lang: opt(field::LANG),
+                snapshot: opt(field::SNAPSHOT).map(|p| home_path(&p)),
+            };
+            Write::Source {
+                incident: incident.clone(),
+                source,
+                expected: app.corpus.incident(incident).map(|i| i.fingerprint),
+            }
+        }
         FormKind::Incident => Write::Incident {
-            id: f.value("id").to_string(),
-            company: f.value("company").to_string(),
-            title: f.value("title").to_string(),
-            tags: tags(f.value("tags")),
+            id: f.value(field::ID).to_string(),
+            company: f.value(field::COMPANY).to_string(),
+            title: f.value(field::TITLE).to_string(),
+            tags: tags(f.value(field::TAGS)),
         },
     };
     Some(Effect::Write(Payload::new(write)))
+}
+
+/// A path as typed: `~/` at its start is the home folder, as in a shell.
+fn home_path(typed: &str) -> std::path::PathBuf {
+    match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ => std::path::PathBuf::from(typed),
+    }
+}
+
+/// Opens the source form over the statement form, for the statement's incident.
+fn open_source_form(app: &mut App) {
+    let incident = match app.form().map(|f| &f.kind) {
+        Some(FormKind::Statement { incident }) => incident.clone(),
+        Some(FormKind::Edit { statement }) => statement.incident.clone(),
+        _ => return,
+    };
+    app.push(Layer::Form(Box::new(Form::source(&incident))));
 }
 
 /// A multi-line field's text as typed: inner line breaks kept, ends trimmed.
@@ -657,7 +794,7 @@ fn search_key(app: &mut App, action: Action) -> Option<Effect> {
         }
         Action::Open => {
             let hit = app.search.hits.get(app.search.selected)?;
-            let pos = (hit.position.incident, hit.position.statement);
+            let pos = hit.position;
             remember_query(app);
             app.to_browse();
             app.focus = Pane::Statements;
@@ -1073,7 +1210,7 @@ fn view_key(app: &mut App, action: Action) -> Option<Effect> {
 }
 
 /// The pair of the diff on top, when the diff view has the keys.
-fn diff_pair(app: &App) -> Option<(Pos, Pos)> {
+fn diff_pair(app: &App) -> Option<(Position, Position)> {
     match app.top() {
         Layer::Diff(d) => Some((d.a, d.b)),
         _ => None,
@@ -1093,7 +1230,7 @@ fn on_record(c: &crate::model::Contradiction) -> OnRecord {
 
 /// Opens the tag dialog on two statements, over the current view: the verdict on record,
 /// if any, is shown and its claim and note are filled in to be kept or edited.
-fn open_tag(app: &mut App, a: Pos, b: Pos) {
+fn open_tag(app: &mut App, a: Position, b: Position) {
     let d: DiffView = app.diff_of(a, b);
     let (ra, rb) = (app.reference(d.a), app.reference(d.b));
     let old = app
@@ -1133,7 +1270,7 @@ fn open_tag(app: &mut App, a: Pos, b: Pos) {
 
 /// The marked statement and the selected one, when they are two different statements; else
 /// what to do, for the key named `key`.
-fn pair(app: &App, action: Action) -> Result<(Pos, Pos), String> {
+fn pair(app: &App, action: Action) -> Result<(Position, Position), String> {
     let key = app.config.keymap.key_for(View::Browse, action);
     let mark = app.config.keymap.key_for(View::Browse, Action::Mark);
     let Some(marked) = app.marked.as_ref() else {

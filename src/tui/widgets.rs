@@ -3,17 +3,18 @@
 //! style of a selected row. Views import from here, never from each other.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
-use super::app::{App, Pos};
+use super::app::App;
 use super::config::Theme;
 use super::input::TextField;
 use super::layout::centred;
 use super::safe;
 use crate::model::{Date, Kind, Verdict};
+use crate::store::Position;
 
 /// A bordered pane, its border lit when it has the focus.
 pub fn pane<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
@@ -92,7 +93,7 @@ pub fn muted_on(app: &App, selected: bool) -> Style {
 }
 
 /// The mark beside the marked statement in every list, two cells.
-pub fn mark(app: &App, pos: Pos) -> Span<'static> {
+pub fn mark(app: &App, pos: Position) -> Span<'static> {
     if app.is_marked(pos) {
         Span::styled(
             "▶ ",
@@ -126,13 +127,12 @@ fn label(name: &str, theme: &Theme) -> Span<'static> {
 }
 
 /// The statement at `pos` in full, wrapped to `width` cells.
-pub fn statement_lines(app: &App, pos: Option<Pos>, width: u16) -> Vec<Line<'static>> {
+pub fn statement_lines(app: &App, pos: Option<Position>, width: u16) -> Vec<Line<'static>> {
     let theme = &app.config.theme;
     let Some(pos) = pos else {
         return vec![Line::from("No statement selected.")];
     };
-    let inc = &app.corpus.incidents[pos.0];
-    let st = &inc.statements[pos.1];
+    let (inc, st) = app.corpus.at(pos);
     let w = usize::from(width.max(1));
     let mut out: Vec<Line<'static>> = Vec::new();
     // Where the statement is comes first, so it shows at any width and any scroll.
@@ -242,11 +242,14 @@ pub fn statement_lines(app: &App, pos: Option<Pos>, width: u16) -> Vec<Line<'sta
     for l in safe::wrap(&place, w) {
         out.push(Line::styled(l, Style::new().fg(theme.muted)));
     }
-    let budget = std::time::Duration::from_millis(300);
+    // Asked off the drawing thread (a frame never waits for git): shown once known.
     if !app.config.hide_git_history
-        && let Some(l) = crate::git::history::last_changed_line(&inc.path, &st.id, budget)
+        && let Some(Some(l)) = app.last_changed.get(&(inc.path.clone(), st.id.clone()))
     {
-        out.push(Line::styled(l, Style::new().fg(theme.muted)));
+        out.push(Line::styled(
+            safe::line(l).into_owned(),
+            Style::new().fg(theme.muted),
+        ));
     }
     out
 }
@@ -276,12 +279,72 @@ pub fn text_field(
     (lines, focused.then_some((row, label_w + col)))
 }
 
+/// Draws laid-out lines one to a row from the top of `area`, each cut at its right edge, as a
+/// `Paragraph` without wrapping draws them, without a paragraph's reflowing: the lines of a
+/// list are built to fit already, and this is most of what a frame draws.
+pub fn render_lines(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>) {
+    for (row, line) in (area.y..area.bottom()).zip(lines) {
+        frame.render_widget(line, Rect::new(area.x, row, area.width, 1));
+    }
+}
+
 /// Places the terminal's cursor at (row, column) of `area`, when that is inside it.
 pub fn place_cursor(frame: &mut Frame, area: Rect, row: usize, col: usize) {
     let (Ok(r), Ok(c)) = (u16::try_from(row), u16::try_from(col)) else {
         return;
     };
     if r < area.height && c < area.width {
-        frame.set_cursor_position(Position::new(area.x + c, area.y + r));
+        frame.set_cursor_position(ratatui::layout::Position::new(area.x + c, area.y + r));
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::widgets::Paragraph;
+
+    fn drawn(lines: Vec<Line<'static>>, with_paragraph: bool) -> ratatui::buffer::Buffer {
+        let mut t = Terminal::new(TestBackend::new(12, 5)).unwrap();
+        let frame = t
+            .draw(|f| {
+                let area = Rect::new(1, 1, 9, 3);
+                if with_paragraph {
+                    f.render_widget(Paragraph::new(lines.clone()), area);
+                } else {
+                    render_lines(f, area, lines.clone());
+                }
+            })
+            .unwrap();
+        frame.buffer.clone()
+    }
+
+    #[test]
+    fn lines_draw_as_a_paragraph_draws_them() {
+        let sel = Style::new().bg(Color::Blue);
+        let cases: Vec<Vec<Line<'static>>> = vec![
+            vec![],
+            vec![Line::raw("short")],
+            vec![Line::raw("far too long for the area")],
+            vec![
+                Line::from(vec![
+                    Span::styled("red ", Style::new().fg(Color::Red)),
+                    Span::raw("plain text going on"),
+                ])
+                .style(sel),
+                Line::raw("日本語テキスト"),
+                Line::raw("abcdefgh日"),
+                Line::raw("one row too many"),
+            ],
+            vec![Line::default().style(sel), Line::raw("e\u{301}te\u{301}")],
+        ];
+        for lines in cases {
+            assert_eq!(
+                drawn(lines.clone(), false),
+                drawn(lines.clone(), true),
+                "{lines:?}"
+            );
+        }
     }
 }

@@ -149,7 +149,8 @@ fn snapshot_read(src: &NewSource) -> Result<Option<Vec<u8>>, String> {
 fn copy_name(incident: &str, file: &Path) -> Result<String, String> {
     let name = file
         .file_name()
-        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("{}: not a file: name the saved copy itself", file.display()))?
+        .to_str()
         .ok_or_else(|| format!("{}: the file name is not UTF-8: rename it", file.display()))?;
     if name.starts_with('.') {
         return Err(format!(
