@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use onrecord::model::StatementRef;
 use onrecord::store;
 use onrecord::tui::app::{FieldValue, FormKind, Pane, TagField, View};
 use onrecord::tui::{Action, App, Config, Effect, perform_inline, render_to_string, update};
@@ -715,6 +716,74 @@ fn the_form_validates_before_writing_and_saves_through_the_write_path() {
     app.press("u");
     assert_eq!(app.view(), View::Browse, "nothing left to undo");
     assert!(app.message.as_ref().unwrap().error);
+}
+
+#[test]
+fn a_second_hand_statement_names_whom_its_source_credits() {
+    let dir = copy_fixtures();
+    let file = dir.path().join("acme-widgets-recall.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n[[sources]]\nid = \"wire\"\noutlet = \"Acme Wire\"\n");
+    std::fs::write(&file, text).unwrap();
+    let corpus = store::load(dir.path()).unwrap();
+    let mut app = App::new(corpus, Config::default());
+    update(&mut app, Action::Resize(100, 30));
+    app.press("a");
+    type_into(&mut app, "Road Runner");
+    set_field(&mut app, "date", "2025-04-01");
+    set_field(&mut app, "text", "Meep meep.");
+    // Read on the wire, which credits The Daily Planet.
+    to_field(&mut app, "source");
+    while app.form().unwrap().value("source") != "wire" {
+        app.press("Right");
+    }
+    to_field(&mut app, "via");
+    assert_eq!(
+        app.form().unwrap().value("via"),
+        "",
+        "first-hand unless chosen"
+    );
+    app.press("Right");
+    assert_eq!(app.form().unwrap().value("via"), "daily-planet");
+    let effect = app.press("ctrl-s").expect("the form saves");
+    perform_inline(&mut app, effect);
+    assert_eq!(
+        app.view(),
+        View::Browse,
+        "{:?}",
+        app.form().map(|f| &f.problems)
+    );
+    let inc = app.corpus.incident("acme-widgets-recall").unwrap();
+    let st = inc
+        .statements
+        .iter()
+        .find(|s| s.speaker == "Road Runner")
+        .expect("written and read back");
+    assert_eq!(
+        (st.source.as_deref(), st.via.as_deref()),
+        (Some("wire"), Some("daily-planet"))
+    );
+
+    // Editing it shows the credit, and choosing none takes it off.
+    let edited = onrecord::tui::app::Form::edit(inc, st);
+    assert_eq!(edited.value("via"), "daily-planet");
+    let r = StatementRef::new(&inc.id, &st.id);
+    let fields = onrecord::write::NewStatement {
+        date: "2025-04-01".into(),
+        speaker: "Road Runner".into(),
+        text: "Meep meep.".into(),
+        source: Some("wire".into()),
+        via: None,
+        ..Default::default()
+    };
+    onrecord::write::edit_statement(&app.corpus, &r, &fields, None).unwrap();
+    let again = store::load(dir.path()).unwrap();
+    let st = again
+        .incident("acme-widgets-recall")
+        .unwrap()
+        .statement(&r.statement)
+        .unwrap();
+    assert_eq!(st.via, None);
 }
 
 #[test]
@@ -1570,7 +1639,7 @@ fn said_before_in_tmux_shows_once_typing_pauses() {
     t.wait_for("3 incidents");
     t.keys(&["a"]);
     t.wait_for("Add a statement to acme-widgets-recall");
-    for _ in 0..9 {
+    for _ in 0..10 {
         t.keys(&["Tab"]);
     }
     t.keys(&["-l", "Our mug has always overheated in tests."]);

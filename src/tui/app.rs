@@ -346,6 +346,7 @@ pub mod field {
     pub const KIND: &str = "kind";
     pub const CHANNEL: &str = "channel";
     pub const SOURCE: &str = "source";
+    pub const VIA: &str = "via";
     pub const URL: &str = "url";
     pub const LANG: &str = "lang";
     pub const TEXT: &str = "text";
@@ -445,6 +446,10 @@ impl Form {
                 format!("{} ({})", crate::text::one_line(&s.outlet), s.id),
             )
         }));
+        // Whom the source credits, when it reports another outlet's words: any source the
+        // incident already has.
+        let mut via = sources.clone();
+        via[0].1 = "none (read first-hand)".to_string();
         sources.push((NEW_SOURCE.to_string(), "new source…".to_string()));
         Form {
             kind: FormKind::Statement {
@@ -458,6 +463,7 @@ impl Form {
                 choice(field::KIND, kinds),
                 text(field::CHANNEL, false),
                 choice(field::SOURCE, sources),
+                choice(field::VIA, via),
                 text(field::URL, false),
                 text(field::LANG, false),
                 text(field::TEXT, true),
@@ -508,6 +514,7 @@ impl Form {
                     let wanted = match field.name {
                         field::KIND => st.kind.as_str().to_string(),
                         field::SOURCE => st.source.clone().unwrap_or_default(),
+                        field::VIA => st.via.clone().unwrap_or_default(),
                         _ => continue,
                     };
                     if let Some(i) = options.iter().position(|(v, _)| *v == wanted) {
@@ -537,22 +544,27 @@ impl Form {
         }
     }
 
-    /// Adds a source just written to the source picker, before "new source…", and chooses it.
+    /// Adds a source just written to the source picker, before "new source…", and chooses it;
+    /// the `via` picker offers it too.
     pub fn pick_new_source(&mut self, id: &str, outlet: &str) {
+        let label = format!("{} ({id})", crate::text::one_line(outlet));
         for field in &mut self.fields {
-            if field.name != field::SOURCE {
+            let FieldValue::Choice { options, at } = &mut field.value else {
                 continue;
-            }
-            if let FieldValue::Choice { options, at } = &mut field.value {
-                let label = format!("{} ({id})", crate::text::one_line(outlet));
-                let place = options
-                    .iter()
-                    .position(|(v, _)| v == NEW_SOURCE)
-                    .unwrap_or(options.len());
-                options.insert(place, (id.to_string(), label));
-                *at = place;
-                self.touched = true;
-                self.warned = false;
+            };
+            match field.name {
+                field::SOURCE => {
+                    let place = options
+                        .iter()
+                        .position(|(v, _)| v == NEW_SOURCE)
+                        .unwrap_or(options.len());
+                    options.insert(place, (id.to_string(), label.clone()));
+                    *at = place;
+                    self.touched = true;
+                    self.warned = false;
+                }
+                field::VIA => options.push((id.to_string(), label.clone())),
+                _ => {}
             }
         }
     }

@@ -651,6 +651,7 @@ fn save_form(app: &mut App) -> Option<Effect> {
                     .filter(|t| !t.trim().is_empty()),
                 channel: opt(field::CHANNEL),
                 source,
+                via: opt(field::VIA),
                 url: opt(field::URL),
                 role: opt(field::ROLE),
                 organization: opt(field::ORGANIZATION),

@@ -86,6 +86,7 @@ pub fn edit_statement(
                 ("role", &st.role, false),
                 ("channel", &st.channel, false),
                 ("source", &st.source, false),
+                ("via", &st.via, false),
                 ("url", &st.url, false),
                 ("lang", &st.lang, false),
                 ("translation", &st.translation, ml),
