@@ -148,7 +148,7 @@ fn bytes_path(b: &[u8]) -> &Path {
 }
 
 /// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Key {
     size: u64,
     mtime_ns: i128,
@@ -879,6 +879,17 @@ fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
             parsed: true,
         },
     };
+    let Some(old) = old else {
+        // Nothing recorded: the key is the opened file's, so the file is looked at once.
+        return match store::read_incident_file_meta(path, max) {
+            Ok((bytes, meta)) => Outcome {
+                result: store::parse_file(path, &bytes),
+                recorded: Some((Key::of(&meta), model::fingerprint(&bytes))),
+                parsed: true,
+            },
+            Err(message) => parse(Err(message), Key::default()),
+        };
+    };
     let key = match fs::metadata(path) {
         Ok(m) if m.is_file() => Key::of(&m),
         _ => {
@@ -889,7 +900,7 @@ fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
             };
         }
     };
-    let Some(e) = old.filter(|e| e.key == key && key.size <= max) else {
+    let Some(e) = Some(old).filter(|e| e.key == key && key.size <= max) else {
         return parse(read(), key);
     };
     let fp = e.fingerprint;

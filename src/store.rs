@@ -389,6 +389,14 @@ pub fn incident_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
 /// The type and size are those of the file opened (non-blocking, so that a FIFO put in its
 /// place after the walk cannot hang the loader), and no more than `max` bytes are ever read.
 pub fn read_incident_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    read_incident_file_meta(path, max).map(|(bytes, _)| bytes)
+}
+
+/// [`read_incident_file`], with what the open file's own metadata said before it was read.
+pub(crate) fn read_incident_file_meta(
+    path: &Path,
+    max: u64,
+) -> Result<(Vec<u8>, fs::Metadata), String> {
     use std::io::Read;
     let mut open = fs::OpenOptions::new();
     open.read(true);
@@ -427,7 +435,7 @@ pub fn read_incident_file(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     if bytes.len() as u64 > max {
         return Err(too_large(bytes.len() as u64));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Reads and checks one file: its incident when it has no errors, and its diagnostics.
