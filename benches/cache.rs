@@ -15,9 +15,12 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-/// One run: wall time, and peak resident memory in KiB.
+/// One run: wall time, processor time (user and system, every thread), and peak resident
+/// memory in KiB. Processor time moves less than wall time when other programs share the
+/// machine.
 struct Sample {
     wall: Duration,
+    cpu: Duration,
     peak_kib: u64,
 }
 
@@ -35,8 +38,12 @@ fn measure(cmd: &mut Command) -> Sample {
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = t.elapsed();
     assert_eq!(pid, child.id() as libc::pid_t, "wait4 reaps the child");
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
     Sample {
         wall,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
         // Linux gives ru_maxrss in KiB.
         peak_kib: usage.ru_maxrss as u64,
     }
@@ -57,31 +64,39 @@ fn onrecord(dir: &Path, cache: &Path, args: &[&str], no_cache: bool) -> Command 
     cmd
 }
 
-/// The median time and the largest peak of `n` runs, `before` called ahead of each.
+/// The median times and the largest peak of `n` runs, `before` called ahead of each.
 fn series(n: usize, mut before: impl FnMut(), mut make: impl FnMut() -> Command) -> Sample {
-    let mut samples: Vec<Sample> = (0..n)
+    let samples: Vec<Sample> = (0..n)
         .map(|_| {
             before();
             measure(&mut make())
         })
         .collect();
-    samples.sort_by_key(|s| s.wall);
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
     Sample {
-        wall: samples[samples.len() / 2].wall,
+        wall: median(samples.iter().map(|s| s.wall).collect()),
+        cpu: median(samples.iter().map(|s| s.cpu).collect()),
         peak_kib: samples.iter().map(|s| s.peak_kib).max().unwrap_or(0),
     }
 }
 
 fn report(what: &str, s: &Sample, corpus_bytes: u64, base: Option<&Sample>) {
+    let change = |a: Duration, b: Duration| (a.as_secs_f64() / b.as_secs_f64() - 1.0) * 100.0;
     let ratio = base.map_or(String::new(), |b| {
         format!(
-            ", {:+.0}% against no cache",
-            (s.wall.as_secs_f64() / b.wall.as_secs_f64() - 1.0) * 100.0
+            ", {:+.0}% against no cache (processor {:+.0}%)",
+            change(s.wall, b.wall),
+            change(s.cpu, b.cpu)
         )
     });
     println!(
-        "  {what:<9} median {:>8.1} ms, peak {:>6.0} MB ({:.2}× the corpus){ratio}",
+        "  {what:<9} median {:>8.1} ms (processor {:>7.1} ms), peak {:>6.0} MB ({:.2}× the \
+         corpus){ratio}",
         common::ms(s.wall),
+        common::ms(s.cpu),
         s.peak_kib as f64 * 1024.0 / 1e6,
         s.peak_kib as f64 * 1024.0 / corpus_bytes.max(1) as f64,
     );
