@@ -54,8 +54,17 @@ fn search(worker: &Worker, app: &mut App, effect: Option<Effect>) {
 }
 
 fn main() {
+    // The interface loads through the cache, as the program does (warm: the first load below
+    // writes the snapshot), in a temporary cache folder; ONRECORD_NO_CACHE=1 measures it
+    // without.
+    let cache = tempfile::tempdir().expect("a temporary cache folder");
+    // SAFETY: no other thread has started yet.
+    unsafe { std::env::set_var("XDG_CACHE_HOME", cache.path()) };
+    let cached = !onrecord::cache::disabled_by_env();
+    onrecord::cache::enable(cached);
+    println!("cache: {}", if cached { "on, warm" } else { "off" });
     let corpus = common::corpus(100_000);
-    run(&corpus.dir);
+    run(&corpus.dir, cache.path(), cached);
 }
 
 fn tmux(socket: &str, args: &[&str]) -> String {
@@ -69,7 +78,7 @@ fn tmux(socket: &str, args: &[&str]) -> String {
 
 /// Times the real program in tmux at 120×40: from the command to the first frame on screen,
 /// and to the frame that shows the loaded corpus. Includes tmux's own polling.
-fn real_start(dir: &Path, incidents: usize) {
+fn real_start(dir: &Path, incidents: usize, cache: &Path, cached: bool) {
     if Command::new("tmux").arg("-V").output().is_err() {
         println!("real start in tmux: skipped, tmux is not installed");
         return;
@@ -91,7 +100,9 @@ fn real_start(dir: &Path, incidents: usize) {
     );
     std::thread::sleep(Duration::from_millis(300));
     let command = format!(
-        "env XDG_CONFIG_HOME=/nonexistent {} --dir {}",
+        "env XDG_CONFIG_HOME=/nonexistent XDG_CACHE_HOME={} ONRECORD_NO_CACHE={} {} --dir {}",
+        cache.display(),
+        if cached { "0" } else { "1" },
         env!("CARGO_BIN_EXE_onrecord"),
         dir.display()
     );
@@ -121,7 +132,7 @@ fn real_start(dir: &Path, incidents: usize) {
     }
 }
 
-fn run(dir: &Path) {
+fn run(dir: &Path, cache: &Path, cached: bool) {
     // Warm the page cache so the figure is the program's, not the disk's.
     drop(onrecord::store::load(dir).expect("the corpus loads"));
 
@@ -151,7 +162,7 @@ fn run(dir: &Path) {
         "corpus: {incidents} incidents, {statements} statements ({})",
         dir.display()
     );
-    real_start(dir, incidents);
+    real_start(dir, incidents, cache, cached);
     println!(
         "first frame (loading…): {:.1} ms after start; first full frame: {:.1} ms (load {:.1} ms, \
          index {:.1} ms, draw {:.2} ms)",

@@ -28,7 +28,7 @@
 //! call [`enable`]: the command line does, so that tests of the library never write outside
 //! their own folders.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -48,9 +48,13 @@ pub const NO_CACHE_ENV: &str = "ONRECORD_NO_CACHE";
 const MAGIC: &[u8; 16] = b"onrecord-cache\0\0";
 /// Bumped whenever the snapshot's layout or what parsing produces changes; the crate's own
 /// version is also recorded, so a snapshot from another release is never trusted.
-const FORMAT: u32 = 2;
-/// Magic, format, checksum, payload length.
-const HEADER: usize = 16 + 4 + 8 + 8;
+const FORMAT: u32 = 3;
+/// Magic and format, at the start.
+const PREFIX: usize = 16 + 4;
+/// The head's checksum and length, at the end.
+const TRAILER: usize = 8 + 8;
+/// Files a chunk holds.
+const CHUNK: usize = 256;
 /// How close to the snapshot's writing a file's change may be before its times alone are not
 /// trusted (file system clocks tick coarsely, and a network file system's clock may lag).
 const RACY: Duration = Duration::from_secs(2);
@@ -132,8 +136,19 @@ fn path_bytes(p: &Path) -> &[u8] {
     p.to_str().unwrap_or_default().as_bytes()
 }
 
+#[cfg(unix)]
+fn bytes_path(b: &[u8]) -> &Path {
+    use std::os::unix::ffi::OsStrExt;
+    Path::new(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn bytes_path(b: &[u8]) -> &Path {
+    Path::new(std::str::from_utf8(b).unwrap_or_default())
+}
+
 /// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Key {
     size: u64,
     mtime_ns: i128,
@@ -185,94 +200,114 @@ fn now_ns() -> i128 {
 }
 
 // The snapshot's own types: the model's serde derives are for JSON output (they skip fields
-// and render dates as text), so the snapshot mirrors them field for field instead.
+// and render dates as text), so the snapshot mirrors them field for field instead. Text is a
+// `Cow`: written straight from the model's strings, without copying them, and read back as
+// owned strings that move into the model.
 
+/// What the snapshot says about itself, after its chunks.
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
+struct Head {
     /// The crate version that wrote it.
     version: String,
     /// The corpus folder's canonical path.
     root: Vec<u8>,
     /// When the files were looked at, before any was read.
     taken_ns: i128,
-    files: Vec<Entry>,
+    /// The chunks, in file order, one after the other from the start of the payload.
+    chunks: Vec<ChunkHead>,
+}
+
+/// One chunk: a run of files' entries, encoded and checksummed alone, so that chunks are
+/// written and read on every core and the whole snapshot is never in memory at once.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+struct ChunkHead {
+    len: u64,
+    checksum: u64,
+}
+
+/// A snapshot as read back: when its files were looked at, and their entries in file order.
+struct Snapshot {
+    taken_ns: i128,
+    files: Vec<Entry<'static>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct Entry {
-    path: Vec<u8>,
+struct Entry<'a> {
+    path: Cow<'a, [u8]>,
     key: Key,
     /// [`model::fingerprint`] of the bytes parsed.
     fingerprint: u64,
-    incident: Option<CIncident>,
-    between_positions: Vec<[(u32, u32); 2]>,
-    diagnostics: Vec<CDiagnostic>,
+    incident: Option<CIncident<'a>>,
+    between_positions: Cow<'a, [[(u32, u32); 2]]>,
+    diagnostics: Vec<CDiagnostic<'a>>,
 }
 
+type Text<'a> = Cow<'a, str>;
+
 #[derive(Serialize, Deserialize)]
-struct CDiagnostic {
+struct CDiagnostic<'a> {
     line: u32,
     column: u32,
     error: bool,
-    message: String,
+    message: Text<'a>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CIncident {
-    id: String,
+struct CIncident<'a> {
+    id: Text<'a>,
     fingerprint: u64,
-    title: String,
-    company: String,
-    summary: Option<String>,
-    tags: Vec<String>,
-    sources: Vec<CSource>,
-    statements: Vec<CStatement>,
-    contradictions: Vec<CContradiction>,
+    title: Text<'a>,
+    company: Text<'a>,
+    summary: Option<Text<'a>>,
+    tags: Vec<Text<'a>>,
+    sources: Vec<CSource<'a>>,
+    statements: Vec<CStatement<'a>>,
+    contradictions: Vec<CContradiction<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CSource {
-    id: String,
-    outlet: String,
-    url: Option<String>,
+struct CSource<'a> {
+    id: Text<'a>,
+    outlet: Text<'a>,
+    url: Option<Text<'a>>,
     published: Option<CDate>,
-    archived: Option<String>,
-    lang: Option<String>,
-    snapshot: Option<String>,
-    sha256: Option<String>,
+    archived: Option<Text<'a>>,
+    lang: Option<Text<'a>>,
+    snapshot: Option<Text<'a>>,
+    sha256: Option<Text<'a>>,
     line: u32,
     snapshot_line: u32,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CStatement {
-    id: String,
+struct CStatement<'a> {
+    id: Text<'a>,
     date: CDate,
-    speaker: String,
-    organization: String,
-    role: Option<String>,
+    speaker: Text<'a>,
+    organization: Text<'a>,
+    role: Option<Text<'a>>,
     kind: u8,
-    channel: Option<String>,
-    source: Option<String>,
-    via: Option<String>,
-    url: Option<String>,
-    lang: Option<String>,
-    text: String,
-    translation: Option<String>,
-    tags: Vec<String>,
-    note: Option<String>,
+    channel: Option<Text<'a>>,
+    source: Option<Text<'a>>,
+    via: Option<Text<'a>>,
+    url: Option<Text<'a>>,
+    lang: Option<Text<'a>>,
+    text: Text<'a>,
+    translation: Option<Text<'a>>,
+    tags: Vec<Text<'a>>,
+    note: Option<Text<'a>>,
     line: u32,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CContradiction {
-    id: Option<String>,
-    between: [(String, String); 2],
-    reviewed: Option<(String, String)>,
+struct CContradiction<'a> {
+    id: Option<Text<'a>>,
+    between: [(Text<'a>, Text<'a>); 2],
+    reviewed: Option<(Text<'a>, Text<'a>)>,
     verdict: u8,
-    claim: Option<String>,
-    note: Option<String>,
-    tagged_by: Option<String>,
+    claim: Option<Text<'a>>,
+    note: Option<Text<'a>>,
+    tagged_by: Option<Text<'a>>,
     tagged_at: Option<CDateTime>,
     line: u32,
 }
@@ -346,33 +381,42 @@ fn verdict_code(v: Verdict) -> u8 {
     Verdict::ALL.iter().position(|&x| x == v).unwrap_or(0) as u8
 }
 
-fn entry(path: &Path, key: Key, fingerprint: u64, result: &FileResult) -> Option<Entry> {
+fn entry<'a>(
+    path: &'a Path,
+    key: Key,
+    fingerprint: u64,
+    result: &'a FileResult,
+) -> Option<Entry<'a>> {
     let (parsed, diagnostics) = result;
     // A file's own diagnostics are about that file; anything else is not this cache's to keep.
     if diagnostics.iter().any(|d| d.path != path) {
         return None;
     }
+    let t = |s: &'a String| Cow::Borrowed(s.as_str());
+    let o = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+    let v = |s: &'a [String]| s.iter().map(|x| Cow::Borrowed(x.as_str())).collect();
+    let r = |r: &'a model::StatementRef| (t(&r.incident), t(&r.statement));
     let incident = parsed.as_ref().map(|p| {
         let i = &p.incident;
         CIncident {
-            id: i.id.clone(),
+            id: t(&i.id),
             fingerprint: i.fingerprint,
-            title: i.title.clone(),
-            company: i.company.clone(),
-            summary: i.summary.clone(),
-            tags: i.tags.clone(),
+            title: t(&i.title),
+            company: t(&i.company),
+            summary: o(&i.summary),
+            tags: v(&i.tags),
             sources: i
                 .sources
                 .iter()
                 .map(|s| CSource {
-                    id: s.id.clone(),
-                    outlet: s.outlet.clone(),
-                    url: s.url.clone(),
+                    id: t(&s.id),
+                    outlet: t(&s.outlet),
+                    url: o(&s.url),
                     published: s.published.as_ref().map(CDate::of),
-                    archived: s.archived.clone(),
-                    lang: s.lang.clone(),
-                    snapshot: s.snapshot.clone(),
-                    sha256: s.sha256.clone(),
+                    archived: o(&s.archived),
+                    lang: o(&s.lang),
+                    snapshot: o(&s.snapshot),
+                    sha256: o(&s.sha256),
                     line: s.line,
                     snapshot_line: s.snapshot_line,
                 })
@@ -381,21 +425,21 @@ fn entry(path: &Path, key: Key, fingerprint: u64, result: &FileResult) -> Option
                 .statements
                 .iter()
                 .map(|s| CStatement {
-                    id: s.id.clone(),
+                    id: t(&s.id),
                     date: CDate::of(&s.date),
-                    speaker: s.speaker.clone(),
-                    organization: s.organization.clone(),
-                    role: s.role.clone(),
+                    speaker: t(&s.speaker),
+                    organization: t(&s.organization),
+                    role: o(&s.role),
                     kind: kind_code(s.kind),
-                    channel: s.channel.clone(),
-                    source: s.source.clone(),
-                    via: s.via.clone(),
-                    url: s.url.clone(),
-                    lang: s.lang.clone(),
-                    text: s.text.clone(),
-                    translation: s.translation.clone(),
-                    tags: s.tags.clone(),
-                    note: s.note.clone(),
+                    channel: o(&s.channel),
+                    source: o(&s.source),
+                    via: o(&s.via),
+                    url: o(&s.url),
+                    lang: o(&s.lang),
+                    text: t(&s.text),
+                    translation: o(&s.translation),
+                    tags: v(&s.tags),
+                    note: o(&s.note),
                     line: s.line,
                 })
                 .collect(),
@@ -403,19 +447,13 @@ fn entry(path: &Path, key: Key, fingerprint: u64, result: &FileResult) -> Option
                 .contradictions
                 .iter()
                 .map(|c| CContradiction {
-                    id: c.id.clone(),
-                    reviewed: c
-                        .reviewed
-                        .as_ref()
-                        .map(|r| (r.incident.clone(), r.statement.clone())),
-                    between: c
-                        .between
-                        .clone()
-                        .map(|r| (r.incident.clone(), r.statement.clone())),
+                    id: o(&c.id),
+                    reviewed: c.reviewed.as_ref().map(r),
+                    between: [r(&c.between[0]), r(&c.between[1])],
                     verdict: verdict_code(c.verdict),
-                    claim: c.claim.clone(),
-                    note: c.note.clone(),
-                    tagged_by: c.tagged_by.clone(),
+                    claim: o(&c.claim),
+                    note: o(&c.note),
+                    tagged_by: o(&c.tagged_by),
                     tagged_at: c.tagged_at.as_ref().map(CDateTime::of),
                     line: c.line,
                 })
@@ -423,28 +461,31 @@ fn entry(path: &Path, key: Key, fingerprint: u64, result: &FileResult) -> Option
         }
     });
     Some(Entry {
-        path: path_bytes(path).to_vec(),
+        path: Cow::Borrowed(path_bytes(path)),
         key,
         fingerprint,
         incident,
-        between_positions: parsed
-            .as_ref()
-            .map(|p| p.between_positions.clone())
-            .unwrap_or_default(),
+        between_positions: parsed.as_ref().map_or(Cow::Borrowed(&[][..]), |p| {
+            Cow::Borrowed(&p.between_positions[..])
+        }),
         diagnostics: diagnostics
             .iter()
             .map(|d| CDiagnostic {
                 line: d.line,
                 column: d.column,
                 error: d.is_error(),
-                message: d.message.clone(),
+                message: t(&d.message),
             })
             .collect(),
     })
 }
 
-/// The model back from a snapshot entry, for the file at `path`.
+/// The model back from a snapshot entry, for the file at `path`. Every string is already
+/// owned (a snapshot is read into owned strings), so this moves them.
 fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
+    let t = Cow::into_owned;
+    let o = |s: Option<Text>| s.map(Cow::into_owned);
+    let v = |s: Vec<Text>| s.into_iter().map(Cow::into_owned).collect();
     let parsed = match e.incident {
         None => None,
         Some(i) => {
@@ -453,14 +494,14 @@ fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
                 .into_iter()
                 .map(|s| {
                     Ok(Source {
-                        id: s.id,
-                        outlet: s.outlet,
-                        url: s.url,
+                        id: t(s.id),
+                        outlet: t(s.outlet),
+                        url: o(s.url),
                         published: s.published.map(CDate::to_model).transpose()?,
-                        archived: s.archived,
-                        lang: s.lang,
-                        snapshot: s.snapshot,
-                        sha256: s.sha256,
+                        archived: o(s.archived),
+                        lang: o(s.lang),
+                        snapshot: o(s.snapshot),
+                        sha256: o(s.sha256),
                         line: s.line,
                         snapshot_line: s.snapshot_line,
                     })
@@ -471,21 +512,21 @@ fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
                 .into_iter()
                 .map(|s| {
                     Ok(Statement {
-                        id: s.id,
+                        id: t(s.id),
                         date: s.date.to_model()?,
-                        speaker: s.speaker,
-                        organization: s.organization,
-                        role: s.role,
+                        speaker: t(s.speaker),
+                        organization: t(s.organization),
+                        role: o(s.role),
                         kind: *Kind::ALL.get(s.kind as usize).ok_or(Invalid)?,
-                        channel: s.channel,
-                        source: s.source,
-                        via: s.via,
-                        url: s.url,
-                        lang: s.lang,
-                        text: s.text,
-                        translation: s.translation,
-                        tags: s.tags,
-                        note: s.note,
+                        channel: o(s.channel),
+                        source: o(s.source),
+                        via: o(s.via),
+                        url: o(s.url),
+                        lang: o(s.lang),
+                        text: t(s.text),
+                        translation: o(s.translation),
+                        tags: v(s.tags),
+                        note: o(s.note),
                         line: s.line,
                     })
                 })
@@ -496,16 +537,18 @@ fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
                 .map(|c| {
                     let [(ai, as_), (bi, bs)] = c.between;
                     Ok(Contradiction {
-                        id: c.id,
-                        reviewed: c.reviewed.map(|(i, s)| model::StatementRef::new(i, s)),
+                        id: o(c.id),
+                        reviewed: c
+                            .reviewed
+                            .map(|(i, s)| model::StatementRef::new(t(i), t(s))),
                         between: [
-                            model::StatementRef::new(ai, as_),
-                            model::StatementRef::new(bi, bs),
+                            model::StatementRef::new(t(ai), t(as_)),
+                            model::StatementRef::new(t(bi), t(bs)),
                         ],
                         verdict: *Verdict::ALL.get(c.verdict as usize).ok_or(Invalid)?,
-                        claim: c.claim,
-                        note: c.note,
-                        tagged_by: c.tagged_by,
+                        claim: o(c.claim),
+                        note: o(c.note),
+                        tagged_by: o(c.tagged_by),
                         tagged_at: c.tagged_at.map(CDateTime::to_model).transpose()?,
                         line: c.line,
                     })
@@ -513,18 +556,18 @@ fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
                 .collect::<Result<_, Invalid>>()?;
             Some(Parsed {
                 incident: Incident {
-                    id: i.id,
+                    id: t(i.id),
                     path: path.to_path_buf(),
                     fingerprint: i.fingerprint,
-                    title: i.title,
-                    company: i.company,
-                    summary: i.summary,
-                    tags: i.tags,
+                    title: t(i.title),
+                    company: t(i.company),
+                    summary: o(i.summary),
+                    tags: v(i.tags),
                     sources,
                     statements,
                     contradictions,
                 },
-                between_positions: e.between_positions,
+                between_positions: e.between_positions.into_owned(),
             })
         }
     };
@@ -540,52 +583,184 @@ fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
             } else {
                 Severity::Warning
             },
-            message: d.message,
+            message: t(d.message),
         })
         .collect();
     Ok((parsed, diagnostics))
 }
 
-/// The snapshot's bytes: header, then the encoded payload.
-fn encode(snapshot: &Snapshot) -> Option<Vec<u8>> {
-    let payload = postcard::to_allocvec(snapshot).ok()?;
-    let mut out = Vec::with_capacity(HEADER + payload.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT.to_le_bytes());
-    out.extend_from_slice(&model::fingerprint(&payload).to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&payload);
-    Some(out)
+/// Where a snapshot's bytes are read from: its file, a part at a time, or bytes in memory.
+trait Bytes: Sync {
+    fn size(&self) -> u64;
+    fn read(&self, at: u64, len: u64) -> Option<Cow<'_, [u8]>>;
 }
 
-/// A snapshot from its bytes, when they are whole, from this version, and for `root`.
-fn decode(bytes: &[u8], root: &Path) -> Option<Snapshot> {
-    let header = bytes.get(..HEADER)?;
-    let payload = &bytes[HEADER..];
-    let (magic, rest) = header.split_at(16);
-    let (format, rest) = rest.split_at(4);
-    let (checksum, len) = rest.split_at(8);
-    if magic != MAGIC
-        || u32::from_le_bytes(format.try_into().ok()?) != FORMAT
-        || u64::from_le_bytes(len.try_into().ok()?) != payload.len() as u64
-        || u64::from_le_bytes(checksum.try_into().ok()?) != model::fingerprint(payload)
+impl Bytes for [u8] {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+
+    fn read(&self, at: u64, len: u64) -> Option<Cow<'_, [u8]>> {
+        let start = usize::try_from(at).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
+        self.get(start..end).map(Cow::Borrowed)
+    }
+}
+
+#[cfg(unix)]
+struct SnapshotFile {
+    file: fs::File,
+    size: u64,
+}
+
+#[cfg(unix)]
+impl Bytes for SnapshotFile {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read(&self, at: u64, len: u64) -> Option<Cow<'_, [u8]>> {
+        use std::os::unix::fs::FileExt;
+        if at.checked_add(len)? > self.size {
+            return None;
+        }
+        let mut buf = vec![0; usize::try_from(len).ok()?];
+        self.file.read_exact_at(&mut buf, at).ok()?;
+        Some(Cow::Owned(buf))
+    }
+}
+
+/// The snapshot in `path`, when it is whole, from this version, and for `root`.
+fn read_snapshot(path: &Path, root: &Path) -> Option<Snapshot> {
+    #[cfg(unix)]
     {
+        let file = fs::File::open(path).ok()?;
+        let size = file.metadata().ok()?.len();
+        decode(&SnapshotFile { file, size }, root)
+    }
+    #[cfg(not(unix))]
+    {
+        decode(&fs::read(path).ok()?[..], root)
+    }
+}
+
+/// A snapshot from its bytes, when they are whole, from this version, and for `root`: the
+/// magic string and format first; at the end, the head's checksum and length; the head
+/// (version, folder, the chunks' lengths and checksums) before them; every chunk, each
+/// checksummed, between. Chunks are read and decoded on every core.
+fn decode(bytes: &(impl Bytes + ?Sized), root: &Path) -> Option<Snapshot> {
+    let size = bytes.size();
+    let prefix = bytes.read(0, PREFIX as u64)?;
+    if prefix[..16] != MAGIC[..] || u32::from_le_bytes(prefix[16..].try_into().ok()?) != FORMAT {
         return None;
     }
-    let snapshot: Snapshot = postcard::from_bytes(payload).ok()?;
-    (snapshot.version == env!("CARGO_PKG_VERSION") && snapshot.root == path_bytes(root))
-        .then_some(snapshot)
+    let trailer = bytes.read(size.checked_sub(TRAILER as u64)?, TRAILER as u64)?;
+    let checksum = u64::from_le_bytes(trailer[..8].try_into().ok()?);
+    let head_len = u64::from_le_bytes(trailer[8..].try_into().ok()?);
+    let head_at = size
+        .checked_sub(TRAILER as u64)?
+        .checked_sub(head_len)?
+        .checked_sub(PREFIX as u64)?
+        + PREFIX as u64;
+    let head_bytes = bytes.read(head_at, head_len)?;
+    if model::fingerprint(&head_bytes) != checksum {
+        return None;
+    }
+    let head: Head = whole(&head_bytes)?;
+    if head.version != env!("CARGO_PKG_VERSION") || head.root != path_bytes(root) {
+        return None;
+    }
+    let mut at = PREFIX as u64;
+    let mut spans = Vec::with_capacity(head.chunks.len());
+    for c in &head.chunks {
+        spans.push((at, *c));
+        at = at.checked_add(c.len)?;
+    }
+    if at != head_at {
+        return None;
+    }
+    use rayon::prelude::*;
+    let chunks: Vec<Vec<Entry<'static>>> = spans
+        .par_iter()
+        .map(|&(at, c)| {
+            let chunk = bytes.read(at, c.len)?;
+            (model::fingerprint(&chunk) == c.checksum)
+                .then(|| whole(&chunk))
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    Some(Snapshot {
+        taken_ns: head.taken_ns,
+        files: chunks.into_iter().flatten().collect(),
+    })
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, renamed over it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// A value that is the whole of `bytes`.
+fn whole<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Option<T> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((value, [])) => Some(value),
+        _ => None,
+    }
+}
+
+/// Writes the snapshot of this run's files to `path`, atomically: a temporary file beside it,
+/// renamed over it. Chunks are encoded a few at a time on every core and written as they come,
+/// so the snapshot is never whole in memory. The file is not synced: a snapshot torn by a
+/// crash fails its checksums and is rebuilt, so the cache costs no wait on the disk.
+fn write_snapshot(
+    path: &Path,
+    root: &Path,
+    taken_ns: i128,
+    files: &[PathBuf],
+    outcomes: &[Outcome],
+) -> io::Result<()> {
+    use rayon::prelude::*;
     let folder = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(folder)?;
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".snapshot-")
         .tempfile_in(folder)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_data()?;
+    let mut out = io::BufWriter::with_capacity(1 << 20, tmp);
+    out.write_all(MAGIC)?;
+    out.write_all(&FORMAT.to_le_bytes())?;
+    let ranges: Vec<std::ops::Range<usize>> = (0..files.len())
+        .step_by(CHUNK)
+        .map(|start| start..(start + CHUNK).min(files.len()))
+        .collect();
+    let encode = |range: &std::ops::Range<usize>| -> io::Result<Vec<u8>> {
+        let entries: Vec<Entry> = files[range.clone()]
+            .iter()
+            .zip(&outcomes[range.clone()])
+            .filter_map(|(path, o)| {
+                let (key, fp) = o.recorded?;
+                entry(path, key, fp, &o.result)
+            })
+            .collect();
+        postcard::to_allocvec(&entries).map_err(io::Error::other)
+    };
+    let mut chunks = Vec::with_capacity(ranges.len());
+    let batch = rayon::current_num_threads().max(1) * 2;
+    for group in ranges.chunks(batch) {
+        let encoded: Vec<Vec<u8>> = group.par_iter().map(encode).collect::<io::Result<_>>()?;
+        for bytes in encoded {
+            out.write_all(&bytes)?;
+            chunks.push(ChunkHead {
+                len: bytes.len() as u64,
+                checksum: model::fingerprint(&bytes),
+            });
+        }
+    }
+    let head = Head {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        root: path_bytes(root).to_vec(),
+        taken_ns,
+        chunks,
+    };
+    let head = postcard::to_allocvec(&head).map_err(io::Error::other)?;
+    out.write_all(&head)?;
+    out.write_all(&model::fingerprint(&head).to_le_bytes())?;
+    out.write_all(&(head.len() as u64).to_le_bytes())?;
+    let tmp = out.into_inner().map_err(|e| e.into_error())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -629,23 +804,9 @@ pub fn load_files_in(
         return (results, stats);
     };
     let taken_ns = now_ns();
-    let old = fs::read(&snapshot_file)
-        .ok()
-        .and_then(|bytes| decode(&bytes, &root));
+    let old = read_snapshot(&snapshot_file, &root);
     let old_taken = old.as_ref().map_or(i128::MIN, |s| s.taken_ns);
-    let mut previous: HashMap<Vec<u8>, Entry> = old
-        .map(|s| s.files)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| (e.path.clone(), e))
-        .collect();
-    let wanted: Vec<Option<Entry>> = files
-        .iter()
-        .map(|p| previous.remove(path_bytes(p)))
-        .collect();
-    // Whatever is left in `previous` names files that are gone.
-    let mut changed = !previous.is_empty();
-    drop(previous);
+    let (wanted, mut changed) = pair_up(files, old.map(|s| s.files).unwrap_or_default());
 
     let trusted_before = old_taken.saturating_sub(RACY.as_nanos() as i128);
     let outcomes = parallel(files, wanted, |path, old_entry| {
@@ -668,25 +829,35 @@ pub fn load_files_in(
         written: false,
     };
     if changed {
-        let snapshot = Snapshot {
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            root: path_bytes(&root).to_vec(),
-            taken_ns,
-            files: files
-                .iter()
-                .zip(&outcomes)
-                .filter_map(|(path, o)| {
-                    let (key, fp) = o.recorded?;
-                    entry(path, key, fp, &o.result)
-                })
-                .collect(),
-        };
-        if let Some(bytes) = encode(&snapshot) {
-            // A cache that cannot be written is no cache; the command's answer is the same.
-            stats.written = write_atomic(&snapshot_file, &bytes).is_ok();
-        }
+        // A cache that cannot be written is no cache; the command's answer is the same.
+        stats.written = write_snapshot(&snapshot_file, &root, taken_ns, files, &outcomes).is_ok();
     }
     (outcomes.into_iter().map(|o| o.result).collect(), stats)
+}
+
+/// Each file's entry in the snapshot, if it has one, and whether the snapshot names files
+/// that are gone. Both lists are in the walk's order, so one pass pairs them; an entry out of
+/// that order is only passed over, and its file parsed again.
+fn pair_up(files: &[PathBuf], old: Vec<Entry<'static>>) -> (Vec<Option<Entry<'static>>>, bool) {
+    let mut old = old.into_iter().peekable();
+    let mut gone = false;
+    let wanted = files
+        .iter()
+        .map(|p| {
+            while let Some(e) = old.peek() {
+                match store::path_order(bytes_path(&e.path), p) {
+                    std::cmp::Ordering::Less => {
+                        gone = true;
+                        old.next();
+                    }
+                    std::cmp::Ordering::Equal => return old.next(),
+                    std::cmp::Ordering::Greater => return None,
+                }
+            }
+            None
+        })
+        .collect();
+    (wanted, gone || old.next().is_some())
 }
 
 /// Decides one file: kept from the snapshot when its key is unchanged (and, when the key is
@@ -708,6 +879,17 @@ fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
             parsed: true,
         },
     };
+    let Some(old) = old else {
+        // Nothing recorded: the key is the opened file's, so the file is looked at once.
+        return match store::read_incident_file_meta(path, max) {
+            Ok((bytes, meta)) => Outcome {
+                result: store::parse_file(path, &bytes),
+                recorded: Some((Key::of(&meta), model::fingerprint(&bytes))),
+                parsed: true,
+            },
+            Err(message) => parse(Err(message), Key::default()),
+        };
+    };
     let key = match fs::metadata(path) {
         Ok(m) if m.is_file() => Key::of(&m),
         _ => {
@@ -718,7 +900,7 @@ fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
             };
         }
     };
-    let Some(e) = old.filter(|e| e.key == key && key.size <= max) else {
+    let Some(e) = Some(old).filter(|e| e.key == key && key.size <= max) else {
         return parse(read(), key);
     };
     let fp = e.fingerprint;
@@ -793,6 +975,12 @@ url = "https://example.org/a"
 published = 2024-03-02
 archived = "https://archive.example.org/a"
 lang = "fr"
+snapshot = "sources/acme-recall/wire.txt"
+sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+[[sources]]
+id = "paper"
+outlet = "Journal Fictif"
 
 [[statements]]
 id = "first"
@@ -802,6 +990,7 @@ role = "porte-parole"
 kind = "paraphrase"
 channel = "interview"
 source = "wire"
+via = "paper"
 lang = "fr"
 text = "Nous ne vendons pas les données"
 translation = "We do not sell the data"
@@ -852,9 +1041,14 @@ tagged_at = 2024-12-01T09:30:00Z
         let key = Key::of(&fs::metadata(&path).unwrap());
         let e = entry(&path, key, 7, &parsed).unwrap();
         let bytes = postcard::to_allocvec(&e).unwrap();
-        let back = result(&path, postcard::from_bytes(&bytes).unwrap()).unwrap();
+        let back = result(&path, whole(&bytes).unwrap()).unwrap();
         assert_eq!(format!("{:?}", back.1), format!("{:?}", parsed.1));
         let (a, b) = (back.0.unwrap(), parsed.0.unwrap());
+        // The fields added to the model since the snapshot first kept it are there to compare.
+        let (wire, first) = (&b.incident.sources[0], &b.incident.statements[0]);
+        assert!(wire.snapshot.is_some() && wire.sha256.is_some() && wire.snapshot_line > 0);
+        assert_eq!(first.via.as_deref(), Some("paper"));
+        assert!(first.line > 0 && wire.line > 0);
         assert_eq!(format!("{:?}", a.incident), format!("{:?}", b.incident));
         assert_eq!(a.between_positions, b.between_positions);
 
@@ -913,9 +1107,66 @@ tagged_at = 2024-12-01T09:30:00Z
         let (_, stats) = load(&[a.clone(), c.clone()]);
         assert_eq!((stats.parsed, stats.kept, stats.written), (1, 1, true));
         let (bytes, root) = snapshot_path_in(cache.path(), corpus.path()).unwrap();
-        let snapshot = decode(&fs::read(bytes).unwrap(), &root).unwrap();
-        let paths: Vec<&[u8]> = snapshot.files.iter().map(|e| e.path.as_slice()).collect();
+        let snapshot = read_snapshot(&bytes, &root).unwrap();
+        let paths: Vec<&[u8]> = snapshot.files.iter().map(|e| e.path.as_ref()).collect();
         assert_eq!(paths, [path_bytes(&a), path_bytes(&c)]);
+    }
+
+    #[test]
+    fn a_snapshot_of_many_chunks_pairs_every_file_with_its_own_entry() {
+        let corpus = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let n = CHUNK * 2 + 10;
+        // Names whose order as paths differs from their order as bytes (`a-1` and `a/1`).
+        fs::create_dir(corpus.path().join("a")).unwrap();
+        let mut files: Vec<PathBuf> = (0..n)
+            .map(|k| {
+                let name = match k % 3 {
+                    0 => format!("a/m{k}.toml"),
+                    1 => format!("a-{k}.toml"),
+                    _ => format!("a{k}.toml"),
+                };
+                let company = format!("Acme Widgets {k}");
+                write(
+                    corpus.path(),
+                    &name,
+                    &RICH.replace("Acme Widgets", &company),
+                )
+            })
+            .collect();
+        files.sort_unstable_by(|a, b| store::path_order(a, b));
+        let load = |files: &[PathBuf]| load_files_in(Some(cache.path()), corpus.path(), files);
+        let same = |results: &[FileResult], files: &[PathBuf]| {
+            for (path, got) in files.iter().zip(results) {
+                let want = store::load_file(path);
+                assert_eq!(format!("{:?}", got.1), format!("{:?}", want.1));
+                assert_eq!(
+                    got.0.as_ref().map(|p| format!("{:?}", p.incident)),
+                    want.0.as_ref().map(|p| format!("{:?}", p.incident)),
+                    "{}",
+                    path.display()
+                );
+            }
+        };
+        let (first, stats) = load(&files);
+        assert_eq!((stats.parsed, stats.written), (n, true));
+        same(&first, &files);
+        let (second, stats) = load(&files);
+        assert_eq!((stats.parsed, stats.kept), (0, n));
+        same(&second, &files);
+        // Every tenth file gone: the others are still taken from the snapshot.
+        let kept: Vec<PathBuf> = files
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| k % 10 != 0)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let (third, stats) = load(&kept);
+        assert_eq!(
+            (stats.parsed, stats.kept, stats.written),
+            (0, kept.len(), true)
+        );
+        same(&third, &kept);
     }
 
     #[test]
@@ -927,19 +1178,30 @@ tagged_at = 2024-12-01T09:30:00Z
         load_files_in(Some(cache.path()), corpus.path(), &files);
         let (snapshot, root) = snapshot_path_in(cache.path(), corpus.path()).unwrap();
         let good = fs::read(&snapshot).unwrap();
-        assert!(decode(&good, &root).is_some());
-        for cut in [0, 10, HEADER - 1, HEADER, good.len() / 2, good.len() - 1] {
+        assert!(decode(&good[..], &root).is_some());
+        assert!(read_snapshot(&snapshot, &root).is_some());
+        for cut in [
+            0,
+            10,
+            PREFIX - 1,
+            PREFIX,
+            good.len() / 2,
+            good.len() - TRAILER,
+        ] {
             assert!(decode(&good[..cut], &root).is_none(), "cut at {cut}");
         }
-        for at in (0..good.len()).step_by(7) {
+        for at in 0..good.len() {
             let mut bad = good.clone();
             bad[at] ^= 0x20;
-            assert!(decode(&bad, &root).is_none(), "byte {at} flipped");
+            assert!(decode(&bad[..], &root).is_none(), "byte {at} flipped");
         }
-        assert!(decode(&good, Path::new("/elsewhere")).is_none());
+        assert!(decode(&good[..], Path::new("/elsewhere")).is_none());
         let mut other = good.clone();
         other[16] = other[16].wrapping_add(1);
-        assert!(decode(&other, &root).is_none(), "another format version");
+        assert!(
+            decode(&other[..], &root).is_none(),
+            "another format version"
+        );
 
         fs::write(&snapshot, &good[..good.len() / 2]).unwrap();
         let (_, stats) = load_files_in(Some(cache.path()), corpus.path(), &files);

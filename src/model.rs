@@ -568,7 +568,7 @@ impl Date {
         }
     }
 
-    fn sort_key(&self) -> (NaiveDate, u8, i64) {
+    pub(crate) fn sort_key(&self) -> (NaiveDate, u8, i64) {
         // A partial date sorts at the start of its period, before any day inside it.
         match *self {
             Date::Year(_) => (self.start(), 0, 0),

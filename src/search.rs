@@ -296,10 +296,11 @@ fn newest_first(corpus: &Corpus) -> (Vec<Position>, Vec<u32>, Vec<u32>) {
             });
         }
     }
-    let date = |e: Position| corpus.at(e).1.date;
-    // Stable, so ties stay in corpus order.
+    // Dates are compared by their sort key, worked out once a statement rather than twice a
+    // comparison. Stable, so ties stay in corpus order.
+    let key = |e: Position| corpus.at(e).1.date.sort_key();
     let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-    order.sort_by_cached_key(|&e| Reverse(date(entries[e as usize])));
+    order.sort_by_cached_key(|&e| Reverse(key(entries[e as usize])));
     let mut entry_of = vec![0u32; entries.len()];
     for (k, &e) in order.iter().enumerate() {
         entry_of[e as usize] = k as u32;

@@ -63,6 +63,8 @@ fn commands(corpus: &Path) -> Vec<Vec<String>> {
         s(&["diff", &format!("{first}#s0"), &format!("{first}#s1")]),
         s(&["suggest", "--format", "json", "--limit", "30"]),
         s(&["export", "--format", "jsonl"]),
+        s(&["verify", "--format", "json"]),
+        s(&["show", "acme-saved-copy", "--format", "json"]),
     ]
 }
 
@@ -99,6 +101,42 @@ fn corpus_with_problems() -> tempfile::TempDir {
     )
     .unwrap();
     fs::write(dir.path().join("not-utf8.toml"), b"title = \"\xff\"\n").unwrap();
+    // A saved copy, its hash and a credited outlet: what `verify` and citations read.
+    let copy = "Acme Widgets told the wire: we never sell customer data.";
+    fs::create_dir_all(dir.path().join("sources/acme-saved-copy")).unwrap();
+    fs::write(dir.path().join("sources/acme-saved-copy/wire.txt"), copy).unwrap();
+    let incident = format!(
+        r#"title = "Acme Widgets saved copy"
+company = "Acme Widgets"
+
+[[sources]]
+id = "wire"
+outlet = "Agence Fictive"
+snapshot = "sources/acme-saved-copy/wire.txt"
+sha256 = "{}"
+
+[[sources]]
+id = "paper"
+outlet = "Journal Fictif"
+
+[[statements]]
+id = "s0"
+date = 2024-03-02
+speaker = "Press office"
+source = "wire"
+via = "paper"
+text = "we never sell customer data"
+
+[[statements]]
+id = "s1"
+date = 2024-05-02
+speaker = "Press office"
+source = "wire"
+text = "we never sold anything"
+"#,
+        onrecord::snapshot::sha256_hex(copy.as_bytes())
+    );
+    fs::write(dir.path().join("acme-saved-copy.toml"), incident).unwrap();
     dir
 }
 
