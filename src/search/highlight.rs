@@ -44,26 +44,48 @@ pub(super) fn highlights(
         .any(|(t, term)| term.fuzzable && levels.get(t).is_none_or(|&l| l == Level::None));
     // Each field's folded text, when the hay splits into exactly one part a field (a field
     // holding the separator itself makes more).
-    let mut parts = [""; Field::ALL.len()];
-    let known = !typo
-        && hay.is_some_and(|hay| {
-            let mut n = 0;
-            for part in hay.split(SEP) {
-                if n < parts.len() {
-                    parts[n] = part;
-                }
-                n += 1;
+    // Where each field's folded text starts in the hay, when the hay splits into exactly one
+    // part a field (a field holding the separator itself makes more) and no term holds the
+    // separator (so none can match across two fields).
+    let mut parts = [(0, 0); Field::ALL.len()];
+    let whole = hay.filter(|hay| {
+        if typo || q.terms.iter().any(|t| t.text.contains(SEP)) {
+            return false;
+        }
+        let mut n = 0;
+        let mut at = 0;
+        for part in hay.split(SEP) {
+            if n < parts.len() {
+                parts[n] = (at, at + part.len());
             }
-            n == parts.len()
-        });
+            at += part.len() + SEP.len_utf8();
+            n += 1;
+        }
+        n == parts.len()
+    });
+    // The matches in the whole hay, in folded offsets; a match never spans a separator, and
+    // the separator is no word character, so each is found as it would be in its field.
+    let mut in_hay = Vec::new();
+    if let Some(hay) = whole {
+        exact_ranges(hay, h, rank, levels, &mut in_hay);
+        in_hay.sort_by_key(|r: &Range<usize>| r.start);
+    }
     let mut matcher = None;
     let mut out = Vec::new();
     let mut folding = String::new();
     let mut origin = Vec::new();
     for (k, field) in Field::ALL.into_iter().enumerate() {
+        let mut folded_ranges: Vec<Range<usize>> = Vec::new();
         // The field as folded, and its original text once it was needed to fold it.
-        let (text, mut original) = if known {
-            (parts[k], None)
+        let (text, mut original) = if let Some(hay) = whole {
+            let (start, end) = parts[k];
+            folded_ranges.extend(
+                in_hay
+                    .iter()
+                    .filter(|r| start <= r.start && r.end <= end)
+                    .map(|r| r.start - start..r.end - start),
+            );
+            (&hay[start..end], None)
         } else {
             let original = field.text(inc, st);
             folding.clear();
@@ -73,30 +95,13 @@ pub(super) fn highlights(
         if text.is_empty() {
             continue;
         }
-        let mut folded_ranges: Vec<Range<usize>> = Vec::new();
-        if rank == MatchRank::Phrase
-            && let Some(p) = &q.phrase
-        {
-            let f = h.phrase.as_ref().expect("a phrase has its finder");
-            for at in f.find_iter(text.as_bytes()) {
-                if boundary_before(text, at) {
-                    folded_ranges.push(at..at + p.len());
-                }
-            }
-        }
-        for (t, term) in q.terms.iter().enumerate() {
-            let level = levels.get(t).copied().unwrap_or(Level::None);
-            if level == Level::None {
-                if term.fuzzable {
+        if whole.is_none() {
+            exact_ranges(text, h, rank, levels, &mut folded_ranges);
+            for (t, term) in q.terms.iter().enumerate() {
+                if term.fuzzable && levels.get(t).is_none_or(|&l| l == Level::None) {
                     let matcher =
                         matcher.get_or_insert_with(|| SkimMatcherV2::default().ignore_case());
                     typo_ranges(text, term, matcher, &mut folded_ranges);
-                }
-                continue;
-            }
-            for at in h.terms[t].find_iter(text.as_bytes()) {
-                if level_at(text, at, term.text.len()) >= level {
-                    folded_ranges.push(at..at + term.text.len());
                 }
             }
         }
@@ -109,6 +114,7 @@ pub(super) fn highlights(
             folded_ranges
         } else {
             origin.clear();
+            origin.reserve(text.len());
             let mut refolded = String::with_capacity(text.len());
             fold_field(original, &mut refolded, Some(&mut origin));
             debug_assert_eq!(refolded, text);
@@ -136,6 +142,38 @@ pub(super) fn highlights(
         });
     }
     out
+}
+
+/// Where the phrase (for a phrase hit) and each term found as typed occur in folded `text`
+/// at least as well as they were found in the hit.
+fn exact_ranges(
+    text: &str,
+    h: &Highlighter,
+    rank: MatchRank,
+    levels: &[Level],
+    out: &mut Vec<Range<usize>>,
+) {
+    if rank == MatchRank::Phrase
+        && let Some(f) = &h.phrase
+    {
+        for at in f.find_iter(text.as_bytes()) {
+            if boundary_before(text, at) {
+                out.push(at..at + f.needle().len());
+            }
+        }
+    }
+    for (t, f) in h.terms.iter().enumerate() {
+        let level = levels.get(t).copied().unwrap_or(Level::None);
+        if level == Level::None {
+            continue;
+        }
+        let len = f.needle().len();
+        for at in f.find_iter(text.as_bytes()) {
+            if level_at(text, at, len) >= level {
+                out.push(at..at + len);
+            }
+        }
+    }
 }
 
 /// Whether folding `s` only lowercases it, byte for byte: ASCII with no whitespace but single

@@ -33,7 +33,10 @@ pub(super) fn fold_field(s: &str, out: &mut String, mut origin: Option<&mut Vec<
             fold_char(c, out);
         }
         if let Some(o) = origin.as_deref_mut() {
-            o.extend(std::iter::repeat_n(i as u32, out.len() - before));
+            match out.len() - before {
+                1 => o.push(i as u32),
+                n => o.extend(std::iter::repeat_n(i as u32, n)),
+            }
         }
         i += width;
     }
