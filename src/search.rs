@@ -505,7 +505,7 @@ impl SearchIndex {
         let hits = top(std::mem::take(&mut scan.scored), limit)
             .into_iter()
             .map(|(Reverse(score), e)| {
-                let levels = scan.levels(self.hay(e as usize));
+                let levels = scan.levels_of(e, self.hay(e as usize));
                 self.highlighted(corpus, e, rank_of(score), score, &h, &levels)
             })
             .collect();
@@ -729,11 +729,8 @@ impl<'q> Scan<'q> {
     /// Scores entry `e`, whose folded text is `hay`; false when the scan may stop.
     fn add(&mut self, e: u32, hay: &str) -> bool {
         self.levels.clear();
-        for (f, single) in self.finders.iter().zip(&self.single) {
-            let level = match (single, self.letters) {
-                (Some(bit), Some(letters)) => letters[e as usize].level(*bit),
-                _ => term_level(hay, f),
-            };
+        for t in 0..self.finders.len() {
+            let level = self.level(t, e, hay);
             if level == Level::None {
                 return true;
             }
@@ -752,6 +749,22 @@ impl<'q> Scan<'q> {
     /// How each term was found in `hay`.
     fn levels(&self, hay: &str) -> Vec<Level> {
         self.finders.iter().map(|f| term_level(hay, f)).collect()
+    }
+
+    /// How each term was found in entry `e`, whose folded text is `hay`.
+    fn levels_of(&self, e: u32, hay: &str) -> Vec<Level> {
+        (0..self.finders.len())
+            .map(|t| self.level(t, e, hay))
+            .collect()
+    }
+
+    /// How term `t` was found in entry `e`: from the letters table for a one-letter term
+    /// when there is one, else by reading `hay`.
+    fn level(&self, t: usize, e: u32, hay: &str) -> Level {
+        match (self.single[t], self.letters) {
+            (Some(bit), Some(letters)) => letters[e as usize].level(bit),
+            _ => term_level(hay, &self.finders[t]),
+        }
     }
 }
 
