@@ -235,6 +235,10 @@ pub struct SearchIndex {
     /// rule out most entries without reading their text. Built by [`SearchIndex::prepare`]:
     /// a single search reads every entry faster than it could build them.
     pairs: OnceLock<Vec<Bits>>,
+    /// For each entry, how each ASCII letter or digit occurs in its folded text, so that a
+    /// one-letter term (which nearly every entry holds) is placed without reading the text.
+    /// Built by [`SearchIndex::prepare`].
+    letters: OnceLock<Vec<Letters>>,
     /// Corpus order (each incident's statements after the previous incident's) to entry.
     entry_of: Vec<u32>,
     /// Where each incident's statements start in corpus order.
@@ -341,6 +345,7 @@ impl SearchIndex {
             text,
             ends,
             pairs: OnceLock::new(),
+            letters: OnceLock::new(),
             entry_of,
             starts,
             vocabulary: OnceLock::new(),
@@ -348,11 +353,18 @@ impl SearchIndex {
     }
 
     /// Builds what makes a search fast enough for every keystroke: which statements hold
-    /// each byte pair, and the corpus's vocabulary, which tells a search when nothing left
+    /// each byte pair, how each letter occurs in each statement (for one-letter terms), and
+    /// the corpus's vocabulary, which tells a search when nothing left
     /// can rank higher (and which the first query with a typo would build anyway). A single
     /// search does without. An interface may call it on a background thread after loading.
     pub fn prepare(&self) {
         self.pairs.get_or_init(|| self.build_pairs());
+        self.letters.get_or_init(|| {
+            (0..self.entries.len())
+                .into_par_iter()
+                .map(|e| Letters::of(self.hay(e)))
+                .collect()
+        });
         self.vocabulary();
     }
 
@@ -473,6 +485,7 @@ impl SearchIndex {
         // Entries come newest first, so once `limit` of them reach the best score the query
         // can get, no later one can rank above them.
         let mut scan = Scan::new(q, self.best_score(q), limit);
+        scan.letters = self.letters.get().map(Vec::as_slice);
         let candidates = self.candidates(q, allowed);
         let all = 0..self.entries.len() as u32;
         let order: Box<dyn Iterator<Item = u32>> = match (narrowed, &candidates) {
@@ -489,11 +502,12 @@ impl SearchIndex {
         if scan.scored.len() < limit {
             self.typos(q, allowed, &scan.matched, &mut scan.scored);
         }
+        let h = Highlighter::new(q);
         let hits = top(std::mem::take(&mut scan.scored), limit)
             .into_iter()
             .map(|(Reverse(score), e)| {
-                let levels = scan.levels(self.hay(e as usize));
-                self.hit(corpus, e, rank_of(score), score, q, &levels)
+                let levels = scan.levels_of(e, self.hay(e as usize));
+                self.highlighted(corpus, e, rank_of(score), score, &h, &levels)
             })
             .collect();
         (hits, (!scan.stopped).then_some(scan.matched))
@@ -624,7 +638,28 @@ impl SearchIndex {
         q: &Query,
         levels: &[Level],
     ) -> Hit {
-        make_hit(corpus, self.entries[e as usize], rank, score, q, levels)
+        self.highlighted(corpus, e, rank, score, &Highlighter::new(q), levels)
+    }
+
+    /// As [`SearchIndex::hit`], with the query's highlighter made once for all its hits.
+    fn highlighted(
+        &self,
+        corpus: &Corpus,
+        e: u32,
+        rank: MatchRank,
+        score: i64,
+        h: &Highlighter,
+        levels: &[Level],
+    ) -> Hit {
+        let position = self.entries[e as usize];
+        let (inc, st) = corpus.at(position);
+        let hay = self.hay(e as usize);
+        Hit {
+            position,
+            score,
+            rank,
+            matches: highlights(inc, st, h, Some(hay), rank, levels),
+        }
     }
 }
 
@@ -640,7 +675,7 @@ fn make_hit(
     let matches = if q.terms.is_empty() {
         Vec::new()
     } else {
-        highlights(inc, st, q, rank, levels)
+        highlights(inc, st, &Highlighter::new(q), None, rank, levels)
     };
     Hit {
         position,
@@ -654,6 +689,10 @@ fn make_hit(
 /// left could rank among the best `limit`.
 struct Scan<'q> {
     finders: Vec<memmem::Finder<'q>>,
+    /// For each term, its letter when it is one ASCII letter or digit.
+    single: Vec<Option<u32>>,
+    /// The index's letters table, when built, to place one-letter terms.
+    letters: Option<&'q [Letters]>,
     phrase: Option<memmem::Finder<'q>>,
     /// The best score the query can get.
     best: i64,
@@ -675,6 +714,8 @@ impl<'q> Scan<'q> {
                 .iter()
                 .map(|t| memmem::Finder::new(t.text.as_bytes()))
                 .collect(),
+            single: q.terms.iter().map(|t| letter_bit(&t.text)).collect(),
+            letters: None,
             phrase: q.phrase.as_deref().map(memmem::Finder::new),
             best,
             limit,
@@ -689,8 +730,8 @@ impl<'q> Scan<'q> {
     /// Scores entry `e`, whose folded text is `hay`; false when the scan may stop.
     fn add(&mut self, e: u32, hay: &str) -> bool {
         self.levels.clear();
-        for f in &self.finders {
-            let level = term_level(hay, f);
+        for t in 0..self.finders.len() {
+            let level = self.level(t, e, hay);
             if level == Level::None {
                 return true;
             }
@@ -709,6 +750,22 @@ impl<'q> Scan<'q> {
     /// How each term was found in `hay`.
     fn levels(&self, hay: &str) -> Vec<Level> {
         self.finders.iter().map(|f| term_level(hay, f)).collect()
+    }
+
+    /// How each term was found in entry `e`, whose folded text is `hay`.
+    fn levels_of(&self, e: u32, hay: &str) -> Vec<Level> {
+        (0..self.finders.len())
+            .map(|t| self.level(t, e, hay))
+            .collect()
+    }
+
+    /// How term `t` was found in entry `e`: from the letters table for a one-letter term
+    /// when there is one, else by reading `hay`.
+    fn level(&self, t: usize, e: u32, hay: &str) -> Level {
+        match (self.single[t], self.letters) {
+            (Some(bit), Some(letters)) => letters[e as usize].level(bit),
+            _ => term_level(hay, &self.finders[t]),
+        }
     }
 }
 
@@ -761,6 +818,7 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
         text,
         ends,
         pairs: OnceLock::new(),
+        letters: OnceLock::new(),
         entry_of,
         starts,
         vocabulary: OnceLock::new(),

@@ -487,3 +487,73 @@ fn preparing_the_index_never_changes_the_results() {
         );
     }
 }
+
+/// Over generated corpora: every prefix of queries made of the corpus's own words, typed one
+/// key at a time through a [`Searcher`] on a prepared index (narrowing, stopping early,
+/// one-letter terms placed from the letters table), gives exactly what a fresh search on an
+/// unprepared index gives, at the interface's limit and at a short one.
+#[test]
+fn narrowed_searches_equal_fresh_ones_over_generated_corpora() {
+    for seed in [1, 7] {
+        let tmp = tempfile::tempdir().unwrap();
+        onrecord::generate::generate(tmp.path(), 500, seed).unwrap();
+        let corpus = store::load(tmp.path()).unwrap();
+        let prepared = SearchIndex::new(&corpus);
+        prepared.prepare();
+        let plain = SearchIndex::new(&corpus);
+        // Queries from the corpus's own statements: runs of words, single letters, a quoted
+        // phrase, a company filter, and a typo.
+        let mut state = seed;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n.max(1)
+        };
+        let all: Vec<_> = corpus
+            .incidents
+            .iter()
+            .flat_map(|i| i.statements.iter().map(move |s| (i, s)))
+            .collect();
+        let mut queries = vec!["d x".to_string(), "a b c".to_string()];
+        for _ in 0..5 {
+            let (inc, st) = all[next(all.len())];
+            let words: Vec<&str> = st.text.split_whitespace().collect();
+            let from = next(words.len());
+            let run = words[from..(from + 1 + next(3)).min(words.len())].join(" ");
+            queries.push(run.clone());
+            queries.push(format!("{} {run}", run.chars().next().unwrap_or('x')));
+            queries.push(format!("\"{run}\""));
+            queries.push(format!(
+                "company:{} {run}",
+                inc.company.split(' ').next().unwrap()
+            ));
+            let mut typo: Vec<char> = run.chars().collect();
+            if typo.len() > 5 {
+                typo.swap(2, 3);
+            }
+            queries.push(typo.into_iter().collect());
+        }
+        for typed in &queries {
+            for limit in [1000, 20] {
+                let mut searcher = Searcher::new(&prepared);
+                for end in typed.char_indices().map(|(i, c)| i + c.len_utf8()) {
+                    let Ok((filter, words)) = parse_query(&typed[..end]) else {
+                        continue;
+                    };
+                    let fresh = plain.search(&corpus, &words, &filter, limit);
+                    let narrowed = searcher.search(&corpus, &words, &filter, limit);
+                    assert_eq!(narrowed, fresh, "seed {seed}, {:?}, {limit}", &typed[..end]);
+                    if filter.is_empty() {
+                        assert_eq!(
+                            search_once(&corpus, &words, &filter, limit),
+                            fresh,
+                            "seed {seed}, {:?}, {limit}",
+                            &typed[..end]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

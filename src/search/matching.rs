@@ -33,7 +33,10 @@ pub(super) fn fold_field(s: &str, out: &mut String, mut origin: Option<&mut Vec<
             fold_char(c, out);
         }
         if let Some(o) = origin.as_deref_mut() {
-            o.extend(std::iter::repeat_n(i as u32, out.len() - before));
+            match out.len() - before {
+                1 => o.push(i as u32),
+                n => o.extend(std::iter::repeat_n(i as u32, n)),
+            }
         }
         i += width;
     }
@@ -83,8 +86,70 @@ pub(super) fn term_level(hay: &str, finder: &memmem::Finder) -> Level {
     best
 }
 
+/// How each ASCII letter and digit occurs in one entry's folded text: anywhere, at the start
+/// of a word, as a word of its own. Tells a one-letter term's [`Level`] exactly, as
+/// [`term_level`] would find it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Letters {
+    present: u64,
+    starts: u64,
+    whole: u64,
+}
+
+/// The bit of a term that is one ASCII letter or digit.
+pub(super) fn letter_bit(term: &str) -> Option<u32> {
+    match term.as_bytes() {
+        [c @ b'a'..=b'z'] => Some(u32::from(c - b'a')),
+        [c @ b'0'..=b'9'] => Some(26 + u32::from(c - b'0')),
+        [c @ b'A'..=b'Z'] => Some(36 + u32::from(c - b'A')),
+        _ => None,
+    }
+}
+
+impl Letters {
+    pub(super) fn of(hay: &str) -> Letters {
+        let mut l = Letters::default();
+        let mut before = false;
+        let mut chars = hay.chars().peekable();
+        while let Some(c) = chars.next() {
+            let word = is_word_char(c);
+            if let Some(bit) = letter_bit(c.encode_utf8(&mut [0; 4])) {
+                let m = 1u64 << bit;
+                l.present |= m;
+                if !before {
+                    l.starts |= m;
+                    if !chars.peek().is_some_and(|&n| is_word_char(n)) {
+                        l.whole |= m;
+                    }
+                }
+            }
+            before = word;
+        }
+        l
+    }
+
+    /// The best way the letter `bit` (from [`letter_bit`]) occurs.
+    pub(super) fn level(&self, bit: u32) -> Level {
+        let m = 1u64 << bit;
+        if self.whole & m != 0 {
+            Level::Whole
+        } else if self.starts & m != 0 {
+            Level::Prefix
+        } else if self.present & m != 0 {
+            Level::Infix
+        } else {
+            Level::None
+        }
+    }
+}
+
 pub(super) fn exact_score(hay: &str, levels: &[Level], phrase: Option<&memmem::Finder>) -> i64 {
-    if let Some(f) = phrase {
+    // Where the phrase starts a word, every term before the last is followed by a space, so
+    // is found whole, and the last starts a word: without that, no need to look for it.
+    let possible = levels.split_last().is_some_and(|(last, before)| {
+        *last >= Level::Prefix && before.iter().all(|&l| l == Level::Whole)
+    });
+    if let Some(f) = phrase.filter(|_| possible) {
         let len = f.needle().len();
         let mut best = 0;
         for at in f.find_iter(hay.as_bytes()) {
@@ -207,6 +272,28 @@ mod tests {
         assert_eq!(term_level("mechecs echec", &f("echec")), Level::Whole);
         assert_eq!(term_level("mechecs", &f("echec")), Level::Infix);
         assert_eq!(term_level("rien", &f("echec")), Level::None);
+    }
+
+    #[test]
+    fn the_letters_table_places_one_letter_terms_as_a_scan_does() {
+        for hay in [
+            "a b\u{1f}ca d'x",
+            "l'echec a 3 heures\u{1f}\u{1f}v",
+            "vv v2 2v",
+            "données clés é e",
+            "",
+            "z",
+        ] {
+            let letters = Letters::of(hay);
+            for c in ('a'..='z').chain('0'..='9') {
+                let term = c.to_string();
+                let bit = letter_bit(&term).expect("a letter or digit");
+                let f = memmem::Finder::new(term.as_bytes());
+                assert_eq!(letters.level(bit), term_level(hay, &f), "{c:?} in {hay:?}");
+            }
+        }
+        assert_eq!(letter_bit("ab"), None);
+        assert_eq!(letter_bit("é"), None);
     }
 
     #[test]
