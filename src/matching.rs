@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::claims::evidence::assess;
 use crate::claims::terms::{is_content, stem};
-use crate::claims::{Change, TokenKind, analyze, tokenize};
+use crate::claims::{ClaimChange, TokenKind, analyze, tokenize};
 use crate::fold::fold;
 use crate::model::{Date, Statement, StatementRef};
 use crate::query::Filter;
@@ -168,7 +168,7 @@ pub fn match_quote(corpus: &Corpus, quote: &str, filter: &Filter, limit: usize) 
             let (relation, reasons) = match &judged {
                 Some(j) => (
                     Relation::Opposite,
-                    j.changes.iter().map(Change::describe).collect(),
+                    j.changes.iter().map(ClaimChange::describe).collect(),
                 ),
                 None if sim >= SAME_SIMILARITY => (Relation::Same, Vec::new()),
                 None => (Relation::Related, Vec::new()),

@@ -11,11 +11,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::claims::evidence::assess;
 use crate::claims::terms::{Interner as Terms, shared, statement_terms};
-use crate::claims::{Analysis, Change, analyze, comparable};
+use crate::claims::{Analysis, ClaimChange, analyze, comparable};
 use crate::fold::fold;
 use crate::model::{Incident, Statement, StatementRef};
 use crate::query::Filter;
@@ -82,14 +83,14 @@ struct Found {
 
 /// One text's analyses, made once however many pairs it is in: of its `text`, and of its
 /// `translation` when it has one.
-struct Read {
+struct StatementAnalyses {
     text: Analysis,
     translation: Option<Analysis>,
 }
 
-impl Read {
-    fn new(st: &Statement) -> Read {
-        Read {
+impl StatementAnalyses {
+    fn new(st: &Statement) -> StatementAnalyses {
+        StatementAnalyses {
             text: analyze(&st.text),
             translation: st.translation.as_deref().map(analyze),
         }
@@ -106,17 +107,17 @@ impl Read {
 
 /// Scores one pair of texts (`a` earlier): the suggestion, when what changed weighs enough.
 fn score_pair(
-    (a, read_a): (&Statement, &Read),
-    (b, read_b): (&Statement, &Read),
+    (a, analyses_a): (&Statement, &StatementAnalyses),
+    (b, analyses_b): (&Statement, &StatementAnalyses),
     shown: &[String],
     similarity: f64,
 ) -> Option<Found> {
     let (_, ta, tb) = comparable(a, b);
-    let (aa, ab) = (read_a.of(a, ta), read_b.of(b, tb));
+    let (aa, ab) = (analyses_a.of(a, ta), analyses_b.of(b, tb));
     let judged = assess(ta, aa, tb, ab, similarity)?;
     Some(Found {
         score: judged.score,
-        reasons: judged.changes.iter().map(Change::describe).collect(),
+        reasons: judged.changes.iter().map(ClaimChange::describe).collect(),
         shared_terms: shown.to_vec(),
     })
 }
@@ -190,35 +191,15 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
         representatives.push(same.iter().map(|s| members[s[0]].statement).collect());
         texts.push(same);
     }
-    // Organizations are scored on as many threads as there are cores, the largest first so
-    // that one big organization does not finish last alone.
+    // Organizations are scored in parallel (rayon), the largest first so that one big
+    // organization does not finish last alone.
     let mut by_size: Vec<usize> = (0..representatives.len()).collect();
     by_size.sort_by_key(|&g| std::cmp::Reverse(representatives[g].len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(by_size.len().max(1));
-    let mut scored: Vec<Scored> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&g) = by_size.get(k) else {
-                            break;
-                        };
-                        out.extend(score_group(g, &representatives[g]));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a scoring thread"))
-            .collect()
-    });
+    let mut scored: Vec<Scored> = by_size
+        .par_iter()
+        .with_max_len(1)
+        .flat_map_iter(|&g| score_group(g, &representatives[g]))
+        .collect();
     scored.sort_by(|a, b| {
         b.best
             .total_cmp(&a.best)
@@ -348,24 +329,33 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
     pairs.sort_unstable();
     pairs.dedup();
 
-    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
-    let mut out = Vec::new();
-    for (i, j) in pairs {
-        let (i, j) = (i as usize, j as usize);
-        {
+    // The pairs alike enough, then the analyses of the texts in them, each made once, then
+    // the pairs weighed: the last two on every core, for one organization may hold most of
+    // the corpus.
+    let alike: Vec<(usize, usize, Vec<u32>, f64)> = pairs
+        .into_iter()
+        .filter_map(|(i, j)| {
+            let (i, j) = (i as usize, j as usize);
             let common = shared(&profiles[i].terms, &profiles[j].terms);
             let similarity = common.len() as f64
                 / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
-            if similarity < MIN_SIMILARITY {
-                continue;
-            }
-            for k in [i, j] {
-                if reads[k].is_none() {
-                    reads[k] = Some(Read::new(texts[k]));
-                }
-            }
-            let (Some(ri), Some(rj)) = (&reads[i], &reads[j]) else {
-                continue;
+            (similarity >= MIN_SIMILARITY).then_some((i, j, common, similarity))
+        })
+        .collect();
+    let mut needed = vec![false; n];
+    for &(i, j, ..) in &alike {
+        needed[i] = true;
+        needed[j] = true;
+    }
+    let analyses: Vec<Option<StatementAnalyses>> = (0..n)
+        .into_par_iter()
+        .map(|k| needed[k].then(|| StatementAnalyses::new(texts[k])))
+        .collect();
+    alike
+        .into_par_iter()
+        .filter_map(|(i, j, common, similarity)| {
+            let (Some(ri), Some(rj)) = (&analyses[i], &analyses[j]) else {
+                return None;
             };
             let mut shown: Vec<String> = common
                 .iter()
@@ -381,19 +371,16 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
                 .chain(&backward)
                 .map(|f| f.score)
                 .fold(f64::NEG_INFINITY, f64::max);
-            if forward.is_some() || backward.is_some() {
-                out.push(Scored {
-                    group,
-                    u: i,
-                    v: j,
-                    forward,
-                    backward,
-                    best,
-                });
-            }
-        }
-    }
-    out
+            (forward.is_some() || backward.is_some()).then_some(Scored {
+                group,
+                u: i,
+                v: j,
+                forward,
+                backward,
+                best,
+            })
+        })
+        .collect()
 }
 
 pub use crate::claims::{flips, similarity};

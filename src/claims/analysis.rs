@@ -68,7 +68,7 @@ fn is_filler(word: &str) -> bool {
 }
 
 /// A lexicon phrase split into its words, with its class and category.
-struct Entry {
+struct SplitPhrase {
     parts: Vec<&'static str>,
     class: &'static str,
     category: Category,
@@ -77,14 +77,14 @@ struct Entry {
 /// The lexicon by first word, so that reading a text costs a lookup a word, not a scan of
 /// every phrase: 100,000 statements are read for every `suggest`.
 struct LexiconIndex {
-    exact: WordMap<&'static str, Vec<Entry>>,
+    exact: WordMap<&'static str, Vec<SplitPhrase>>,
     /// Phrases whose first word is a prefix pattern (`pause*`).
-    prefixed: Vec<Entry>,
+    prefixed: Vec<SplitPhrase>,
 }
 
 impl LexiconIndex {
     /// The phrases whose first word matches this one.
-    fn starting_with(&self, word: &str) -> Vec<&Entry> {
+    fn starting_with(&self, word: &str) -> Vec<&SplitPhrase> {
         let exact = self.exact.get(word).into_iter().flatten();
         exact
             .chain(
@@ -99,12 +99,12 @@ impl LexiconIndex {
 fn lexicon_index() -> &'static LexiconIndex {
     static INDEX: OnceLock<LexiconIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut exact: WordMap<&'static str, Vec<Entry>> = WordMap::default();
+        let mut exact: WordMap<&'static str, Vec<SplitPhrase>> = WordMap::default();
         let mut prefixed = Vec::new();
         for m in &lexicon::get().markers {
             let parts: Vec<&'static str> = m.phrase.split(' ').collect();
             let first = parts[0];
-            let e = Entry {
+            let e = SplitPhrase {
                 parts,
                 class: m.class,
                 category: m.category,
@@ -341,7 +341,7 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
     // Phrases of the lexicon, longest first at each place. The phrases a word may start are
     // found once per distinct word.
     let index = lexicon_index();
-    let mut memo: WordMap<&str, Vec<&Entry>> = WordMap::default();
+    let mut memo: WordMap<&str, Vec<&SplitPhrase>> = WordMap::default();
     for i in 0..words.len() {
         if used[i] {
             continue;

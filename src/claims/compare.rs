@@ -4,7 +4,7 @@
 //! number that changed, opposed words), and how alike two statements are.
 //!
 //! What is found here is the domain's: it is never made safe for a terminal here. Whoever
-//! prints a [`Change`] passes it through [`crate::text`] (the command line) or the interface's
+//! prints a [`ClaimChange`] passes it through [`crate::text`] (the command line) or the interface's
 //! own sanitizer.
 
 use std::collections::HashSet;
@@ -46,13 +46,13 @@ pub enum ChangeKind {
 
 /// One change that matters, with the words on each side (empty when a side has none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
+pub struct ClaimChange {
     pub kind: ChangeKind,
     pub a: String,
     pub b: String,
 }
 
-impl Change {
+impl ClaimChange {
     /// In plain words: "negation lost: 'do not sell' → 'may sell'". The words are the record's
     /// own, unsanitized: make them safe where they are printed.
     pub fn describe(&self) -> String {
@@ -190,19 +190,19 @@ fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
 }
 
 /// The changes that matter between two analysed texts, `a` the earlier.
-pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Change> {
+pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<ClaimChange> {
     let mut out = Vec::new();
     let (na, nb) = (a.has(Category::Negation), b.has(Category::Negation));
     if na && !nb {
         let (x, y) = with_counterpart(a, a_text, Category::Negation, b, b_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::NegationLost,
             a: x,
             b: y,
         });
     } else if nb && !na {
         let (y, x) = with_counterpart(b, b_text, Category::Negation, a, a_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::NegationGained,
             a: x,
             b: y,
@@ -211,14 +211,14 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     let (ra, rb) = (a.has(Category::Restriction), b.has(Category::Restriction));
     if rb && !ra {
         let (y, x) = with_counterpart(b, b_text, Category::Restriction, a, a_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::RestrictionAdded,
             a: x,
             b: y,
         });
     } else if ra && !rb {
         let (x, y) = with_counterpart(a, a_text, Category::Restriction, b, b_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::RestrictionDropped,
             a: x,
             b: y,
@@ -231,7 +231,7 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     ] {
         let (ca, cb) = (a.classes(category), b.classes(category));
         if ca != cb {
-            out.push(Change {
+            out.push(ClaimChange {
                 kind,
                 a: all_phrases(a, a_text, category),
                 b: all_phrases(b, b_text, category),
@@ -240,7 +240,7 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     }
     let (xa, xb) = (a.numbers(), b.numbers());
     if xa != xb && !xa.is_empty() && !xb.is_empty() {
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::Number,
             a: all_phrases(a, a_text, Category::Number),
             b: all_phrases(b, b_text, Category::Number),
@@ -261,14 +261,14 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
             continue;
         };
         seen.push(x.pair);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::Opposed,
             a: a.span(a_text, x.word, x.word).to_string(),
             b: b.span(b_text, y.word, y.word).to_string(),
         });
     }
     if let Some((x, y)) = entity_replaced(a_text, a, b_text, b) {
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::Entity,
             a: x,
             b: y,

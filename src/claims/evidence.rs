@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use super::analysis::{Analysis, analyze};
-use super::compare::{Change, ChangeKind, agree_through_negation, changes, numbers_conflict};
+use super::compare::{ChangeKind, ClaimChange, agree_through_negation, changes, numbers_conflict};
 use super::terms::{content_terms, negated_heads, negated_stems};
 
 /// What changed must weigh at least this much: a hedge appearing on one side alone does not.
@@ -18,7 +18,7 @@ pub const MIN_EVIDENCE: f64 = 0.5;
 #[derive(Debug, Clone)]
 pub struct Assessment {
     pub score: f64,
-    pub changes: Vec<Change>,
+    pub changes: Vec<ClaimChange>,
     /// How alike the compared sentences are, 0 to 1.
     pub similarity: f64,
 }
@@ -85,7 +85,7 @@ fn all_against_part(a: &Analysis, b: &Analysis) -> bool {
 
 /// How much a change counts as evidence of a contradiction.
 fn weight(
-    c: &Change,
+    c: &ClaimChange,
     shared: &HashSet<&str>,
     pair: (&str, &Analysis, &str, &Analysis),
     alike: f64,
@@ -194,7 +194,7 @@ pub fn assess(
         return None;
     }
     let alike = cosine(&ca, &cb);
-    let mut weighted: Vec<(f64, Change)> = found
+    let mut weighted: Vec<(f64, ClaimChange)> = found
         .into_iter()
         .map(|c| (weight(&c, &shared, (ta, aa, tb, ab), alike), c))
         .collect();
