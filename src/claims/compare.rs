@@ -238,7 +238,7 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Cl
             });
         }
     }
-    let (xa, xb) = (a.numbers(), b.numbers());
+    let (xa, xb) = (a.amounts(), b.amounts());
     if xa != xb && !xa.is_empty() && !xb.is_empty() {
         out.push(ClaimChange {
             kind: ChangeKind::Number,
@@ -370,16 +370,17 @@ pub fn entity_replaced(
 }
 
 /// A number of `b` that disagrees with a number of `a` about the same thing: both count the
-/// same unit ("33 sièges", "40 sièges"; "3 %", "5 %") or follow the same two words ("en
-/// 1995", "en 1969" after the same verb). The two numbers with their units, as written.
+/// same unit ("33 sièges", "40 sièges"; "3 %", "5 %"; "huit juges", "11 juges") or follow the
+/// same two words ("en 1995", "en 1969" after the same verb), and the ranges their bounds
+/// allow do not meet ("six dogs" and "more than three dogs" agree; "two dogs" and "more than
+/// three dogs" do not). The two numbers with their units, as written.
 pub fn numbers_conflict(
     a_text: &str,
     a: &Analysis,
     b_text: &str,
     b: &Analysis,
 ) -> Option<(String, String)> {
-    let (na, nb) = (a.numbers(), b.numbers());
-    let plain = |w: &super::analysis::Word| w.key.replace(',', "");
+    let (na, nb) = (a.amounts(), b.amounts());
     fn unit(x: &Analysis, i: usize) -> Option<&str> {
         let n = x.words.get(i + 1)?;
         (!n.number && !n.clause_start && (n.key == "%" || super::terms::is_content(&n.key)))
@@ -390,21 +391,33 @@ pub fn numbers_conflict(
         (!x.words[i].clause_start && !x.words[p1].clause_start)
             .then(|| (x.stems[p2].as_str(), x.stems[p1].as_str()))
     }
-    for j in (0..b.words.len()).filter(|&j| b.words[j].number) {
-        if na.contains(&plain(&b.words[j])) {
+    let stated = |x: &Analysis| -> Vec<(usize, String)> {
+        (0..x.words.len())
+            .filter_map(|i| x.amount(i).map(|v| (i, v.to_string())))
+            .collect()
+    };
+    let (sa, sb) = (stated(a), stated(b));
+    for (j, vb) in &sb {
+        if na.contains(vb) {
             continue;
         }
-        let (ub, cb) = (unit(b, j), before(b, j));
-        for i in (0..a.words.len()).filter(|&i| a.words[i].number) {
-            if nb.contains(&plain(&a.words[i])) {
+        let (ub, cb) = (unit(b, *j), before(b, *j));
+        for (i, va) in &sa {
+            if nb.contains(va) {
                 continue;
             }
-            if (ub.is_some() && unit(a, i) == ub) || (cb.is_some() && before(a, i) == cb) {
+            let same_thing =
+                (ub.is_some() && unit(a, *i) == ub) || (cb.is_some() && before(a, *i) == cb);
+            let apart = match (a.range(*i), b.range(*j)) {
+                (Some((alo, ahi)), Some((blo, bhi))) => ahi < blo || bhi < alo,
+                _ => false,
+            };
+            if same_thing && apart {
                 let shown = |x: &Analysis, t: &str, k: usize| {
                     let last = if unit(x, k).is_some() { k + 1 } else { k };
                     x.span(t, k, last).to_string()
                 };
-                return Some((shown(a, a_text, i), shown(b, b_text, j)));
+                return Some((shown(a, a_text, *i), shown(b, b_text, *j)));
             }
         }
     }
@@ -501,5 +514,18 @@ mod tests {
         );
         assert!(conflict("founded in 1995 with 40 stores", "it has 12 employees").is_none());
         assert!(conflict("33 seats", "33 seats and 4 more").is_none());
+        assert_eq!(
+            conflict("huit juges ont été élus", "11 juges ont prêté serment"),
+            Some(("huit juges".into(), "11 juges".into()))
+        );
+        // Bounds: ranges that meet agree, ranges apart conflict.
+        assert!(conflict("there are six dogs", "more than three dogs").is_none());
+        assert!(conflict("there are two dogs", "more than three dogs").is_some());
+        assert!(conflict("au moins 10 magasins", "12 magasins").is_none());
+        assert!(conflict("moins de 10 magasins", "12 magasins").is_some());
+        assert!(conflict("about 40 stores", "42 stores").is_none());
+        assert!(conflict("au plus 5 %", "7 %").is_some());
+        // A compound is not read word by word.
+        assert!(conflict("deux mille personnes", "deux personnes").is_none());
     }
 }
