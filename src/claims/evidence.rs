@@ -84,41 +84,51 @@ fn quantified<'x>(x: &'x Analysis, m: &Marker) -> Vec<&'x str> {
         .collect()
 }
 
+/// What the quantities of these classes bear on in the text: "tous nos magasins" bears
+/// "all" on magasins.
+fn nouns<'x>(x: &'x Analysis, classes: &[&str]) -> HashSet<&'x str> {
+    x.of(Category::Quantity)
+        .filter(|m| classes.contains(&m.class))
+        .flat_map(|m| quantified(x, m))
+        .collect()
+}
+
 /// Whether the earlier text says "all" of something where the later says only "some" or
 /// "most" of the same thing, the shape of a walk-back: "tous nos magasins" then "certains
 /// magasins", not "toute l'Europe" then "certaines langues". "Some" then "all" is no
 /// contradiction: all includes some.
 fn all_against_part(a: &Analysis, b: &Analysis) -> bool {
-    fn nouns<'x>(x: &'x Analysis, classes: &[&str]) -> HashSet<&'x str> {
-        x.of(Category::Quantity)
-            .filter(|m| classes.contains(&m.class))
-            .flat_map(|m| quantified(x, m))
-            .collect()
-    }
     let (ca, cb) = (a.classes(Category::Quantity), b.classes(Category::Quantity));
     let part = |c: &[&str]| c.contains(&"some") || c.contains(&"most");
     let meet = |x: &Analysis, y: &Analysis| {
         let all = nouns(x, &["all"]);
         nouns(y, &["some", "most"]).iter().any(|n| all.contains(n))
     };
-    ca.contains(&"all") && !cb.contains(&"all") && part(&cb) && meet(a, b)
+    // "Not all" is no "all".
+    ca.contains(&"all") && !cb.contains(&"all") && part(&cb) && meet(a, b) && !only_not_all(a)
 }
 
 /// Whether one text says "all" or "most" of something and the other "few" of the same thing
 /// ("most dogs", "few dogs"; "la plupart des magasins", "peu de magasins"): they cannot both
 /// hold.
 fn many_against_few(a: &Analysis, b: &Analysis) -> bool {
-    fn nouns<'x>(x: &'x Analysis, classes: &[&str]) -> HashSet<&'x str> {
-        x.of(Category::Quantity)
-            .filter(|m| classes.contains(&m.class))
-            .flat_map(|m| quantified(x, m))
-            .collect()
-    }
     let meet = |x: &Analysis, y: &Analysis| {
         let many = nouns(x, &["all", "most"]);
         nouns(y, &["few"]).iter().any(|n| many.contains(n))
     };
     meet(a, b) || meet(b, a)
+}
+
+/// Whether every negation of the text denies an "all" ("not all dogs", "pas tous les
+/// magasins", "not every store"): that says "some are not", which only a text saying "all"
+/// of the same thing contradicts.
+fn only_not_all(x: &Analysis) -> bool {
+    let all_after = |m: &Marker| {
+        x.of(Category::Quantity)
+            .any(|q| q.class == "all" && q.first > m.last && q.first <= m.last + 2)
+    };
+    let mut negations = x.of(Category::Negation).peekable();
+    negations.peek().is_some() && negations.all(all_after)
 }
 
 /// Whether every negation of the text stands in a conditional clause ("si les déchets ne sont
@@ -228,6 +238,15 @@ fn weight(
             let first = crate::fold::fold(phrase.split(' ').next().unwrap_or_default());
             if stops_what_is_denied(denier, other) {
                 0.1
+            } else if only_not_all(denier) {
+                // "Not all" against "all" of the same thing is a contradiction; against
+                // "some" or nothing, it is not.
+                let (d, o) = (nouns(denier, &["all"]), nouns(other, &["all"]));
+                if d.iter().any(|n| o.contains(n)) {
+                    1.0
+                } else {
+                    0.2
+                }
             } else if !both || negations_conditional(denier) {
                 0.2
             } else if first == "sans" || first == "without" || first == "non" {
@@ -468,6 +487,21 @@ mod tests {
                 "Les effets du changement de règles surprennent les abonnés."
             )
             .is_none()
+        );
+        // "Not all" says "some are not": only "all" contradicts it.
+        assert!(
+            judge(
+                "Not all of our stores are open on Sunday.",
+                "Some of our stores are open on Sunday."
+            )
+            .is_none()
+        );
+        assert!(
+            judge(
+                "All of our stores are open on Sunday.",
+                "Not all of our stores are open on Sunday."
+            )
+            .is_some()
         );
         // But a verb denied past its auxiliary is the word denied: "n'a pas perdu".
         assert!(
