@@ -198,7 +198,16 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
     let mut scored: Vec<Scored> = by_size
         .par_iter()
         .with_max_len(1)
-        .flat_map_iter(|&g| score_group(g, &representatives[g]))
+        .flat_map_iter(|&g| {
+            let members = &groups[g].1;
+            // The earliest and latest saying of each text: a pair is weighed only in the
+            // directions some pair of statements takes.
+            let spans: Vec<(Key, Key)> = texts[g]
+                .iter()
+                .map(|s| (members[s[0]].key, members[s[s.len() - 1]].key))
+                .collect();
+            score_group(g, &representatives[g], &spans)
+        })
         .collect();
     scored.sort_by(|a, b| {
         b.best
@@ -275,8 +284,10 @@ fn order<'a>(
     }
 }
 
-/// Scores the pairs of distinct texts of one organization that share words.
-fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
+/// Scores the pairs of distinct texts of one organization that share words, each in the
+/// directions that its statements' dates call for (`spans`: each text's earliest and latest
+/// saying).
+fn score_group(group: usize, texts: &[&Statement], spans: &[(Key, Key)]) -> Vec<Scored> {
     let mut terms = Terms::default();
     let profiles: Vec<Profile> = texts.iter().map(|st| profile(st, &mut terms)).collect();
     let n = texts.len();
@@ -364,8 +375,14 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
             shown.sort();
             shown.dedup();
             let (a, b) = ((texts[i], ri), (texts[j], rj));
-            let forward = score_pair(a, b, &shown, similarity);
-            let backward = score_pair(b, a, &shown, similarity);
+            // Forward when some saying of `i` comes no later than some saying of `j`, as
+            // `suggest` orders a pair; backward when some saying of `j` comes first.
+            let forward = (spans[i].0 <= spans[j].1)
+                .then(|| score_pair(a, b, &shown, similarity))
+                .flatten();
+            let backward = (spans[j].0 < spans[i].1)
+                .then(|| score_pair(b, a, &shown, similarity))
+                .flatten();
             let best = forward
                 .iter()
                 .chain(&backward)

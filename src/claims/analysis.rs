@@ -60,6 +60,9 @@ pub struct Analysis {
     pub opposed: Vec<Opposed>,
     /// Each word's [`stem`], by word index.
     pub stems: Vec<String>,
+    /// The stems of its content words, sorted, each once, found once:
+    /// [`super::terms::content_terms`].
+    pub content: Vec<String>,
 }
 
 /// Words a negation's quoted phrase skips on its way to the word it denies.
@@ -226,8 +229,10 @@ pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
         markers,
         opposed: Vec::new(),
         stems,
+        content: Vec::new(),
     };
     a.opposed = a.find_opposed();
+    a.content = super::terms::find_content_terms(&a);
     a
 }
 

@@ -313,7 +313,7 @@ pub fn entity_replaced(
     b_text: &str,
     b: &Analysis,
 ) -> Option<(String, String)> {
-    fn keys(x: &Analysis) -> HashSet<&str> {
+    fn keys(x: &Analysis) -> HashSet<&str, std::hash::BuildHasherDefault<super::tokenize::Fnv>> {
         x.words.iter().map(|w| w.key.as_str()).collect()
     }
     fn context(x: &Analysis, i: usize) -> Option<(&str, &str)> {
@@ -321,13 +321,19 @@ pub fn entity_replaced(
         (!x.words[i].clause_start && !x.words[p1].clause_start)
             .then(|| (x.words[p2].key.as_str(), x.words[p1].key.as_str()))
     }
+    // The names of `a` with their context first: most texts have none, and then the words
+    // of the two texts need no sets.
+    let named: Vec<(usize, (&str, &str))> = (0..a.words.len())
+        .filter(|&i| is_name(a_text, a, i))
+        .filter_map(|i| Some((i, context(a, i)?)))
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
     let (ka, kb) = (keys(a), keys(b));
     let mut at: WordMap<(&str, &str), Vec<usize>> = WordMap::default();
-    for i in 0..a.words.len() {
-        if is_name(a_text, a, i)
-            && !kb.contains(a.words[i].key.as_str())
-            && let Some(c) = context(a, i)
-        {
+    for (i, c) in named {
+        if !kb.contains(a.words[i].key.as_str()) {
             at.entry(c).or_default().push(i);
         }
     }

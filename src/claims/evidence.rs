@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use super::analysis::{Analysis, Category, Marker, analyze};
 use super::compare::{ChangeKind, ClaimChange, agree_through_negation, changes, numbers_conflict};
-use super::terms::{content_terms, is_content, negated_heads, negated_near, negated_stems};
+use super::terms::{is_content, negated_heads, negated_near, negated_stems};
 
 /// What changed must weigh at least this much: a hedge appearing on one side alone does not.
 pub const MIN_EVIDENCE: f64 = 0.5;
@@ -43,7 +43,7 @@ fn sentences(text: &str, x: &Analysis) -> Vec<std::ops::Range<usize>> {
 
 /// The sentence of `text` that shares the most content words with `other`, as its own text
 /// and analysis; `None` when the text is one sentence.
-fn focus<'t>(text: &'t str, x: &Analysis, other: &HashSet<String>) -> Option<(&'t str, Analysis)> {
+fn focus<'t>(text: &'t str, x: &Analysis, other: &Words) -> Option<(&'t str, Analysis)> {
     let s = sentences(text, x);
     if s.len() < 2 {
         return None;
@@ -51,7 +51,7 @@ fn focus<'t>(text: &'t str, x: &Analysis, other: &HashSet<String>) -> Option<(&'
     let shared = |r: &std::ops::Range<usize>| {
         let mut seen: HashSet<&str> = HashSet::new();
         r.clone()
-            .filter(|&i| other.contains(&x.stems[i]) && seen.insert(&x.stems[i]))
+            .filter(|&i| other.contains(x.stems[i].as_str()) && seen.insert(&x.stems[i]))
             .count()
     };
     // When two sentences share as much with the other text, neither is the one it is about:
@@ -66,10 +66,31 @@ fn focus<'t>(text: &'t str, x: &Analysis, other: &HashSet<String>) -> Option<(&'
     Some((part, analyze(part)))
 }
 
-/// The cosine of two texts' content words.
+/// A set of words, hashed as words are elsewhere in the analysis.
+type Words<'a> = HashSet<&'a str, std::hash::BuildHasherDefault<super::tokenize::Fnv>>;
+
+/// The words two sorted, unique lists share, in order.
+fn common<'a>(a: &'a [String], b: &'a [String]) -> impl Iterator<Item = &'a str> {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    return Some(a[i - 1].as_str());
+                }
+            }
+        }
+        None
+    })
+}
+
+/// The cosine of two texts' content words (sorted, unique).
 fn cosine(a: &[String], b: &[String]) -> f64 {
-    let bs: HashSet<&String> = b.iter().collect();
-    let common = a.iter().filter(|t| bs.contains(t)).count() as f64;
+    let common = common(a, b).count() as f64;
     let denom = ((a.len() * b.len()) as f64).sqrt();
     if denom == 0.0 { 0.0 } else { common / denom }
 }
@@ -319,42 +340,35 @@ pub fn assess(
     ab: &Analysis,
     similarity: f64,
 ) -> Option<Assessment> {
-    let (terms_a, terms_b) = (content_terms(aa), content_terms(ab));
-    let (set_a, set_b): (HashSet<String>, HashSet<String>) = (
-        terms_a.iter().cloned().collect(),
-        terms_b.iter().cloned().collect(),
-    );
+    fn words(x: &[String]) -> Words<'_> {
+        x.iter().map(String::as_str).collect()
+    }
+    let (set_a, set_b) = (words(&aa.content), words(&ab.content));
     // Narrow the text of more sentences first, then the other to what it kept.
-    let kept = |f: &Option<(&str, Analysis)>, whole: &HashSet<String>| -> HashSet<String> {
-        f.as_ref().map_or_else(
-            || whole.clone(),
-            |(_, x)| content_terms(x).into_iter().collect(),
-        )
-    };
     let (fa, fb) = if sentences(ta, aa).len() >= sentences(tb, ab).len() {
         let fa = focus(ta, aa, &set_b);
-        let fb = focus(tb, ab, &kept(&fa, &set_a));
+        let fb = match &fa {
+            Some((_, x)) => focus(tb, ab, &words(&x.content)),
+            None => focus(tb, ab, &set_a),
+        };
         (fa, fb)
     } else {
         let fb = focus(tb, ab, &set_a);
-        let fa = focus(ta, aa, &kept(&fb, &set_b));
+        let fa = match &fb {
+            Some((_, x)) => focus(ta, aa, &words(&x.content)),
+            None => focus(ta, aa, &set_b),
+        };
         (fa, fb)
     };
     let (ta, aa) = fa.as_ref().map_or((ta, aa), |(t, x)| (*t, x));
     let (tb, ab) = fb.as_ref().map_or((tb, ab), |(t, x)| (*t, x));
-    let (ca, cb) = (content_terms(aa), content_terms(ab));
-    let shared: HashSet<&str> = {
-        let cbs: HashSet<&str> = cb.iter().map(String::as_str).collect();
-        ca.iter()
-            .map(String::as_str)
-            .filter(|s| cbs.contains(s))
-            .collect()
-    };
+    let (ca, cb) = (&aa.content, &ab.content);
+    let shared: HashSet<&str> = common(ca, cb).collect();
     let found = changes(ta, aa, tb, ab);
     if found.is_empty() {
         return None;
     }
-    let alike = cosine(&ca, &cb);
+    let alike = cosine(ca, cb);
     let mut weighted: Vec<(f64, ClaimChange)> = found
         .into_iter()
         .map(|c| (weight(&c, &shared, (ta, aa, tb, ab), alike), c))

@@ -82,6 +82,11 @@ pub fn is_content(word: &str) -> bool {
 }
 
 pub fn content_terms(a: &Analysis) -> Vec<String> {
+    a.content.clone()
+}
+
+/// [`content_terms`], found from the words, once per analysis.
+pub(crate) fn find_content_terms(a: &Analysis) -> Vec<String> {
     sorted_unique(
         a.words
             .iter()
