@@ -105,6 +105,17 @@ impl StatementAnalyses {
     }
 }
 
+/// The score of one pair of texts (`a` earlier), when what changed weighs enough.
+fn weigh_pair(
+    (a, analyses_a): (&Statement, &StatementAnalyses),
+    (b, analyses_b): (&Statement, &StatementAnalyses),
+    similarity: f64,
+) -> Option<f64> {
+    let (_, ta, tb) = comparable(a, b);
+    let (aa, ab) = (analyses_a.of(a, ta), analyses_b.of(b, tb));
+    Some(assess(ta, aa, tb, ab, similarity)?.score)
+}
+
 /// Scores one pair of texts (`a` earlier): the suggestion, when what changed weighs enough.
 fn score_pair(
     (a, analyses_a): (&Statement, &StatementAnalyses),
@@ -122,16 +133,25 @@ fn score_pair(
     })
 }
 
-/// A scored pair of distinct texts of one organization, in both directions; every pair of
-/// statements saying those two texts takes its score.
+/// A scored pair of distinct texts of one organization, in the directions their statements
+/// take; every pair of statements saying those two texts takes its score. Only the score is
+/// kept: the reasons are written again for the few pairs shown, so that a large archive's
+/// millions of weighed pairs do not each hold their words.
 struct Scored {
     group: usize,
     /// Indexes into the group's distinct texts.
     u: usize,
     v: usize,
-    forward: Option<Found>,
-    backward: Option<Found>,
+    forward: Option<f64>,
+    backward: Option<f64>,
     best: f64,
+    similarity: f64,
+}
+
+/// One organization's words: each distinct text's term ids, and each id's word as shown.
+struct Vocabulary {
+    profiles: Vec<Profile>,
+    shown: Vec<String>,
 }
 
 /// Candidate contradictions, best first, at most `limit`. A pair is considered when either
@@ -195,10 +215,10 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
     // organization does not finish last alone.
     let mut by_size: Vec<usize> = (0..representatives.len()).collect();
     by_size.sort_by_key(|&g| std::cmp::Reverse(representatives[g].len()));
-    let mut scored: Vec<Scored> = by_size
+    let per_group: Vec<(usize, Vec<Scored>, Vocabulary)> = by_size
         .par_iter()
         .with_max_len(1)
-        .flat_map_iter(|&g| {
+        .map(|&g| {
             let members = &groups[g].1;
             // The earliest and latest saying of each text: a pair is weighed only in the
             // directions some pair of statements takes.
@@ -206,9 +226,16 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
                 .iter()
                 .map(|s| (members[s[0]].key, members[s[s.len() - 1]].key))
                 .collect();
-            score_group(g, &representatives[g], &spans)
+            let (scored, vocabulary) = score_group(g, &representatives[g], &spans);
+            (g, scored, vocabulary)
         })
         .collect();
+    let mut vocabularies: Vec<Option<Vocabulary>> = (0..groups.len()).map(|_| None).collect();
+    let mut scored: Vec<Scored> = Vec::new();
+    for (g, s, v) in per_group {
+        scored.extend(s);
+        vocabularies[g] = Some(v);
+    }
     scored.sort_by(|a, b| {
         b.best
             .total_cmp(&a.best)
@@ -218,7 +245,7 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
     // Every pair of statements saying two scored texts takes their score. Candidates are
     // borrowed until the best `limit` are known, since two common texts may stand for
     // thousands of pairs.
-    let mut best: Vec<(f64, Pair, &Found)> = Vec::new();
+    let mut best: Vec<(f64, Pair, (&Scored, bool))> = Vec::new();
     // The last of the best `limit` so far, once there are that many: nothing that would sort
     // after it can enter.
     let mut cutoff: Option<(f64, Pair)> = None;
@@ -234,22 +261,21 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
                 if !mx.matches && !my.matches {
                     continue;
                 }
-                let (first, second, found) = if mx.key <= my.key {
-                    (mx, my, &sc.forward)
+                let (first, second, forward) = if mx.key <= my.key {
+                    (mx, my, true)
                 } else {
-                    (my, mx, &sc.backward)
+                    (my, mx, false)
                 };
-                let Some(found) = found else {
+                let Some(found) = (if forward { sc.forward } else { sc.backward }) else {
                     continue;
                 };
                 let pair = (first.id(), second.id());
-                let worse = |(score, last): (f64, Pair)| {
-                    found.score < score || (found.score == score && pair > last)
-                };
+                let worse =
+                    |(score, last): (f64, Pair)| found < score || (found == score && pair > last);
                 if cutoff.is_some_and(worse) || judged.contains(&pair) {
                     continue;
                 }
-                best.push((found.score, pair, found));
+                best.push((found, pair, (sc, forward)));
             }
             if best.len() >= limit.saturating_mul(2).max(1024) {
                 order(&mut best, &mut cutoff, limit);
@@ -257,14 +283,45 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
         }
     }
     order(&mut best, &mut cutoff, limit);
-    best.into_iter()
-        .map(|(score, (a, b), found)| Suggestion {
+
+    // The reasons of the pairs shown, weighed again: the same texts give the same result.
+    let mut analyses: HashMap<(usize, usize), StatementAnalyses> = HashMap::new();
+    let mut out = Vec::with_capacity(best.len());
+    for (score, (a, b), (sc, forward)) in best {
+        let (g, u, v) = (sc.group, sc.u, sc.v);
+        let Some(vocabulary) = &vocabularies[g] else {
+            continue;
+        };
+        let texts = &representatives[g];
+        for k in [u, v] {
+            analyses
+                .entry((g, k))
+                .or_insert_with(|| StatementAnalyses::new(texts[k]));
+        }
+        let mut shown: Vec<String> =
+            shared(&vocabulary.profiles[u].terms, &vocabulary.profiles[v].terms)
+                .iter()
+                .map(|&t| vocabulary.shown[t as usize].clone())
+                .collect();
+        shown.sort();
+        shown.dedup();
+        let (x, y) = (
+            (texts[u], &analyses[&(g, u)]),
+            (texts[v], &analyses[&(g, v)]),
+        );
+        let (first, second) = if forward { (x, y) } else { (y, x) };
+        let Some(found) = score_pair(first, second, &shown, sc.similarity) else {
+            continue;
+        };
+        debug_assert_eq!(found.score, score);
+        out.push(Suggestion {
             between: [StatementRef::new(a.0, a.1), StatementRef::new(b.0, b.1)],
             score,
-            reasons: found.reasons.clone(),
-            shared_terms: found.shared_terms.clone(),
-        })
-        .collect()
+            reasons: found.reasons,
+            shared_terms: found.shared_terms,
+        });
+    }
+    out
 }
 
 /// Two statements as (incident id, statement id), earlier first.
@@ -272,8 +329,8 @@ type Pair<'a> = ((&'a str, &'a str), (&'a str, &'a str));
 
 /// Keeps the best `limit` candidates, best first, and notes the last of them once there are
 /// that many.
-fn order<'a>(
-    best: &mut Vec<(f64, Pair<'a>, &Found)>,
+fn order<'a, T>(
+    best: &mut Vec<(f64, Pair<'a>, T)>,
     cutoff: &mut Option<(f64, Pair<'a>)>,
     limit: usize,
 ) {
@@ -287,7 +344,11 @@ fn order<'a>(
 /// Scores the pairs of distinct texts of one organization that share words, each in the
 /// directions that its statements' dates call for (`spans`: each text's earliest and latest
 /// saying).
-fn score_group(group: usize, texts: &[&Statement], spans: &[(Key, Key)]) -> Vec<Scored> {
+fn score_group(
+    group: usize,
+    texts: &[&Statement],
+    spans: &[(Key, Key)],
+) -> (Vec<Scored>, Vocabulary) {
     let mut terms = Terms::default();
     let profiles: Vec<Profile> = texts.iter().map(|st| profile(st, &mut terms)).collect();
     let n = texts.len();
@@ -343,14 +404,14 @@ fn score_group(group: usize, texts: &[&Statement], spans: &[(Key, Key)]) -> Vec<
     // The pairs alike enough, then the analyses of the texts in them, each made once, then
     // the pairs weighed: the last two on every core, for one organization may hold most of
     // the corpus.
-    let alike: Vec<(usize, usize, Vec<u32>, f64)> = pairs
+    let alike: Vec<(usize, usize, f64)> = pairs
         .into_iter()
         .filter_map(|(i, j)| {
             let (i, j) = (i as usize, j as usize);
             let common = shared(&profiles[i].terms, &profiles[j].terms);
             let similarity = common.len() as f64
                 / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
-            (similarity >= MIN_SIMILARITY).then_some((i, j, common, similarity))
+            (similarity >= MIN_SIMILARITY).then_some((i, j, similarity))
         })
         .collect();
     let mut needed = vec![false; n];
@@ -362,31 +423,25 @@ fn score_group(group: usize, texts: &[&Statement], spans: &[(Key, Key)]) -> Vec<
         .into_par_iter()
         .map(|k| needed[k].then(|| StatementAnalyses::new(texts[k])))
         .collect();
-    alike
+    let scored = alike
         .into_par_iter()
-        .filter_map(|(i, j, common, similarity)| {
+        .filter_map(|(i, j, similarity)| {
             let (Some(ri), Some(rj)) = (&analyses[i], &analyses[j]) else {
                 return None;
             };
-            let mut shown: Vec<String> = common
-                .iter()
-                .map(|&t| terms.shown[t as usize].clone())
-                .collect();
-            shown.sort();
-            shown.dedup();
             let (a, b) = ((texts[i], ri), (texts[j], rj));
             // Forward when some saying of `i` comes no later than some saying of `j`, as
             // `suggest` orders a pair; backward when some saying of `j` comes first.
             let forward = (spans[i].0 <= spans[j].1)
-                .then(|| score_pair(a, b, &shown, similarity))
+                .then(|| weigh_pair(a, b, similarity))
                 .flatten();
             let backward = (spans[j].0 < spans[i].1)
-                .then(|| score_pair(b, a, &shown, similarity))
+                .then(|| weigh_pair(b, a, similarity))
                 .flatten();
             let best = forward
                 .iter()
                 .chain(&backward)
-                .map(|f| f.score)
+                .copied()
                 .fold(f64::NEG_INFINITY, f64::max);
             (forward.is_some() || backward.is_some()).then_some(Scored {
                 group,
@@ -395,9 +450,17 @@ fn score_group(group: usize, texts: &[&Statement], spans: &[(Key, Key)]) -> Vec<
                 forward,
                 backward,
                 best,
+                similarity,
             })
         })
-        .collect()
+        .collect();
+    (
+        scored,
+        Vocabulary {
+            profiles,
+            shown: terms.shown,
+        },
+    )
 }
 
 pub use crate::claims::{flips, similarity};
