@@ -105,6 +105,11 @@ impl StatementAnalyses {
     }
 }
 
+/// How alike two texts are: the cosine of their term sets, from the count they share.
+fn likeness(common: usize, a: usize, b: usize) -> f64 {
+    common as f64 / ((a * b) as f64).sqrt()
+}
+
 /// The score of one pair of texts (`a` earlier), when what changed weighs enough.
 fn weigh_pair(
     (a, analyses_a): (&Statement, &StatementAnalyses),
@@ -137,15 +142,43 @@ fn score_pair(
 /// take; every pair of statements saying those two texts takes its score. Only the score is
 /// kept: the reasons are written again for the few pairs shown, so that a large archive's
 /// millions of weighed pairs do not each hold their words.
+///
+/// Sixteen bytes a pair: scores are kept in thousandths, as [`assess`] rounds them.
 struct Scored {
-    group: usize,
+    group: u32,
     /// Indexes into the group's distinct texts.
-    u: usize,
-    v: usize,
-    forward: Option<f64>,
-    backward: Option<f64>,
-    best: f64,
-    similarity: f64,
+    u: u32,
+    v: u32,
+    forward: Milli,
+    backward: Milli,
+}
+
+/// A score in thousandths, [`Milli::NONE`] when the direction was not weighed or weighed
+/// too little.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Milli(u16);
+
+impl Milli {
+    const NONE: Milli = Milli(u16::MAX);
+
+    fn new(score: Option<f64>) -> Milli {
+        score.map_or(Milli::NONE, |s| Milli((s * 1000.0).round() as u16))
+    }
+
+    /// The score as [`assess`] gave it: `round(score × 1000) / 1000`.
+    fn get(self) -> Option<f64> {
+        (self != Milli::NONE).then(|| f64::from(self.0) / 1000.0)
+    }
+}
+
+impl Scored {
+    fn best(&self) -> f64 {
+        self.forward
+            .get()
+            .into_iter()
+            .chain(self.backward.get())
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
 }
 
 /// One organization's words: each distinct text's term ids, and each id's word as shown.
@@ -237,8 +270,8 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
         vocabularies[g] = Some(v);
     }
     scored.sort_by(|a, b| {
-        b.best
-            .total_cmp(&a.best)
+        b.best()
+            .total_cmp(&a.best())
             .then_with(|| (a.group, a.u, a.v).cmp(&(b.group, b.u, b.v)))
     });
 
@@ -250,13 +283,13 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
     // after it can enter.
     let mut cutoff: Option<(f64, Pair)> = None;
     for sc in &scored {
-        if cutoff.is_some_and(|(score, _)| sc.best < score) {
+        if cutoff.is_some_and(|(score, _)| sc.best() < score) {
             break;
         }
-        let members = &groups[sc.group].1;
-        let same = &texts[sc.group];
-        for &x in &same[sc.u] {
-            for &y in &same[sc.v] {
+        let members = &groups[sc.group as usize].1;
+        let same = &texts[sc.group as usize];
+        for &x in &same[sc.u as usize] {
+            for &y in &same[sc.v as usize] {
                 let (mx, my) = (&members[x], &members[y]);
                 if !mx.matches && !my.matches {
                     continue;
@@ -266,7 +299,7 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
                 } else {
                     (my, mx, false)
                 };
-                let Some(found) = (if forward { sc.forward } else { sc.backward }) else {
+                let Some(found) = (if forward { sc.forward } else { sc.backward }).get() else {
                     continue;
                 };
                 let pair = (first.id(), second.id());
@@ -288,7 +321,7 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
     let mut analyses: HashMap<(usize, usize), StatementAnalyses> = HashMap::new();
     let mut out = Vec::with_capacity(best.len());
     for (score, (a, b), (sc, forward)) in best {
-        let (g, u, v) = (sc.group, sc.u, sc.v);
+        let (g, u, v) = (sc.group as usize, sc.u as usize, sc.v as usize);
         let Some(vocabulary) = &vocabularies[g] else {
             continue;
         };
@@ -298,11 +331,13 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
                 .entry((g, k))
                 .or_insert_with(|| StatementAnalyses::new(texts[k]));
         }
-        let mut shown: Vec<String> =
-            shared(&vocabulary.profiles[u].terms, &vocabulary.profiles[v].terms)
-                .iter()
-                .map(|&t| vocabulary.shown[t as usize].clone())
-                .collect();
+        let (pu, pv) = (&vocabulary.profiles[u].terms, &vocabulary.profiles[v].terms);
+        let common = shared(pu, pv);
+        let similarity = likeness(common.len(), pu.len(), pv.len());
+        let mut shown: Vec<String> = common
+            .iter()
+            .map(|&t| vocabulary.shown[t as usize].clone())
+            .collect();
         shown.sort();
         shown.dedup();
         let (x, y) = (
@@ -310,7 +345,7 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
             (texts[v], &analyses[&(g, v)]),
         );
         let (first, second) = if forward { (x, y) } else { (y, x) };
-        let Some(found) = score_pair(first, second, &shown, sc.similarity) else {
+        let Some(found) = score_pair(first, second, &shown, similarity) else {
             continue;
         };
         debug_assert_eq!(found.score, score);
@@ -408,9 +443,8 @@ fn score_group(
         .into_iter()
         .filter_map(|(i, j)| {
             let (i, j) = (i as usize, j as usize);
-            let common = shared(&profiles[i].terms, &profiles[j].terms);
-            let similarity = common.len() as f64
-                / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
+            let (pi, pj) = (&profiles[i].terms, &profiles[j].terms);
+            let similarity = likeness(shared(pi, pj).len(), pi.len(), pj.len());
             (similarity >= MIN_SIMILARITY).then_some((i, j, similarity))
         })
         .collect();
@@ -438,19 +472,12 @@ fn score_group(
             let backward = (spans[j].0 < spans[i].1)
                 .then(|| weigh_pair(b, a, similarity))
                 .flatten();
-            let best = forward
-                .iter()
-                .chain(&backward)
-                .copied()
-                .fold(f64::NEG_INFINITY, f64::max);
             (forward.is_some() || backward.is_some()).then_some(Scored {
-                group,
-                u: i,
-                v: j,
-                forward,
-                backward,
-                best,
-                similarity,
+                group: group as u32,
+                u: i as u32,
+                v: j as u32,
+                forward: Milli::new(forward),
+                backward: Milli::new(backward),
             })
         })
         .collect();
