@@ -63,6 +63,8 @@ pub struct Analysis {
     /// The stems of its content words, sorted, each once, found once:
     /// [`super::terms::content_terms`].
     pub content: Vec<String>,
+    /// Every number it states, found once: [`Analysis::amounts`].
+    pub amounts: Vec<String>,
 }
 
 /// Words a negation's quoted phrase skips on its way to the word it denies.
@@ -230,9 +232,12 @@ pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
         opposed: Vec::new(),
         stems,
         content: Vec::new(),
+        amounts: Vec::new(),
     };
     a.opposed = a.find_opposed();
     a.content = super::terms::find_content_terms(&a);
+    a.amounts =
+        sorted_unique((0..a.words.len()).filter_map(|i| a.amount(i).map(|v| v.to_string())));
     a
 }
 
@@ -579,8 +584,8 @@ impl Analysis {
 
     /// Every number the text states, digits or words, sorted and unique ("8" for both "huit"
     /// and "8").
-    pub fn amounts(&self) -> Vec<String> {
-        sorted_unique((0..self.words.len()).filter_map(|i| self.amount(i).map(|v| v.to_string())))
+    pub fn amounts(&self) -> &[String] {
+        &self.amounts
     }
 
     /// What the words before number `i` let it be, as the least and the most it may be: "more

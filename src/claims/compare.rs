@@ -313,8 +313,10 @@ pub fn entity_replaced(
     b_text: &str,
     b: &Analysis,
 ) -> Option<(String, String)> {
-    fn keys(x: &Analysis) -> HashSet<&str, std::hash::BuildHasherDefault<super::tokenize::Fnv>> {
-        x.words.iter().map(|w| w.key.as_str()).collect()
+    // A text has few names: whether the other text uses a name's word is a scan of its
+    // words, with no set built for each pair.
+    fn says(x: &Analysis, key: &str) -> bool {
+        x.words.iter().any(|w| w.key == key)
     }
     fn context(x: &Analysis, i: usize) -> Option<(&str, &str)> {
         let (p1, p2) = (i.checked_sub(1)?, i.checked_sub(2)?);
@@ -330,10 +332,9 @@ pub fn entity_replaced(
     if named.is_empty() {
         return None;
     }
-    let (ka, kb) = (keys(a), keys(b));
     let mut at: WordMap<(&str, &str), Vec<usize>> = WordMap::default();
     for (i, c) in named {
-        if !kb.contains(a.words[i].key.as_str()) {
+        if !says(b, &a.words[i].key) {
             at.entry(c).or_default().push(i);
         }
     }
@@ -341,7 +342,7 @@ pub fn entity_replaced(
         return None;
     }
     for j in 0..b.words.len() {
-        if !is_name(b_text, b, j) || ka.contains(b.words[j].key.as_str()) {
+        if !is_name(b_text, b, j) || says(a, &b.words[j].key) {
             continue;
         }
         let Some(c) = context(b, j) else {

@@ -48,7 +48,7 @@ pub struct Lexicon {
     pub irregular: HashMap<&'static str, &'static str>,
     pub stopwords: WordSet,
     /// Number words and the numbers they name.
-    pub numbers: HashMap<&'static str, f64>,
+    pub numbers: super::tokenize::WordMap<&'static str, f64>,
     /// (bound, phrase split into words), in file order.
     pub bounds: Vec<(Bound, Vec<&'static str>)>,
 }
@@ -148,7 +148,7 @@ pub fn read() -> Result<Lexicon, TableError> {
         concepts: Vec::new(),
         irregular: HashMap::new(),
         stopwords: WordSet::default(),
-        numbers: HashMap::new(),
+        numbers: Default::default(),
         bounds: Vec::new(),
     };
     let bad = |file, line, message: String| TableError {
