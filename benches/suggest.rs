@@ -1,5 +1,7 @@
 //! `suggest` over a generated corpus of 100,000 statements, in process and as a whole
-//! `onrecord suggest` process, and a word diff of two 1 MB statements.
+//! `onrecord suggest` process (time and peak memory), `onrecord match` with a quote on record
+//! as a whole process, and a word diff of two 1 MB statements. Whole processes run with a warm
+//! cache of their own (`XDG_CACHE_HOME` in a temporary folder).
 //!
 //! `cargo bench --bench suggest` (add `-- DIR` to measure an existing corpus folder instead of
 //! generating one; `-- --organizations 20` generates the skewed shape instead, 20
@@ -29,7 +31,9 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) 
     (times[0], times[runs / 2], last.expect("at least one run"))
 }
 
-fn in_process(dir: &Path) {
+/// Suggests in process, and gives back a statement's text for `match` to look up: the
+/// first one of 60 to 200 bytes.
+fn in_process(dir: &Path) -> Option<String> {
     let (load_best, load_median, corpus) = best_of(3, || onrecord::store::load(dir).unwrap());
     let n = corpus.statement_count();
     let filter = Filter::default();
@@ -44,9 +48,71 @@ fn in_process(dir: &Path) {
         found.len(),
         found.first().map_or(0.0, |s| s.score)
     );
+    corpus
+        .incidents
+        .iter()
+        .flat_map(|i| &i.statements)
+        .map(|s| s.text.clone())
+        .find(|t| (60..=200).contains(&t.len()))
 }
 
-fn whole_process(dir: &Path) {
+/// The bytes of the corpus's `.toml` files.
+fn corpus_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(_) if path.extension().is_some_and(|x| x == "toml") => {
+                    total += e.metadata().map_or(0, |m| m.len());
+                }
+                _ => {}
+            }
+        }
+    }
+    total
+}
+
+/// The largest peak resident memory of the child processes waited for so far, in bytes.
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage writes into the struct it is given, which lives on this stack.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } == 0;
+    if ok { usage.ru_maxrss as u64 * 1024 } else { 0 }
+}
+
+/// Runs `onrecord --dir DIR ARGS` five times after one warm-up run (which also warms the
+/// cache, kept in a folder of its own), and prints the best and median times.
+fn timed(exe: &Path, dir: &Path, cache: &Path, args: &[&str], ok: &[i32]) {
+    let run = || {
+        let status = Command::new(exe)
+            .arg("--dir")
+            .arg(dir)
+            .args(args)
+            .env("XDG_CACHE_HOME", cache)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("onrecord runs");
+        assert!(
+            status.code().is_some_and(|c| ok.contains(&c)),
+            "onrecord {args:?} failed: {status}"
+        );
+    };
+    run(); // warm the page cache and onrecord's own
+    let (best, median, ()) = best_of(5, run);
+    println!(
+        "whole process `onrecord --dir {} {}` (warm cache): best {:.0} ms, median {:.0} ms",
+        dir.display(),
+        args.join(" "),
+        ms(best),
+        ms(median)
+    );
+}
+
+fn whole_process(dir: &Path, quote: Option<String>) {
     let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/onrecord");
     if !exe.exists() {
         println!(
@@ -55,29 +121,32 @@ fn whole_process(dir: &Path) {
         );
         return;
     }
-    let run = || {
-        let status = Command::new(&exe)
-            .arg("--dir")
-            .arg(dir)
-            .args(["suggest", "--format", "json"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("onrecord runs");
-        assert!(
-            status.code() == Some(0),
-            "onrecord suggest failed: {status}"
-        );
-    };
-    run(); // warm the page cache
-    let (best, median, ()) = best_of(5, run);
-    println!(
-        "whole process `{} --dir {} suggest --format json`: best {:.0} ms, median {:.0} ms",
-        exe.display(),
-        dir.display(),
-        ms(best),
-        ms(median)
+    let cache = tempfile::tempdir().expect("a cache folder");
+    timed(
+        &exe,
+        dir,
+        cache.path(),
+        &["suggest", "--format", "json"],
+        &[0],
     );
+    let bytes = corpus_bytes(dir);
+    let peak = children_peak_rss();
+    println!(
+        "  peak memory of a suggest process {:.0} MB: {:.2}x the corpus's {:.1} MB",
+        peak as f64 / 1e6,
+        peak as f64 / bytes.max(1) as f64,
+        bytes as f64 / 1e6
+    );
+    // `match` with a quote that is on record, so that it finds the same and the opposite.
+    if let Some(quote) = quote {
+        timed(
+            &exe,
+            dir,
+            cache.path(),
+            &["match", &quote, "--format", "json"],
+            &[0, 1],
+        );
+    }
 }
 
 /// About `bytes` of made-up prose, different for each seed: a few thousand invented words,
@@ -199,6 +268,6 @@ fn main() {
     };
     // The diffs first, before a 100k corpus has been through memory.
     big_diffs();
-    in_process(&dir);
-    whole_process(&dir);
+    let quote = in_process(&dir);
+    whole_process(&dir, quote);
 }

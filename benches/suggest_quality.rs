@@ -4,7 +4,9 @@
 //! tests/fixtures/nli-fr/ with their licences and origin.
 //!
 //! `cargo bench --bench suggest_quality` (add `-- -v` to list every pair found or missed on
-//! RTE3-FR dev, the set the wording was tuned on).
+//! RTE3-FR dev, the set the wording was tuned on; a word after `--` keeps only the sets whose
+//! name contains it: `-- -v dev`). Last, the project's own labelled pairs, whose floors
+//! tests/diff.rs asserts.
 //!
 //! Each pair becomes two statements of one organization, the premise earlier, and counts as
 //! found when `suggest` puts it forward at its default threshold. Contradiction is scored
@@ -189,11 +191,13 @@ fn evaluate(name: &str, pairs: &[Pair], mode: Mode, verbose: bool) {
     let c = corpus(pairs, mode);
     let found = suggest(&c, &Filter::default(), usize::MAX);
     let mut reasons: Vec<Option<&[String]>> = vec![None; pairs.len()];
+    let mut scores = vec![0.0; pairs.len()];
     for s in &found {
         let i: usize = s.between[0].incident["pair-".len()..]
             .parse()
             .expect("a pair's incident");
         reasons[i] = Some(&s.reasons);
+        scores[i] = s.score;
     }
     let (mut ours, mut trivial) = (Counts::default(), Counts::default());
     for (i, p) in pairs.iter().enumerate() {
@@ -206,7 +210,10 @@ fn evaluate(name: &str, pairs: &[Pair], mode: Mode, verbose: bool) {
                 (true, false) => "FP",
                 _ => "FN",
             };
-            println!("{mark} {i}: {a}\n      → {b}\n      {:?}", reasons[i]);
+            println!(
+                "{mark} {i}: {a}\n      → {b}\n      {:.3} {:?}",
+                scores[i], reasons[i]
+            );
         }
     }
     let positives = pairs.iter().filter(|p| p.contradiction).count();
@@ -223,6 +230,52 @@ fn evaluate(name: &str, pairs: &[Pair], mode: Mode, verbose: bool) {
         trivial.precision(),
         trivial.recall(),
         trivial.f1(),
+    );
+}
+
+/// The project's own labelled pairs (tests/fixtures/suggest-eval, asserted in tests/diff.rs):
+/// contradictions and walk-backs should be suggested; any other suggestion counts against
+/// precision.
+fn own_set() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/suggest-eval");
+    let corpus = onrecord::store::load(&dir.join("statements")).expect("the labelled corpus");
+    let labels: toml::Table =
+        toml::from_str(&std::fs::read_to_string(dir.join("labels.toml")).expect("labels.toml"))
+            .expect("labels.toml reads");
+    let mut positive: HashSet<(String, String)> = HashSet::new();
+    let pairs = labels["pair"].as_array().expect("[[pair]]");
+    for p in pairs {
+        let between = p["between"].as_array().expect("between");
+        let (a, b) = (
+            between[0].as_str().unwrap_or_default().to_string(),
+            between[1].as_str().unwrap_or_default().to_string(),
+        );
+        if matches!(p["label"].as_str(), Some("contradiction" | "walk-back")) {
+            positive.insert((b.clone(), a.clone()));
+            positive.insert((a, b));
+        }
+    }
+    let found = suggest(&corpus, &Filter::default(), usize::MAX);
+    let right = found
+        .iter()
+        .filter(|s| positive.contains(&(s.between[0].to_string(), s.between[1].to_string())))
+        .count();
+    let counts = Counts {
+        tp: right,
+        fp: found.len() - right,
+        fn_: (positive.len() / 2).saturating_sub(right),
+    };
+    println!(
+        "{:<22} {:>4} pairs {:>3} contradictions | suggest P {:.2} R {:.2} F1 {:.2} \
+         ({} found, {} false)",
+        "own labelled set",
+        pairs.len(),
+        positive.len() / 2,
+        counts.precision(),
+        counts.recall(),
+        counts.f1(),
+        counts.tp,
+        counts.fp,
     );
 }
 
@@ -248,5 +301,8 @@ fn main() {
         if only.is_empty() || only.iter().any(|o| name.contains(o)) {
             evaluate(name, pairs, mode, verbose && name == "RTE3-FR dev");
         }
+    }
+    if only.is_empty() || only.iter().any(|o| "own labelled set".contains(o)) {
+        own_set();
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 pub use crate::claims::compare::{
-    Change, ChangeKind, Compared, agree_through_negation, changes, comparable, english,
+    ChangeKind, ClaimChange, Compared, agree_through_negation, changes, comparable, english,
 };
 use crate::claims::{Token, TokenKind, WordMap, analyze_tokens, tokenize};
 use crate::model::Statement;
@@ -41,7 +41,7 @@ pub struct Op {
 pub struct StatementDiff {
     pub compared: Compared,
     pub ops: Vec<Op>,
-    pub changes: Vec<Change>,
+    pub changes: Vec<ClaimChange>,
 }
 
 /// Diffs two statements, choosing the texts as [`comparable`] does.
@@ -60,7 +60,7 @@ pub fn diff_statements(a: &Statement, b: &Statement) -> StatementDiff {
 const PARALLEL_BYTES: usize = 64 * 1024;
 
 /// Word diff of two texts and the changes that matter between them.
-pub fn diff_texts(a: &str, b: &str) -> (Vec<Op>, Vec<Change>) {
+pub fn diff_texts(a: &str, b: &str) -> (Vec<Op>, Vec<ClaimChange>) {
     let (ta, tb) = (tokenize(a), tokenize(b));
     let (ops, read_a, read_b) = if a.len() + b.len() > PARALLEL_BYTES {
         std::thread::scope(|s| {

@@ -5,11 +5,12 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::claims::evidence::assess;
 use crate::claims::terms::{is_content, stem};
-use crate::claims::{Change, TokenKind, analyze, tokenize};
+use crate::claims::{ClaimChange, TokenKind, analyze, tokenize};
 use crate::fold::fold;
 use crate::model::{Date, Statement, StatementRef};
 use crate::query::Filter;
@@ -75,20 +76,76 @@ fn terms(text: &str, memo: &mut HashMap<String, String>) -> Vec<(String, String)
     out
 }
 
-fn cosine(a: &[(String, String)], b: &[(String, String)]) -> (f64, Vec<String>) {
+/// Stems numbered as they are met, and each folded word's stem remembered: a statement's
+/// words become numbers without a string for each.
+#[derive(Default)]
+struct StemIds {
+    by_word: HashMap<String, u32>,
+    by_stem: HashMap<String, u32>,
+}
+
+impl StemIds {
+    fn of_stem(&mut self, stem: &str) -> u32 {
+        let next = self.by_stem.len() as u32;
+        *self.by_stem.entry(stem.to_string()).or_insert(next)
+    }
+
+    fn of_word(&mut self, word: String) -> u32 {
+        if let Some(&id) = self.by_word.get(&word) {
+            return id;
+        }
+        let id = self.of_stem(&stem(&word));
+        self.by_word.insert(word, id);
+        id
+    }
+}
+
+/// The quote's stems as numbered by `ids`, with each one's place in the quote's [`terms`],
+/// sorted by number.
+fn quote_ids(quote: &[(String, String)], ids: &mut StemIds) -> Vec<(u32, usize)> {
+    let mut v: Vec<(u32, usize)> = quote
+        .iter()
+        .enumerate()
+        .map(|(k, (s, _))| (ids.of_stem(s), k))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// The content stems of a text, numbered, sorted and unique.
+fn stem_ids(text: &str, ids: &mut StemIds) -> Vec<u32> {
+    // A long statement is read as far as claims are read anywhere.
+    let text = crate::claims::analysed_part(text);
+    let mut out: Vec<u32> = tokenize(text)
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .filter_map(|t| {
+            let key = fold(t.text(text));
+            is_content(&key).then(|| ids.of_word(key))
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How alike a text's stems are to the quote's (the cosine of the two sets), and the places in
+/// the quote's terms of the stems they share, in the quote's order.
+fn cosine(a: &[u32], quote: &[(u32, usize)]) -> (f64, Vec<usize>) {
     let (mut i, mut j, mut shared) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
+    while i < a.len() && j < quote.len() {
+        match a[i].cmp(&quote[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                shared.push(b[j].1.clone());
+                shared.push(quote[j].1);
                 i += 1;
                 j += 1;
             }
         }
     }
-    let denom = ((a.len() * b.len()) as f64).sqrt();
+    shared.sort_unstable();
+    let denom = ((a.len() * quote.len()) as f64).sqrt();
     let sim = if denom == 0.0 {
         0.0
     } else {
@@ -98,16 +155,16 @@ fn cosine(a: &[(String, String)], b: &[(String, String)]) -> (f64, Vec<String>) 
 }
 
 /// The text of `st` closest to the quote (its `text` or its `translation`), with its
-/// likeness and the words they share.
+/// likeness and the words they share (places in the quote's terms).
 fn closest<'a>(
     st: &'a Statement,
-    quote: &[(String, String)],
-    memo: &mut HashMap<String, String>,
-) -> (&'a str, f64, Vec<String>) {
-    let (sim, shared) = cosine(&terms(&st.text, memo), quote);
+    quote: &[(u32, usize)],
+    ids: &mut StemIds,
+) -> (&'a str, f64, Vec<usize>) {
+    let (sim, shared) = cosine(&stem_ids(&st.text, ids), quote);
     let mut best = (st.text.as_str(), sim, shared);
     if let Some(tr) = &st.translation {
-        let (sim, shared) = cosine(&terms(tr, memo), quote);
+        let (sim, shared) = cosine(&stem_ids(tr, ids), quote);
         if sim > best.1 {
             best = (tr.as_str(), sim, shared);
         }
@@ -131,32 +188,23 @@ pub fn match_quote(corpus: &Corpus, quote: &str, filter: &Filter, limit: usize) 
         .map(|(inc, st)| (inc.id.as_str(), st))
         .collect();
     // Likeness first, on threads: it is the part that reads every statement.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = statements.len().div_ceil(threads).max(1);
-    let mut alike: Vec<(f64, usize, &str, Vec<String>)> = std::thread::scope(|s| {
-        let q = &q;
-        let handles: Vec<_> = statements
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, part)| {
-                s.spawn(move || {
-                    let mut memo = HashMap::new();
-                    let mut out = Vec::new();
-                    for (k, (_, st)) in part.iter().enumerate() {
-                        let (text, sim, shared) = closest(st, q, &mut memo);
-                        if sim >= MIN_SIMILARITY {
-                            out.push((sim, c * chunk + k, text, shared));
-                        }
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    // Every statement on every core (rayon), each worker with its own numbering of stems.
+    let mut alike: Vec<(f64, usize, &str, Vec<usize>)> = statements
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || {
+                let mut ids = StemIds::default();
+                let qi = quote_ids(&q, &mut ids);
+                (ids, qi)
+            },
+            |(ids, qi), (k, (_, st))| {
+                let (text, sim, shared) = closest(st, qi, ids);
+                (sim >= MIN_SIMILARITY).then_some((sim, k, text, shared))
+            },
+        )
+        .flatten()
+        .collect();
     alike.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     alike.truncate(limit);
     let qa = analyze(quote);
@@ -168,7 +216,7 @@ pub fn match_quote(corpus: &Corpus, quote: &str, filter: &Filter, limit: usize) 
             let (relation, reasons) = match &judged {
                 Some(j) => (
                     Relation::Opposite,
-                    j.changes.iter().map(Change::describe).collect(),
+                    j.changes.iter().map(ClaimChange::describe).collect(),
                 ),
                 None if sim >= SAME_SIMILARITY => (Relation::Same, Vec::new()),
                 None => (Relation::Related, Vec::new()),
@@ -182,7 +230,7 @@ pub fn match_quote(corpus: &Corpus, quote: &str, filter: &Filter, limit: usize) 
                 relation,
                 similarity: (sim * 1000.0).round() / 1000.0,
                 reasons,
-                shared_terms: shared,
+                shared_terms: shared.into_iter().map(|k| q[k].1.clone()).collect(),
             }
         })
         .collect()

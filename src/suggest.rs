@@ -11,11 +11,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::claims::evidence::assess;
 use crate::claims::terms::{Interner as Terms, shared, statement_terms};
-use crate::claims::{Analysis, Change, analyze, comparable};
+use crate::claims::{Analysis, ClaimChange, analyze, comparable};
 use crate::fold::fold;
 use crate::model::{Incident, Statement, StatementRef};
 use crate::query::Filter;
@@ -82,14 +83,14 @@ struct Found {
 
 /// One text's analyses, made once however many pairs it is in: of its `text`, and of its
 /// `translation` when it has one.
-struct Read {
+struct StatementAnalyses {
     text: Analysis,
     translation: Option<Analysis>,
 }
 
-impl Read {
-    fn new(st: &Statement) -> Read {
-        Read {
+impl StatementAnalyses {
+    fn new(st: &Statement) -> StatementAnalyses {
+        StatementAnalyses {
             text: analyze(&st.text),
             translation: st.translation.as_deref().map(analyze),
         }
@@ -104,33 +105,86 @@ impl Read {
     }
 }
 
+/// How alike two texts are: the cosine of their term sets, from the count they share.
+fn likeness(common: usize, a: usize, b: usize) -> f64 {
+    common as f64 / ((a * b) as f64).sqrt()
+}
+
+/// The score of one pair of texts (`a` earlier), when what changed weighs enough.
+fn weigh_pair(
+    (a, analyses_a): (&Statement, &StatementAnalyses),
+    (b, analyses_b): (&Statement, &StatementAnalyses),
+    similarity: f64,
+) -> Option<f64> {
+    let (_, ta, tb) = comparable(a, b);
+    let (aa, ab) = (analyses_a.of(a, ta), analyses_b.of(b, tb));
+    Some(assess(ta, aa, tb, ab, similarity)?.score)
+}
+
 /// Scores one pair of texts (`a` earlier): the suggestion, when what changed weighs enough.
 fn score_pair(
-    (a, read_a): (&Statement, &Read),
-    (b, read_b): (&Statement, &Read),
+    (a, analyses_a): (&Statement, &StatementAnalyses),
+    (b, analyses_b): (&Statement, &StatementAnalyses),
     shown: &[String],
     similarity: f64,
 ) -> Option<Found> {
     let (_, ta, tb) = comparable(a, b);
-    let (aa, ab) = (read_a.of(a, ta), read_b.of(b, tb));
+    let (aa, ab) = (analyses_a.of(a, ta), analyses_b.of(b, tb));
     let judged = assess(ta, aa, tb, ab, similarity)?;
     Some(Found {
         score: judged.score,
-        reasons: judged.changes.iter().map(Change::describe).collect(),
+        reasons: judged.changes.iter().map(ClaimChange::describe).collect(),
         shared_terms: shown.to_vec(),
     })
 }
 
-/// A scored pair of distinct texts of one organization, in both directions; every pair of
-/// statements saying those two texts takes its score.
+/// A scored pair of distinct texts of one organization, in the directions their statements
+/// take; every pair of statements saying those two texts takes its score. Only the score is
+/// kept: the reasons are written again for the few pairs shown, so that a large archive's
+/// millions of weighed pairs do not each hold their words.
+///
+/// Sixteen bytes a pair: scores are kept in thousandths, as [`assess`] rounds them.
 struct Scored {
-    group: usize,
+    group: u32,
     /// Indexes into the group's distinct texts.
-    u: usize,
-    v: usize,
-    forward: Option<Found>,
-    backward: Option<Found>,
-    best: f64,
+    u: u32,
+    v: u32,
+    forward: Milli,
+    backward: Milli,
+}
+
+/// A score in thousandths, [`Milli::NONE`] when the direction was not weighed or weighed
+/// too little.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Milli(u16);
+
+impl Milli {
+    const NONE: Milli = Milli(u16::MAX);
+
+    fn new(score: Option<f64>) -> Milli {
+        score.map_or(Milli::NONE, |s| Milli((s * 1000.0).round() as u16))
+    }
+
+    /// The score as [`assess`] gave it: `round(score × 1000) / 1000`.
+    fn get(self) -> Option<f64> {
+        (self != Milli::NONE).then(|| f64::from(self.0) / 1000.0)
+    }
+}
+
+impl Scored {
+    fn best(&self) -> f64 {
+        self.forward
+            .get()
+            .into_iter()
+            .chain(self.backward.get())
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+}
+
+/// One organization's words: each distinct text's term ids, and each id's word as shown.
+struct Vocabulary {
+    profiles: Vec<Profile>,
+    shown: Vec<String>,
 }
 
 /// Candidate contradictions, best first, at most `limit`. A pair is considered when either
@@ -190,76 +244,71 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
         representatives.push(same.iter().map(|s| members[s[0]].statement).collect());
         texts.push(same);
     }
-    // Organizations are scored on as many threads as there are cores, the largest first so
-    // that one big organization does not finish last alone.
+    // Organizations are scored in parallel (rayon), the largest first so that one big
+    // organization does not finish last alone.
     let mut by_size: Vec<usize> = (0..representatives.len()).collect();
     by_size.sort_by_key(|&g| std::cmp::Reverse(representatives[g].len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(by_size.len().max(1));
-    let mut scored: Vec<Scored> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&g) = by_size.get(k) else {
-                            break;
-                        };
-                        out.extend(score_group(g, &representatives[g]));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a scoring thread"))
-            .collect()
-    });
+    let per_group: Vec<(usize, Vec<Scored>, Vocabulary)> = by_size
+        .par_iter()
+        .with_max_len(1)
+        .map(|&g| {
+            let members = &groups[g].1;
+            // The earliest and latest saying of each text: a pair is weighed only in the
+            // directions some pair of statements takes.
+            let spans: Vec<(Key, Key)> = texts[g]
+                .iter()
+                .map(|s| (members[s[0]].key, members[s[s.len() - 1]].key))
+                .collect();
+            let (scored, vocabulary) = score_group(g, &representatives[g], &spans);
+            (g, scored, vocabulary)
+        })
+        .collect();
+    let mut vocabularies: Vec<Option<Vocabulary>> = (0..groups.len()).map(|_| None).collect();
+    let mut scored: Vec<Scored> = Vec::new();
+    for (g, s, v) in per_group {
+        scored.extend(s);
+        vocabularies[g] = Some(v);
+    }
     scored.sort_by(|a, b| {
-        b.best
-            .total_cmp(&a.best)
+        b.best()
+            .total_cmp(&a.best())
             .then_with(|| (a.group, a.u, a.v).cmp(&(b.group, b.u, b.v)))
     });
 
     // Every pair of statements saying two scored texts takes their score. Candidates are
     // borrowed until the best `limit` are known, since two common texts may stand for
     // thousands of pairs.
-    let mut best: Vec<(f64, Pair, &Found)> = Vec::new();
+    let mut best: Vec<(f64, Pair, (&Scored, bool))> = Vec::new();
     // The last of the best `limit` so far, once there are that many: nothing that would sort
     // after it can enter.
     let mut cutoff: Option<(f64, Pair)> = None;
     for sc in &scored {
-        if cutoff.is_some_and(|(score, _)| sc.best < score) {
+        if cutoff.is_some_and(|(score, _)| sc.best() < score) {
             break;
         }
-        let members = &groups[sc.group].1;
-        let same = &texts[sc.group];
-        for &x in &same[sc.u] {
-            for &y in &same[sc.v] {
+        let members = &groups[sc.group as usize].1;
+        let same = &texts[sc.group as usize];
+        for &x in &same[sc.u as usize] {
+            for &y in &same[sc.v as usize] {
                 let (mx, my) = (&members[x], &members[y]);
                 if !mx.matches && !my.matches {
                     continue;
                 }
-                let (first, second, found) = if mx.key <= my.key {
-                    (mx, my, &sc.forward)
+                let (first, second, forward) = if mx.key <= my.key {
+                    (mx, my, true)
                 } else {
-                    (my, mx, &sc.backward)
+                    (my, mx, false)
                 };
-                let Some(found) = found else {
+                let Some(found) = (if forward { sc.forward } else { sc.backward }).get() else {
                     continue;
                 };
                 let pair = (first.id(), second.id());
-                let worse = |(score, last): (f64, Pair)| {
-                    found.score < score || (found.score == score && pair > last)
-                };
+                let worse =
+                    |(score, last): (f64, Pair)| found < score || (found == score && pair > last);
                 if cutoff.is_some_and(worse) || judged.contains(&pair) {
                     continue;
                 }
-                best.push((found.score, pair, found));
+                best.push((found, pair, (sc, forward)));
             }
             if best.len() >= limit.saturating_mul(2).max(1024) {
                 order(&mut best, &mut cutoff, limit);
@@ -267,14 +316,47 @@ pub fn suggest(corpus: &Corpus, filter: &Filter, limit: usize) -> Vec<Suggestion
         }
     }
     order(&mut best, &mut cutoff, limit);
-    best.into_iter()
-        .map(|(score, (a, b), found)| Suggestion {
+
+    // The reasons of the pairs shown, weighed again: the same texts give the same result.
+    let mut analyses: HashMap<(usize, usize), StatementAnalyses> = HashMap::new();
+    let mut out = Vec::with_capacity(best.len());
+    for (score, (a, b), (sc, forward)) in best {
+        let (g, u, v) = (sc.group as usize, sc.u as usize, sc.v as usize);
+        let Some(vocabulary) = &vocabularies[g] else {
+            continue;
+        };
+        let texts = &representatives[g];
+        for k in [u, v] {
+            analyses
+                .entry((g, k))
+                .or_insert_with(|| StatementAnalyses::new(texts[k]));
+        }
+        let (pu, pv) = (&vocabulary.profiles[u].terms, &vocabulary.profiles[v].terms);
+        let common = shared(pu, pv);
+        let similarity = likeness(common.len(), pu.len(), pv.len());
+        let mut shown: Vec<String> = common
+            .iter()
+            .map(|&t| vocabulary.shown[t as usize].clone())
+            .collect();
+        shown.sort();
+        shown.dedup();
+        let (x, y) = (
+            (texts[u], &analyses[&(g, u)]),
+            (texts[v], &analyses[&(g, v)]),
+        );
+        let (first, second) = if forward { (x, y) } else { (y, x) };
+        let Some(found) = score_pair(first, second, &shown, similarity) else {
+            continue;
+        };
+        debug_assert_eq!(found.score, score);
+        out.push(Suggestion {
             between: [StatementRef::new(a.0, a.1), StatementRef::new(b.0, b.1)],
             score,
-            reasons: found.reasons.clone(),
-            shared_terms: found.shared_terms.clone(),
-        })
-        .collect()
+            reasons: found.reasons,
+            shared_terms: found.shared_terms,
+        });
+    }
+    out
 }
 
 /// Two statements as (incident id, statement id), earlier first.
@@ -282,8 +364,8 @@ type Pair<'a> = ((&'a str, &'a str), (&'a str, &'a str));
 
 /// Keeps the best `limit` candidates, best first, and notes the last of them once there are
 /// that many.
-fn order<'a>(
-    best: &mut Vec<(f64, Pair<'a>, &Found)>,
+fn order<'a, T>(
+    best: &mut Vec<(f64, Pair<'a>, T)>,
     cutoff: &mut Option<(f64, Pair<'a>)>,
     limit: usize,
 ) {
@@ -294,8 +376,14 @@ fn order<'a>(
     }
 }
 
-/// Scores the pairs of distinct texts of one organization that share words.
-fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
+/// Scores the pairs of distinct texts of one organization that share words, each in the
+/// directions that its statements' dates call for (`spans`: each text's earliest and latest
+/// saying).
+fn score_group(
+    group: usize,
+    texts: &[&Statement],
+    spans: &[(Key, Key)],
+) -> (Vec<Scored>, Vocabulary) {
     let mut terms = Terms::default();
     let profiles: Vec<Profile> = texts.iter().map(|st| profile(st, &mut terms)).collect();
     let n = texts.len();
@@ -348,52 +436,58 @@ fn score_group(group: usize, texts: &[&Statement]) -> Vec<Scored> {
     pairs.sort_unstable();
     pairs.dedup();
 
-    let mut reads: Vec<Option<Read>> = (0..n).map(|_| None).collect();
-    let mut out = Vec::new();
-    for (i, j) in pairs {
-        let (i, j) = (i as usize, j as usize);
-        {
-            let common = shared(&profiles[i].terms, &profiles[j].terms);
-            let similarity = common.len() as f64
-                / ((profiles[i].terms.len() * profiles[j].terms.len()) as f64).sqrt();
-            if similarity < MIN_SIMILARITY {
-                continue;
-            }
-            for k in [i, j] {
-                if reads[k].is_none() {
-                    reads[k] = Some(Read::new(texts[k]));
-                }
-            }
-            let (Some(ri), Some(rj)) = (&reads[i], &reads[j]) else {
-                continue;
-            };
-            let mut shown: Vec<String> = common
-                .iter()
-                .map(|&t| terms.shown[t as usize].clone())
-                .collect();
-            shown.sort();
-            shown.dedup();
-            let (a, b) = ((texts[i], ri), (texts[j], rj));
-            let forward = score_pair(a, b, &shown, similarity);
-            let backward = score_pair(b, a, &shown, similarity);
-            let best = forward
-                .iter()
-                .chain(&backward)
-                .map(|f| f.score)
-                .fold(f64::NEG_INFINITY, f64::max);
-            if forward.is_some() || backward.is_some() {
-                out.push(Scored {
-                    group,
-                    u: i,
-                    v: j,
-                    forward,
-                    backward,
-                    best,
-                });
-            }
-        }
+    // The pairs alike enough, then the analyses of the texts in them, each made once, then
+    // the pairs weighed: the last two on every core, for one organization may hold most of
+    // the corpus.
+    let alike: Vec<(usize, usize, f64)> = pairs
+        .into_iter()
+        .filter_map(|(i, j)| {
+            let (i, j) = (i as usize, j as usize);
+            let (pi, pj) = (&profiles[i].terms, &profiles[j].terms);
+            let similarity = likeness(shared(pi, pj).len(), pi.len(), pj.len());
+            (similarity >= MIN_SIMILARITY).then_some((i, j, similarity))
+        })
+        .collect();
+    let mut needed = vec![false; n];
+    for &(i, j, ..) in &alike {
+        needed[i] = true;
+        needed[j] = true;
     }
-    out
+    let analyses: Vec<Option<StatementAnalyses>> = (0..n)
+        .into_par_iter()
+        .map(|k| needed[k].then(|| StatementAnalyses::new(texts[k])))
+        .collect();
+    let scored = alike
+        .into_par_iter()
+        .filter_map(|(i, j, similarity)| {
+            let (Some(ri), Some(rj)) = (&analyses[i], &analyses[j]) else {
+                return None;
+            };
+            let (a, b) = ((texts[i], ri), (texts[j], rj));
+            // Forward when some saying of `i` comes no later than some saying of `j`, as
+            // `suggest` orders a pair; backward when some saying of `j` comes first.
+            let forward = (spans[i].0 <= spans[j].1)
+                .then(|| weigh_pair(a, b, similarity))
+                .flatten();
+            let backward = (spans[j].0 < spans[i].1)
+                .then(|| weigh_pair(b, a, similarity))
+                .flatten();
+            (forward.is_some() || backward.is_some()).then_some(Scored {
+                group: group as u32,
+                u: i as u32,
+                v: j as u32,
+                forward: Milli::new(forward),
+                backward: Milli::new(backward),
+            })
+        })
+        .collect();
+    (
+        scored,
+        Vocabulary {
+            profiles,
+            shown: terms.shown,
+        },
+    )
 }
 
 pub use crate::claims::{flips, similarity};

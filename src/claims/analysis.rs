@@ -60,6 +60,11 @@ pub struct Analysis {
     pub opposed: Vec<Opposed>,
     /// Each word's [`stem`], by word index.
     pub stems: Vec<String>,
+    /// The stems of its content words, sorted, each once, found once:
+    /// [`super::terms::content_terms`].
+    pub content: Vec<String>,
+    /// Every number it states, found once: [`Analysis::amounts`].
+    pub amounts: Vec<String>,
 }
 
 /// Words a negation's quoted phrase skips on its way to the word it denies.
@@ -68,7 +73,7 @@ fn is_filler(word: &str) -> bool {
 }
 
 /// A lexicon phrase split into its words, with its class and category.
-struct Entry {
+struct SplitPhrase {
     parts: Vec<&'static str>,
     class: &'static str,
     category: Category,
@@ -77,14 +82,14 @@ struct Entry {
 /// The lexicon by first word, so that reading a text costs a lookup a word, not a scan of
 /// every phrase: 100,000 statements are read for every `suggest`.
 struct LexiconIndex {
-    exact: WordMap<&'static str, Vec<Entry>>,
+    exact: WordMap<&'static str, Vec<SplitPhrase>>,
     /// Phrases whose first word is a prefix pattern (`pause*`).
-    prefixed: Vec<Entry>,
+    prefixed: Vec<SplitPhrase>,
 }
 
 impl LexiconIndex {
     /// The phrases whose first word matches this one.
-    fn starting_with(&self, word: &str) -> Vec<&Entry> {
+    fn starting_with(&self, word: &str) -> Vec<&SplitPhrase> {
         let exact = self.exact.get(word).into_iter().flatten();
         exact
             .chain(
@@ -99,12 +104,12 @@ impl LexiconIndex {
 fn lexicon_index() -> &'static LexiconIndex {
     static INDEX: OnceLock<LexiconIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut exact: WordMap<&'static str, Vec<Entry>> = WordMap::default();
+        let mut exact: WordMap<&'static str, Vec<SplitPhrase>> = WordMap::default();
         let mut prefixed = Vec::new();
         for m in &lexicon::get().markers {
             let parts: Vec<&'static str> = m.phrase.split(' ').collect();
             let first = parts[0];
-            let e = Entry {
+            let e = SplitPhrase {
                 parts,
                 class: m.class,
                 category: m.category,
@@ -226,8 +231,13 @@ pub fn analyze_tokens(text: &str, tokens: &[Token]) -> Analysis {
         markers,
         opposed: Vec::new(),
         stems,
+        content: Vec::new(),
+        amounts: Vec::new(),
     };
     a.opposed = a.find_opposed();
+    a.content = super::terms::find_content_terms(&a);
+    a.amounts =
+        sorted_unique((0..a.words.len()).filter_map(|i| a.amount(i).map(|v| v.to_string())));
     a
 }
 
@@ -341,7 +351,7 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
     // Phrases of the lexicon, longest first at each place. The phrases a word may start are
     // found once per distinct word.
     let index = lexicon_index();
-    let mut memo: WordMap<&str, Vec<&Entry>> = WordMap::default();
+    let mut memo: WordMap<&str, Vec<&SplitPhrase>> = WordMap::default();
     for i in 0..words.len() {
         if used[i] {
             continue;
@@ -379,6 +389,19 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
         // "could" and "may" in a question or a negation are not this statement's hedge only;
         // keep them, they are rare. "tout" in "pas du tout" is part of the negation.
         if category == Category::Quantity && matches!(prev, Some("du")) && key == "tout" {
+            continue;
+        }
+        // "at most three" and "fewer than three" bound a number (see bounds.tsv); they do
+        // not say "most" or "few".
+        let before_number = || {
+            words.get(i + n..i + n + 2).is_some_and(|w| {
+                w.iter()
+                    .any(|w| w.number || lx.numbers.contains_key(w.key.as_str()))
+            })
+        };
+        if category == Category::Quantity
+            && (matches!(prev, Some("at" | "au")) || (key == "fewer" && before_number()))
+        {
             continue;
         }
         used[i..i + n].iter_mut().for_each(|u| *u = true);
@@ -465,7 +488,7 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
         }
     }
     for (i, w) in words.iter().enumerate() {
-        if w.number {
+        if w.number || (!used[i] && amount_at(words, i).is_some()) {
             markers.push(Marker {
                 category: Category::Number,
                 class: "number",
@@ -479,7 +502,117 @@ fn find_markers(words: &[Word]) -> Vec<Marker> {
     markers
 }
 
+/// A number written in digits: "1,000", "10.000" and "1000" are 1000; "27,5" and "27.5" are
+/// 27.5.
+pub fn parse_number(key: &str) -> Option<f64> {
+    let mut s = key.to_string();
+    for sep in [',', '.'] {
+        let parts: Vec<&str> = s.split(sep).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        s = if parts[1..].iter().all(|p| p.len() == 3) {
+            parts.concat()
+        } else if parts.len() == 2 {
+            format!("{}.{}", parts[0], parts[1])
+        } else {
+            return None;
+        };
+    }
+    s.parse().ok()
+}
+
+/// Words that multiply the number word before them ("deux cents", "three hundred"): such a
+/// compound is not read as a number.
+const MULTIPLIERS: &[&str] = &[
+    "cent",
+    "cents",
+    "mille",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+];
+
+/// The number word `i` names, when it counts something: it comes before a word it counts,
+/// is not part of a compound ("deux mille", "twenty five", "vingt et un"), and does not point
+/// back at things already named ("les deux pays", "the two men").
+fn amount_at(words: &[Word], i: usize) -> Option<f64> {
+    let w = &words[i];
+    if w.number {
+        return parse_number(&w.key);
+    }
+    let lx = lexicon::get();
+    let value = *lx.numbers.get(w.key.as_str())?;
+    let next = words.get(i + 1)?;
+    let compound = |x: &Word| x.number || lx.numbers.contains_key(x.key.as_str());
+    if next.clause_start
+        || compound(next)
+        || MULTIPLIERS.contains(&next.key.as_str())
+        || matches!(next.key.as_str(), "et" | "and")
+        || i.checked_sub(1).is_some_and(|p| {
+            !w.clause_start
+                && (compound(&words[p])
+                    || matches!(
+                        words[p].key.as_str(),
+                        "les"
+                            | "ces"
+                            | "ses"
+                            | "leurs"
+                            | "nos"
+                            | "vos"
+                            | "the"
+                            | "these"
+                            | "those"
+                            | "its"
+                            | "their"
+                            | "our"
+                    ))
+        })
+    {
+        return None;
+    }
+    Some(value)
+}
+
 impl Analysis {
+    /// The number word `i` stands for: digits ("1,000") or a number word counting something
+    /// ("huit juges"), see `numbers.tsv`.
+    pub fn amount(&self, i: usize) -> Option<f64> {
+        amount_at(&self.words, i)
+    }
+
+    /// Every number the text states, digits or words, sorted and unique ("8" for both "huit"
+    /// and "8").
+    pub fn amounts(&self) -> &[String] {
+        &self.amounts
+    }
+
+    /// What the words before number `i` let it be, as the least and the most it may be: "more
+    /// than 3" (just above 3, no most), "about 40" (32 to 48), "40" (40 to 40).
+    pub fn range(&self, i: usize) -> Option<(f64, f64)> {
+        use super::lexicon::Bound;
+        let v = self.amount(i)?;
+        let bound = lexicon::get().bounds.iter().find_map(|(b, phrase)| {
+            let start = i.checked_sub(phrase.len())?;
+            let fits = phrase
+                .iter()
+                .enumerate()
+                .all(|(k, p)| matches_pattern(&self.words[start + k].key, p))
+                && (start + 1..=i).all(|k| !self.words[k].clause_start);
+            fits.then_some(*b)
+        });
+        const STEP: f64 = 1e-6;
+        Some(match bound {
+            Some(Bound::MoreThan) => (v + STEP, f64::INFINITY),
+            Some(Bound::AtLeast) => (v, f64::INFINITY),
+            Some(Bound::LessThan) => (f64::NEG_INFINITY, v - STEP),
+            Some(Bound::AtMost) => (f64::NEG_INFINITY, v),
+            Some(Bound::About) => (v * 0.8, v * 1.2),
+            Some(Bound::Exactly) | None => (v, v),
+        })
+    }
+
     /// The original text of words `first..=last`.
     pub fn span<'a>(&self, text: &'a str, first: usize, last: usize) -> &'a str {
         match (self.words.get(first), self.words.get(last)) {

@@ -4,7 +4,7 @@
 //! number that changed, opposed words), and how alike two statements are.
 //!
 //! What is found here is the domain's: it is never made safe for a terminal here. Whoever
-//! prints a [`Change`] passes it through [`crate::text`] (the command line) or the interface's
+//! prints a [`ClaimChange`] passes it through [`crate::text`] (the command line) or the interface's
 //! own sanitizer.
 
 use std::collections::HashSet;
@@ -46,13 +46,13 @@ pub enum ChangeKind {
 
 /// One change that matters, with the words on each side (empty when a side has none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
+pub struct ClaimChange {
     pub kind: ChangeKind,
     pub a: String,
     pub b: String,
 }
 
-impl Change {
+impl ClaimChange {
     /// In plain words: "negation lost: 'do not sell' → 'may sell'". The words are the record's
     /// own, unsanitized: make them safe where they are printed.
     pub fn describe(&self) -> String {
@@ -190,19 +190,19 @@ fn all_phrases(a: &Analysis, text: &str, c: Category) -> String {
 }
 
 /// The changes that matter between two analysed texts, `a` the earlier.
-pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Change> {
+pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<ClaimChange> {
     let mut out = Vec::new();
     let (na, nb) = (a.has(Category::Negation), b.has(Category::Negation));
     if na && !nb {
         let (x, y) = with_counterpart(a, a_text, Category::Negation, b, b_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::NegationLost,
             a: x,
             b: y,
         });
     } else if nb && !na {
         let (y, x) = with_counterpart(b, b_text, Category::Negation, a, a_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::NegationGained,
             a: x,
             b: y,
@@ -211,14 +211,14 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     let (ra, rb) = (a.has(Category::Restriction), b.has(Category::Restriction));
     if rb && !ra {
         let (y, x) = with_counterpart(b, b_text, Category::Restriction, a, a_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::RestrictionAdded,
             a: x,
             b: y,
         });
     } else if ra && !rb {
         let (x, y) = with_counterpart(a, a_text, Category::Restriction, b, b_text);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::RestrictionDropped,
             a: x,
             b: y,
@@ -231,16 +231,16 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
     ] {
         let (ca, cb) = (a.classes(category), b.classes(category));
         if ca != cb {
-            out.push(Change {
+            out.push(ClaimChange {
                 kind,
                 a: all_phrases(a, a_text, category),
                 b: all_phrases(b, b_text, category),
             });
         }
     }
-    let (xa, xb) = (a.numbers(), b.numbers());
+    let (xa, xb) = (a.amounts(), b.amounts());
     if xa != xb && !xa.is_empty() && !xb.is_empty() {
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::Number,
             a: all_phrases(a, a_text, Category::Number),
             b: all_phrases(b, b_text, Category::Number),
@@ -261,14 +261,14 @@ pub fn changes(a_text: &str, a: &Analysis, b_text: &str, b: &Analysis) -> Vec<Ch
             continue;
         };
         seen.push(x.pair);
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::Opposed,
             a: a.span(a_text, x.word, x.word).to_string(),
             b: b.span(b_text, y.word, y.word).to_string(),
         });
     }
     if let Some((x, y)) = entity_replaced(a_text, a, b_text, b) {
-        out.push(Change {
+        out.push(ClaimChange {
             kind: ChangeKind::Entity,
             a: x,
             b: y,
@@ -313,21 +313,28 @@ pub fn entity_replaced(
     b_text: &str,
     b: &Analysis,
 ) -> Option<(String, String)> {
-    fn keys(x: &Analysis) -> HashSet<&str> {
-        x.words.iter().map(|w| w.key.as_str()).collect()
+    // A text has few names: whether the other text uses a name's word is a scan of its
+    // words, with no set built for each pair.
+    fn says(x: &Analysis, key: &str) -> bool {
+        x.words.iter().any(|w| w.key == key)
     }
     fn context(x: &Analysis, i: usize) -> Option<(&str, &str)> {
         let (p1, p2) = (i.checked_sub(1)?, i.checked_sub(2)?);
         (!x.words[i].clause_start && !x.words[p1].clause_start)
             .then(|| (x.words[p2].key.as_str(), x.words[p1].key.as_str()))
     }
-    let (ka, kb) = (keys(a), keys(b));
+    // The names of `a` with their context first: most texts have none, and then the words
+    // of the two texts need no sets.
+    let named: Vec<(usize, (&str, &str))> = (0..a.words.len())
+        .filter(|&i| is_name(a_text, a, i))
+        .filter_map(|i| Some((i, context(a, i)?)))
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
     let mut at: WordMap<(&str, &str), Vec<usize>> = WordMap::default();
-    for i in 0..a.words.len() {
-        if is_name(a_text, a, i)
-            && !kb.contains(a.words[i].key.as_str())
-            && let Some(c) = context(a, i)
-        {
+    for (i, c) in named {
+        if !says(b, &a.words[i].key) {
             at.entry(c).or_default().push(i);
         }
     }
@@ -335,7 +342,7 @@ pub fn entity_replaced(
         return None;
     }
     for j in 0..b.words.len() {
-        if !is_name(b_text, b, j) || ka.contains(b.words[j].key.as_str()) {
+        if !is_name(b_text, b, j) || says(a, &b.words[j].key) {
             continue;
         }
         let Some(c) = context(b, j) else {
@@ -370,16 +377,17 @@ pub fn entity_replaced(
 }
 
 /// A number of `b` that disagrees with a number of `a` about the same thing: both count the
-/// same unit ("33 sièges", "40 sièges"; "3 %", "5 %") or follow the same two words ("en
-/// 1995", "en 1969" after the same verb). The two numbers with their units, as written.
+/// same unit ("33 sièges", "40 sièges"; "3 %", "5 %"; "huit juges", "11 juges") or follow the
+/// same two words ("en 1995", "en 1969" after the same verb), and the ranges their bounds
+/// allow do not meet ("six dogs" and "more than three dogs" agree; "two dogs" and "more than
+/// three dogs" do not). The two numbers with their units, as written.
 pub fn numbers_conflict(
     a_text: &str,
     a: &Analysis,
     b_text: &str,
     b: &Analysis,
 ) -> Option<(String, String)> {
-    let (na, nb) = (a.numbers(), b.numbers());
-    let plain = |w: &super::analysis::Word| w.key.replace(',', "");
+    let (na, nb) = (a.amounts(), b.amounts());
     fn unit(x: &Analysis, i: usize) -> Option<&str> {
         let n = x.words.get(i + 1)?;
         (!n.number && !n.clause_start && (n.key == "%" || super::terms::is_content(&n.key)))
@@ -390,21 +398,33 @@ pub fn numbers_conflict(
         (!x.words[i].clause_start && !x.words[p1].clause_start)
             .then(|| (x.stems[p2].as_str(), x.stems[p1].as_str()))
     }
-    for j in (0..b.words.len()).filter(|&j| b.words[j].number) {
-        if na.contains(&plain(&b.words[j])) {
+    let stated = |x: &Analysis| -> Vec<(usize, String)> {
+        (0..x.words.len())
+            .filter_map(|i| x.amount(i).map(|v| (i, v.to_string())))
+            .collect()
+    };
+    let (sa, sb) = (stated(a), stated(b));
+    for (j, vb) in &sb {
+        if na.contains(vb) {
             continue;
         }
-        let (ub, cb) = (unit(b, j), before(b, j));
-        for i in (0..a.words.len()).filter(|&i| a.words[i].number) {
-            if nb.contains(&plain(&a.words[i])) {
+        let (ub, cb) = (unit(b, *j), before(b, *j));
+        for (i, va) in &sa {
+            if nb.contains(va) {
                 continue;
             }
-            if (ub.is_some() && unit(a, i) == ub) || (cb.is_some() && before(a, i) == cb) {
+            let same_thing =
+                (ub.is_some() && unit(a, *i) == ub) || (cb.is_some() && before(a, *i) == cb);
+            let apart = match (a.range(*i), b.range(*j)) {
+                (Some((alo, ahi)), Some((blo, bhi))) => ahi < blo || bhi < alo,
+                _ => false,
+            };
+            if same_thing && apart {
                 let shown = |x: &Analysis, t: &str, k: usize| {
                     let last = if unit(x, k).is_some() { k + 1 } else { k };
                     x.span(t, k, last).to_string()
                 };
-                return Some((shown(a, a_text, i), shown(b, b_text, j)));
+                return Some((shown(a, a_text, *i), shown(b, b_text, *j)));
             }
         }
     }
@@ -501,5 +521,18 @@ mod tests {
         );
         assert!(conflict("founded in 1995 with 40 stores", "it has 12 employees").is_none());
         assert!(conflict("33 seats", "33 seats and 4 more").is_none());
+        assert_eq!(
+            conflict("huit juges ont été élus", "11 juges ont prêté serment"),
+            Some(("huit juges".into(), "11 juges".into()))
+        );
+        // Bounds: ranges that meet agree, ranges apart conflict.
+        assert!(conflict("there are six dogs", "more than three dogs").is_none());
+        assert!(conflict("there are two dogs", "more than three dogs").is_some());
+        assert!(conflict("au moins 10 magasins", "12 magasins").is_none());
+        assert!(conflict("moins de 10 magasins", "12 magasins").is_some());
+        assert!(conflict("about 40 stores", "42 stores").is_none());
+        assert!(conflict("au plus 5 %", "7 %").is_some());
+        // A compound is not read word by word.
+        assert!(conflict("deux mille personnes", "deux personnes").is_none());
     }
 }

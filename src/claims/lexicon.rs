@@ -47,6 +47,21 @@ pub struct Lexicon {
     pub concepts: Vec<(&'static str, &'static str)>,
     pub irregular: HashMap<&'static str, &'static str>,
     pub stopwords: WordSet,
+    /// Number words and the numbers they name.
+    pub numbers: super::tokenize::WordMap<&'static str, f64>,
+    /// (bound, phrase split into words), in file order.
+    pub bounds: Vec<(Bound, Vec<&'static str>)>,
+}
+
+/// How a word before a number bounds it (`bounds.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    MoreThan,
+    AtLeast,
+    LessThan,
+    AtMost,
+    About,
+    Exactly,
 }
 
 /// The tables as compiled in: (file name, text).
@@ -57,6 +72,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("concepts.tsv", include_str!("lexicon/concepts.tsv")),
     ("irregular.tsv", include_str!("lexicon/irregular.tsv")),
     ("stopwords.tsv", include_str!("lexicon/stopwords.tsv")),
+    ("numbers.tsv", include_str!("lexicon/numbers.tsv")),
+    ("bounds.tsv", include_str!("lexicon/bounds.tsv")),
 ];
 
 /// A table row that does not read: which file, which line, and why.
@@ -131,6 +148,8 @@ pub fn read() -> Result<Lexicon, TableError> {
         concepts: Vec::new(),
         irregular: HashMap::new(),
         stopwords: WordSet::default(),
+        numbers: Default::default(),
+        bounds: Vec::new(),
     };
     let bad = |file, line, message: String| TableError {
         file,
@@ -219,6 +238,37 @@ pub fn read() -> Result<Lexicon, TableError> {
     for (_, c) in rows("stopwords.tsv", table("stopwords.tsv"), 2)? {
         lx.stopwords.insert(c[1]);
     }
+    for (line, c) in rows("numbers.tsv", table("numbers.tsv"), 2)? {
+        let Ok(value) = c[1].parse::<f64>() else {
+            return Err(bad(
+                "numbers.tsv",
+                line,
+                format!("{:?} is not a number", c[1]),
+            ));
+        };
+        lx.numbers.insert(c[0], value);
+    }
+    for (line, c) in rows("bounds.tsv", table("bounds.tsv"), 2)? {
+        let bound = match c[0] {
+            "more-than" => Bound::MoreThan,
+            "at-least" => Bound::AtLeast,
+            "less-than" => Bound::LessThan,
+            "at-most" => Bound::AtMost,
+            "about" => Bound::About,
+            "exactly" => Bound::Exactly,
+            other => {
+                return Err(bad(
+                    "bounds.tsv",
+                    line,
+                    format!(
+                        "unknown bound {other:?}: use more-than, at-least, less-than, at-most, \
+                         about or exactly"
+                    ),
+                ));
+            }
+        };
+        lx.bounds.push((bound, c[1].split(' ').collect()));
+    }
     Ok(lx)
 }
 
@@ -245,6 +295,12 @@ mod tests {
                 .all(|p| !p.left.is_empty() && !p.right.is_empty())
         );
         assert_eq!(lx.irregular.get("sold"), Some(&"sell"));
+        assert_eq!(lx.numbers.get("huit"), Some(&8.0));
+        assert!(
+            lx.bounds
+                .iter()
+                .any(|(b, p)| *b == Bound::AtLeast && p == &["au", "moins"])
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod tokenize;
 
 pub use analysis::{Analysis, Category, Marker, Opposed, Word, analyze, analyze_tokens};
 pub use compare::{
-    Change, ChangeKind, Compared, agree_through_negation, changes, comparable, english, flips,
+    ChangeKind, ClaimChange, Compared, agree_through_negation, changes, comparable, english, flips,
     similarity,
 };
 pub use terms::{content_terms, is_content, is_stopword, negated_heads, negated_stems, stem};

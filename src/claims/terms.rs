@@ -82,6 +82,11 @@ pub fn is_content(word: &str) -> bool {
 }
 
 pub fn content_terms(a: &Analysis) -> Vec<String> {
+    a.content.clone()
+}
+
+/// [`content_terms`], found from the words, once per analysis.
+pub(crate) fn find_content_terms(a: &Analysis) -> Vec<String> {
     sorted_unique(
         a.words
             .iter()
@@ -91,13 +96,34 @@ pub fn content_terms(a: &Analysis) -> Vec<String> {
     )
 }
 
-/// The word each negation denies first, stemmed: the verb of "ne vendons pas", "do not sell".
+/// The word each negation denies first, stemmed: the verb of "ne vendons pas", "do not sell",
+/// past an auxiliary ("n'a pas perdu": perdu). A negation that is a determiner ("no", "none
+/// of", "aucun") denies what its noun does, so every word it reaches is its head: "None of
+/// our products use it" denies "use".
 pub fn negated_heads(a: &Analysis) -> Vec<String> {
-    sorted_unique(
-        a.of(Category::Negation)
-            .filter_map(|m| m.scope.first())
-            .map(|&i| a.stems[i].clone()),
-    )
+    negated_near(a, 1)
+}
+
+/// The first `n` content words each negation denies, stemmed (all of them for a determiner,
+/// see [`negated_heads`]).
+pub fn negated_near(a: &Analysis, n: usize) -> Vec<String> {
+    const DETERMINERS: &[&str] = &[
+        "no", "none", "aucun", "aucune", "nul", "nulle", "neither", "nobody", "personne",
+    ];
+    sorted_unique(a.of(Category::Negation).flat_map(|m| {
+        let all = DETERMINERS.contains(&a.words[m.last].key.as_str());
+        let mut content: Vec<usize> = m
+            .scope
+            .iter()
+            .copied()
+            .filter(|&i| is_content(&a.words[i].key))
+            .collect();
+        if content.is_empty() {
+            content.extend(m.scope.first());
+        }
+        content.truncate(if all { usize::MAX } else { n });
+        content.into_iter().map(|i| a.stems[i].clone())
+    }))
 }
 
 /// The stems of every word a negation in the text reaches.

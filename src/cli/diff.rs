@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Context, Error, Paint, Status, write_json};
-use crate::diff::{Change, Compared, Op, OpKind, diff_statements};
+use crate::diff::{ClaimChange, Compared, Op, OpKind, diff_statements};
 use crate::model::{Contradiction, Incident, Statement, StatementRef};
 use crate::store::Corpus;
 use crate::text::{one_line, sanitize};
@@ -33,7 +33,7 @@ struct Output<'a> {
     b: &'a StatementRef,
     compared: Compared,
     ops: &'a [Op],
-    changes: &'a [Change],
+    changes: &'a [ClaimChange],
     /// The verdict a person recorded about the pair, if any.
     verdict: Option<&'a Contradiction>,
 }
