@@ -61,7 +61,7 @@ impl ClaimChange {
             ChangeKind::NegationGained => "negation gained",
             ChangeKind::RestrictionAdded => "restriction added",
             ChangeKind::RestrictionDropped => "restriction dropped",
-            ChangeKind::Hedge => "hedge changed",
+            ChangeKind::Hedge => "modality changed",
             ChangeKind::Time => "time changed",
             ChangeKind::Quantity => "quantity changed",
             ChangeKind::Number => "number changed",
