@@ -779,6 +779,105 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
         .collect()
 }
 
+/// Appends a statement's folded search text, exactly as [`search_once`] folds it, for a
+/// snapshot to keep and [`rank_folded`] to scan.
+pub(crate) fn fold_for_search(inc: &Incident, st: &Statement, out: &mut String) {
+    fold_statement(inc, st, None, out);
+}
+
+/// A statement [`rank_folded`] ranked, to be made a [`Hit`] once its record is read.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// Its place in the list given to [`rank_folded`].
+    pub entry: u32,
+    score: i64,
+    rank: MatchRank,
+    levels: Vec<Level>,
+}
+
+impl Ranked {
+    /// The hit, with what matched lit, for the statement `st` of `inc`, which must be the one
+    /// whose folded text was at [`Ranked::entry`]; `position` is where the caller keeps it.
+    pub fn hit(&self, query: &str, position: Position, inc: &Incident, st: &Statement) -> Hit {
+        let q = Query::parse(query);
+        let matches = if q.terms.is_empty() {
+            Vec::new()
+        } else {
+            highlights(inc, st, &q, self.rank, &self.levels)
+        };
+        Hit {
+            position,
+            score: self.score,
+            rank: self.rank,
+            matches,
+        }
+    }
+}
+
+/// [`search_once`] with no filter, over statements already folded ([`fold_for_search`]),
+/// given newest first with ties in corpus order (incident id, then file order): the same
+/// scan, the same early stop, the same typo pass over the same text, so the same statements
+/// in the same order with the same scores. Only the ranking: the caller reads the records of
+/// the few statements that rank, to print them.
+pub fn rank_folded(hays: &[&str], query: &str, limit: usize) -> Vec<Ranked> {
+    let q = Query::parse(query);
+    if limit == 0 {
+        return Vec::new();
+    }
+    if q.terms.is_empty() {
+        return (0..hays.len().min(limit) as u32)
+            .map(|entry| Ranked {
+                entry,
+                score: 0,
+                rank: MatchRank::Words,
+                levels: Vec::new(),
+            })
+            .collect();
+    }
+    let mut scan = Scan::new(&q, best_score_unknown(&q), limit);
+    for (k, hay) in hays.iter().enumerate() {
+        if !scan.add(k as u32, hay) {
+            break;
+        }
+    }
+    if scan.scored.len() < limit {
+        // As `search_once`: every statement was read, and their folded text, laid out as an
+        // index lays it out, is what the typo pass builds its vocabulary from. With no filter
+        // the index's positions are never looked at, only counted.
+        let mut text = String::with_capacity(hays.iter().map(|h| h.len()).sum());
+        let mut ends = Vec::with_capacity(hays.len());
+        for hay in hays {
+            text.push_str(hay);
+            ends.push(text.len() as u32);
+        }
+        let index = SearchIndex {
+            entries: vec![
+                Position {
+                    incident: 0,
+                    statement: 0
+                };
+                hays.len()
+            ],
+            text,
+            ends,
+            pairs: OnceLock::new(),
+            entry_of: Vec::new(),
+            starts: Vec::new(),
+            vocabulary: OnceLock::new(),
+        };
+        index.typos(&q, None, &scan.matched, &mut scan.scored);
+    }
+    top(std::mem::take(&mut scan.scored), limit)
+        .into_iter()
+        .map(|(Reverse(score), e)| Ranked {
+            entry: e,
+            score,
+            rank: rank_of(score),
+            levels: scan.levels(hays[e as usize]),
+        })
+        .collect()
+}
+
 fn rank_of(score: i64) -> MatchRank {
     [
         MatchRank::Phrase,
