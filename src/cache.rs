@@ -796,11 +796,12 @@ fn write_snapshot(
             let incident = o.result.0.as_ref().map(|p| &p.incident);
             let statements = incident
                 .map(|inc| {
+                    let folded = crate::search::fold_incident(inc);
                     inc.statements
                         .iter()
                         .map(|st| {
                             let start = text.len();
-                            crate::search::fold_for_search(inc, st, &mut text);
+                            crate::search::fold_for_search(inc, st, &folded, &mut text);
                             let (day, precision, seconds) = st.date.sort_key();
                             use chrono::Datelike;
                             SearchStatement {

@@ -779,10 +779,74 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
         .collect()
 }
 
-/// Appends a statement's folded search text, exactly as [`search_once`] folds it, for a
-/// snapshot to keep and [`rank_folded`] to scan.
-pub(crate) fn fold_for_search(inc: &Incident, st: &Statement, out: &mut String) {
-    fold_statement(inc, st, None, out);
+/// An incident's title and company folded, once for all its statements'
+/// [`fold_for_search`].
+pub(crate) fn fold_incident(inc: &Incident) -> (String, String) {
+    let fold = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        fold_run(s, &mut out);
+        out
+    };
+    (fold(&inc.title), fold(&inc.company))
+}
+
+/// Appends a statement's folded search text, byte for byte as [`search_once`] folds it, for a
+/// snapshot to keep and [`rank_folded`] to scan; `incident` is [`fold_incident`]'s.
+pub(crate) fn fold_for_search(
+    inc: &Incident,
+    st: &Statement,
+    incident: &(String, String),
+    out: &mut String,
+) {
+    for (k, field) in Field::ALL.iter().enumerate() {
+        if k > 0 {
+            out.push(SEP);
+        }
+        match field {
+            Field::Title => out.push_str(&incident.0),
+            Field::Company => out.push_str(&incident.1),
+            _ => fold_run(&field.text(inc, st), out),
+        }
+    }
+}
+
+/// What `fold_field` appends, without recording where each byte came from, a run of plain
+/// ASCII at a time (most of an archive): a snapshot folds every statement as it is written.
+fn fold_run(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII that folds to itself lowercased: no whitespace but single spaces,
+        // each after a character that is not whitespace (so a space that stays as it is).
+        // Plain: ASCII, and not one of the characters `char::is_whitespace` says ASCII has.
+        let start = i;
+        let plain = |b: u8| b > b' ' && b < 0x80 || b < b'\t' || b > b'\r' && b < b' ';
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !(plain(b) || b == b' ' && i > start && bytes[i - 1] != b' ') {
+                break;
+            }
+            i += 1;
+        }
+        if i > start {
+            let at = out.len();
+            out.push_str(&s[start..i]);
+            if let Some(run) = out.get_mut(at..) {
+                run.make_ascii_lowercase();
+            }
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            fold_char(c, out);
+        }
+        i += c.len_utf8();
+    }
 }
 
 /// A statement [`rank_folded`] ranked, to be made a [`Hit`] once its record is read.
@@ -985,6 +1049,58 @@ impl<'a> Searcher<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapshots_fold_is_the_searchs_fold() {
+        let texts = [
+            "",
+            " ",
+            "Nous ne VENDONS pas\n\n les  données\t!",
+            "  Œuvre, Straße, ﬁn « ne vendons » — l\u{2019}été\u{a0}2024 ",
+            "\u{2003}İstanbul\u{1f}ǅ ΣΑΣ x\r\n",
+            "tab\tend\u{b}v\u{c}f",
+            "a  b \n c\n d e\u{a0} f é g",
+            " a\u{a0} \u{a0}b",
+        ];
+        let mut inc = Incident {
+            id: "acme".into(),
+            path: "acme.toml".into(),
+            fingerprint: 0,
+            title: String::new(),
+            company: "Acme Widgets".into(),
+            summary: None,
+            tags: Vec::new(),
+            sources: Vec::new(),
+            statements: Vec::new(),
+            contradictions: Vec::new(),
+        };
+        for (k, text) in texts.iter().enumerate() {
+            inc.title = texts[(k + 1) % texts.len()].to_string();
+            inc.tags = vec![texts[(k + 2) % texts.len()].to_string(), "Recall".into()];
+            let st = Statement {
+                text: text.to_string(),
+                speaker: texts[(k + 3) % texts.len()].to_string(),
+                organization: texts[(k + 4) % texts.len()].to_string(),
+                translation: (k % 2 == 0).then(|| texts[(k + 5) % texts.len()].to_string()),
+                tags: vec![text.to_string()],
+                id: "s0".into(),
+                date: crate::model::Date::Year(2024),
+                role: None,
+                kind: crate::model::Kind::Quote,
+                channel: None,
+                source: None,
+                via: None,
+                url: None,
+                lang: None,
+                note: None,
+                line: 1,
+            };
+            let (mut a, mut b) = (String::from("x"), String::from("x"));
+            fold_statement(&inc, &st, None, &mut a);
+            fold_for_search(&inc, &st, &fold_incident(&inc), &mut b);
+            assert_eq!(a, b, "{text:?}");
+        }
+    }
 
     #[test]
     fn bit_sets_list_their_members_in_order() {
