@@ -24,6 +24,10 @@
 //! Only reading commands use it: the write path (tag, untag, add, new) reads the files it
 //! changes itself, as they are on disk.
 //!
+//! The snapshot also keeps, apart from the records, every statement's folded search text and
+//! date, so that a search without a filter over unchanged files ranks without building the
+//! corpus and decodes only the files holding its hits ([`search`]).
+//!
 //! `--no-cache` and `ONRECORD_NO_CACHE=1` turn it off. Library users get no cache unless they
 //! call [`enable`]: the command line does, so that tests of the library never write outside
 //! their own folders.
