@@ -1106,19 +1106,19 @@ pub fn search_in(
             at = end;
         }
     }
-    // Sorted by day and precision packed in one number, newest first, then by place in
-    // corpus order; then each run of times on one day by its seconds: the order of comparing
-    // the dates' keys whole, at a fraction of the cost.
+    // Sorted by day and precision packed in one number (40 bits), newest first, then by place
+    // in corpus order; then each run of times on one day by its seconds: the order of
+    // comparing the dates' keys whole, at a fraction of the cost.
     let mut sorted: Vec<(u64, u32)> = entries
         .iter()
         .enumerate()
         .map(|(e, &((day, precision, _), ..))| {
             let newness =
                 (u64::from((i64::from(day) + (1 << 31)) as u32) << 8) | u64::from(precision);
-            (!newness, e as u32)
+            (((1 << 40) - 1) - newness, e as u32)
         })
         .collect();
-    sorted.sort_unstable();
+    sorted = radix_sort(sorted);
     for run in sorted.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() > 1 && entries[run[0].1 as usize].0.1 == 3 {
             run.sort_unstable_by_key(|&(_, e)| (std::cmp::Reverse(entries[e as usize].0.2), e));
@@ -1182,6 +1182,36 @@ pub fn search_in(
         files: found,
     };
     Some((corpus, hits))
+}
+
+/// `items` ordered by key, ties kept in the order they came in (a stable sort, sixteen bits
+/// of the key at a time); every key must be under 2^48.
+fn radix_sort(items: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    let mut a = items;
+    let mut b = vec![(0u64, 0u32); a.len()];
+    let mut counts = vec![0usize; 1 << 16];
+    for shift in [0, 16, 32] {
+        counts.iter_mut().for_each(|c| *c = 0);
+        for &(k, _) in &a {
+            counts[((k >> shift) & 0xffff) as usize] += 1;
+        }
+        if counts.contains(&a.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &item in &a {
+            let d = ((item.0 >> shift) & 0xffff) as usize;
+            b[counts[d]] = item;
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut a, &mut b);
+    }
+    a
 }
 
 /// Each file's entry in the snapshot, if it has one, and whether the snapshot names files
@@ -1649,6 +1679,26 @@ tagged_at = 2024-12-01T09:30:00Z
         same("zut", 20);
         fs::remove_file(&copy).unwrap();
         assert!(search_in(cache.path(), corpus.path(), "clients", 20).is_none());
+    }
+
+    #[test]
+    fn the_radix_sort_is_a_stable_sort() {
+        let mut seed = 7u64;
+        let items: Vec<(u64, u32)> = (0..5000u32)
+            .map(|e| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                // Few distinct keys, spread over all three digits, so ties are many.
+                let k = (seed >> 20) % 40;
+                ((k << 33) | (k % 3) << 17 | (k % 5), e)
+            })
+            .collect();
+        let mut want = items.clone();
+        want.sort_by_key(|&(k, _)| k);
+        assert_eq!(radix_sort(items), want);
+        assert_eq!(radix_sort(vec![(3, 0), (3, 1)]), [(3, 0), (3, 1)]);
+        assert!(radix_sort(Vec::new()).is_empty());
     }
 
     #[test]
