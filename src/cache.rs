@@ -51,8 +51,9 @@ pub const NO_CACHE_ENV: &str = "ONRECORD_NO_CACHE";
 
 /// The first bytes of a snapshot.
 const MAGIC: &[u8; 16] = b"onrecord-cache\0\0";
-/// Bumped whenever the snapshot's layout or what parsing produces changes; the crate's own
-/// version is also recorded, so a snapshot from another release is never trusted.
+/// Bumped whenever the snapshot's layout, what parsing produces or how search folds text
+/// (`search::fold_for_search`, which must stay `fold_field`'s output) changes; the crate's
+/// own version is also recorded, so a snapshot from another release is never trusted.
 const FORMAT: u32 = 4;
 /// Magic and format, at the start.
 const PREFIX: usize = 16 + 4;
