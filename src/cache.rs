@@ -24,6 +24,10 @@
 //! Only reading commands use it: the write path (tag, untag, add, new) reads the files it
 //! changes itself, as they are on disk.
 //!
+//! The snapshot also keeps, apart from the records, every statement's folded search text and
+//! date, so that a search without a filter over unchanged files ranks without building the
+//! corpus and decodes only the files holding its hits ([`search`]).
+//!
 //! `--no-cache` and `ONRECORD_NO_CACHE=1` turn it off. Library users get no cache unless they
 //! call [`enable`]: the command line does, so that tests of the library never write outside
 //! their own folders.
@@ -39,6 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::{Diagnostic, Parsed, Severity};
 use crate::model::{self, Contradiction, Date, Incident, Kind, Source, Statement, Verdict};
+use crate::search::Hit;
 use crate::store::{self, FileResult};
 
 /// Set to `1` in the environment to turn the cache off, as `--no-cache` does.
@@ -46,9 +51,10 @@ pub const NO_CACHE_ENV: &str = "ONRECORD_NO_CACHE";
 
 /// The first bytes of a snapshot.
 const MAGIC: &[u8; 16] = b"onrecord-cache\0\0";
-/// Bumped whenever the snapshot's layout or what parsing produces changes; the crate's own
-/// version is also recorded, so a snapshot from another release is never trusted.
-const FORMAT: u32 = 3;
+/// Bumped whenever the snapshot's layout, what parsing produces or how search folds text
+/// (`search::fold_for_search`, which must stay `fold_field`'s output) changes; the crate's
+/// own version is also recorded, so a snapshot from another release is never trusted.
+const FORMAT: u32 = 4;
 /// Magic and format, at the start.
 const PREFIX: usize = 16 + 4;
 /// The head's checksum and length, at the end.
@@ -217,12 +223,50 @@ struct Head {
     chunks: Vec<ChunkHead>,
 }
 
-/// One chunk: a run of files' entries, encoded and checksummed alone, so that chunks are
-/// written and read on every core and the whole snapshot is never in memory at once.
+/// One chunk: a run of files, encoded and checksummed alone, so that chunks are written and
+/// read on every core and the whole snapshot is never in memory at once. A chunk is its
+/// search part ([`SearchPart`]) then its files' entries, one after the other, each part
+/// checksummed on its own: a warm search reads only the search parts, and the entries of the
+/// files that hold its hits.
 #[derive(Serialize, Deserialize, Clone, Copy)]
 struct ChunkHead {
+    search_len: u64,
+    search_checksum: u64,
     len: u64,
     checksum: u64,
+}
+
+/// What a one-shot search needs of a chunk's files, read in place (borrowed from the bytes
+/// read): each file's key, to check it is unchanged, and each statement's folded search text
+/// and date, to rank without building any statement.
+#[derive(Serialize, Deserialize)]
+struct SearchPart<'a> {
+    /// Every statement's folded text ([`crate::search::fold_for_search`]), in file order.
+    text: &'a str,
+    #[serde(borrow)]
+    files: Vec<SearchFile<'a>>,
+}
+
+/// One file of a chunk, in the chunk's order, as its [`Entry`] records it.
+#[derive(Serialize, Deserialize)]
+struct SearchFile<'a> {
+    path: &'a [u8],
+    key: Key,
+    fingerprint: u64,
+    /// The length of its encoded [`Entry`] among the chunk's entries.
+    entry_len: u64,
+    /// The incident's id, when the file loaded.
+    incident: Option<&'a str>,
+    statements: Vec<SearchStatement>,
+}
+
+/// One statement: the length of its folded text, and its date's sort key.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+struct SearchStatement {
+    len: u32,
+    day: i32,
+    precision: u8,
+    seconds: i64,
 }
 
 /// A snapshot as read back: when its files were looked at, and their entries in file order.
@@ -649,6 +693,36 @@ fn read_snapshot(path: &Path, root: &Path) -> Option<Snapshot> {
 /// (version, folder, the chunks' lengths and checksums) before them; every chunk, each
 /// checksummed, between. Chunks are read and decoded on every core.
 fn decode(bytes: &(impl Bytes + ?Sized), root: &Path) -> Option<Snapshot> {
+    let (taken_ns, spans) = chunks(bytes, root)?;
+    use rayon::prelude::*;
+    let chunks: Vec<Vec<Entry<'static>>> = spans
+        .par_iter()
+        .map(|&(at, c)| {
+            let chunk = bytes.read(at, c.search_len.checked_add(c.len)?)?;
+            let (search, mut entries) = chunk.split_at(usize::try_from(c.search_len).ok()?);
+            if model::fingerprint(search) != c.search_checksum
+                || model::fingerprint(entries) != c.checksum
+            {
+                return None;
+            }
+            let mut files = Vec::new();
+            while !entries.is_empty() {
+                let (e, rest) = postcard::take_from_bytes(entries).ok()?;
+                files.push(e);
+                entries = rest;
+            }
+            Some(files)
+        })
+        .collect::<Option<_>>()?;
+    Some(Snapshot {
+        taken_ns,
+        files: chunks.into_iter().flatten().collect(),
+    })
+}
+
+/// A snapshot's head, when the snapshot is from this version and for `root` and its head is
+/// whole: when its files were looked at, and where each chunk starts.
+fn chunks(bytes: &(impl Bytes + ?Sized), root: &Path) -> Option<(i128, Vec<(u64, ChunkHead)>)> {
     let size = bytes.size();
     let prefix = bytes.read(0, PREFIX as u64)?;
     if prefix[..16] != MAGIC[..] || u32::from_le_bytes(prefix[16..].try_into().ok()?) != FORMAT {
@@ -674,25 +748,9 @@ fn decode(bytes: &(impl Bytes + ?Sized), root: &Path) -> Option<Snapshot> {
     let mut spans = Vec::with_capacity(head.chunks.len());
     for c in &head.chunks {
         spans.push((at, *c));
-        at = at.checked_add(c.len)?;
+        at = at.checked_add(c.search_len)?.checked_add(c.len)?;
     }
-    if at != head_at {
-        return None;
-    }
-    use rayon::prelude::*;
-    let chunks: Vec<Vec<Entry<'static>>> = spans
-        .par_iter()
-        .map(|&(at, c)| {
-            let chunk = bytes.read(at, c.len)?;
-            (model::fingerprint(&chunk) == c.checksum)
-                .then(|| whole(&chunk))
-                .flatten()
-        })
-        .collect::<Option<_>>()?;
-    Some(Snapshot {
-        taken_ns: head.taken_ns,
-        files: chunks.into_iter().flatten().collect(),
-    })
+    (at == head_at).then_some((head.taken_ns, spans))
 }
 
 /// A value that is the whole of `bytes`.
@@ -727,24 +785,79 @@ fn write_snapshot(
         .step_by(CHUNK)
         .map(|start| start..(start + CHUNK).min(files.len()))
         .collect();
-    let encode = |range: &std::ops::Range<usize>| -> io::Result<Vec<u8>> {
-        let entries: Vec<Entry> = files[range.clone()]
-            .iter()
-            .zip(&outcomes[range.clone()])
-            .filter_map(|(path, o)| {
-                let (key, fp) = o.recorded?;
-                entry(path, key, fp, &o.result)
-            })
-            .collect();
-        postcard::to_allocvec(&entries).map_err(io::Error::other)
+    let encode = |range: &std::ops::Range<usize>| -> io::Result<(Vec<u8>, Vec<u8>)> {
+        let mut entries = Vec::new();
+        let mut text = String::new();
+        let mut listed = Vec::new();
+        for (path, o) in files[range.clone()].iter().zip(&outcomes[range.clone()]) {
+            let Some((key, fp)) = o.recorded else {
+                continue;
+            };
+            let Some(e) = entry(path, key, fp, &o.result) else {
+                continue;
+            };
+            let before = entries.len();
+            entries = postcard::to_extend(&e, entries).map_err(io::Error::other)?;
+            let incident = o.result.0.as_ref().map(|p| &p.incident);
+            let statements = incident
+                .map(|inc| {
+                    let folded = crate::search::fold_incident(inc);
+                    inc.statements
+                        .iter()
+                        .map(|st| {
+                            let start = text.len();
+                            crate::search::fold_for_search(inc, st, &folded, &mut text);
+                            let (day, precision, seconds) = st.date.sort_key();
+                            use chrono::Datelike;
+                            SearchStatement {
+                                len: (text.len() - start) as u32,
+                                day: day.num_days_from_ce(),
+                                precision,
+                                seconds,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            listed.push((
+                path_bytes(path),
+                key,
+                fp,
+                (entries.len() - before) as u64,
+                incident.map(|i| i.id.as_str()),
+                statements,
+            ));
+        }
+        let part = SearchPart {
+            text: &text,
+            files: listed
+                .into_iter()
+                .map(
+                    |(path, key, fingerprint, entry_len, incident, statements)| SearchFile {
+                        path,
+                        key,
+                        fingerprint,
+                        entry_len,
+                        incident,
+                        statements,
+                    },
+                )
+                .collect(),
+        };
+        let search = postcard::to_allocvec(&part).map_err(io::Error::other)?;
+        Ok((search, entries))
     };
     let mut chunks = Vec::with_capacity(ranges.len());
     let batch = rayon::current_num_threads().max(1) * 2;
     for group in ranges.chunks(batch) {
-        let encoded: Vec<Vec<u8>> = group.par_iter().map(encode).collect::<io::Result<_>>()?;
-        for bytes in encoded {
+        let encoded: Vec<(Vec<u8>, Vec<u8>)> =
+            group.par_iter().map(encode).collect::<io::Result<_>>()?;
+        for (search, bytes) in encoded {
+            out.write_all(&search)?;
             out.write_all(&bytes)?;
             chunks.push(ChunkHead {
+                search_len: search.len() as u64,
+                search_checksum: model::fingerprint(&search),
                 len: bytes.len() as u64,
                 checksum: model::fingerprint(&bytes),
             });
@@ -833,6 +946,273 @@ pub fn load_files_in(
         stats.written = write_snapshot(&snapshot_file, &root, taken_ns, files, &outcomes).is_ok();
     }
     (outcomes.into_iter().map(|o| o.result).collect(), stats)
+}
+
+/// A search of an unchanged corpus from its snapshot, without building the corpus: every
+/// file's key is checked as a load checks it, the folded text the snapshot keeps is ranked in
+/// place ([`crate::search::rank_folded`], as [`crate::search::search_once`] ranks with no
+/// filter), and only the files that hold the hits are decoded. `None` when that cannot be
+/// done with certainty (no cache, no whole snapshot for this version, any file added, gone,
+/// changed or too recent to trust by its times and changed in its bytes, an entry that does
+/// not read back): the caller then loads the corpus as usual.
+///
+/// The corpus returned holds only the hits' incidents (a hit's position is into it), the
+/// files that did not load, and the count of files found; no diagnostics.
+pub fn search(dir: &Path, query: &str, limit: usize) -> Option<(store::Corpus, Vec<Hit>)> {
+    if !enabled() {
+        return None;
+    }
+    search_in(&folder()?, dir, query, limit)
+}
+
+/// [`search`] with the cache folder given.
+pub fn search_in(
+    folder: &Path,
+    dir: &Path,
+    query: &str,
+    limit: usize,
+) -> Option<(store::Corpus, Vec<Hit>)> {
+    use rayon::prelude::*;
+    let (snapshot_file, root) = snapshot_path_in(folder, dir)?;
+    let store::Walk { files, skipped } = store::walk(dir, &store::options()).ok()?;
+    let file = fs::File::open(&snapshot_file).ok()?;
+    #[cfg(unix)]
+    let bytes = SnapshotFile {
+        size: file.metadata().ok()?.len(),
+        file,
+    };
+    #[cfg(not(unix))]
+    let bytes = {
+        drop(file);
+        fs::read(&snapshot_file).ok()?
+    };
+    #[cfg(not(unix))]
+    let bytes = &bytes[..];
+    let (taken_ns, spans) = chunks(&bytes, &root)?;
+    let raw: Vec<Cow<[u8]>> = spans
+        .par_iter()
+        .map(|&(at, c)| {
+            let part = bytes.read(at, c.search_len)?;
+            (model::fingerprint(&part) == c.search_checksum).then_some(part)
+        })
+        .collect::<Option<_>>()?;
+    let parts: Vec<SearchPart> = raw.par_iter().map(|b| whole(b)).collect::<Option<_>>()?;
+
+    // Every file of the walk, in order, with where its entry and its folded text are.
+    struct Listed<'a> {
+        chunk: usize,
+        entry_at: usize,
+        text_at: usize,
+        file: &'a SearchFile<'a>,
+    }
+    let mut listed = Vec::with_capacity(files.len());
+    for (chunk, part) in parts.iter().enumerate() {
+        let (mut entry_at, mut text_at) = (0usize, 0usize);
+        for file in &part.files {
+            listed.push(Listed {
+                chunk,
+                entry_at,
+                text_at,
+                file,
+            });
+            entry_at = entry_at.checked_add(usize::try_from(file.entry_len).ok()?)?;
+            for st in &file.statements {
+                text_at = text_at.checked_add(st.len as usize)?;
+            }
+        }
+    }
+    if listed.len() != files.len() {
+        return None;
+    }
+    let max = store::options().max_file_size;
+    let trusted_before = taken_ns.saturating_sub(RACY.as_nanos() as i128);
+    let unchanged = |path: &PathBuf, l: &Listed| {
+        if path_bytes(path) != l.file.path {
+            return false;
+        }
+        let key = match fs::metadata(path) {
+            Ok(m) if m.is_file() => Key::of(&m),
+            _ => return false,
+        };
+        key == l.file.key
+            && key.size <= max
+            && (key.changed_ns() < trusted_before
+                || store::read_incident_file(path, max)
+                    .is_ok_and(|b| model::fingerprint(&b) == l.file.fingerprint))
+    };
+    if !files
+        .par_iter()
+        .zip(listed.par_iter())
+        .with_min_len(64)
+        .all(|(p, l)| unchanged(p, l))
+    {
+        return None;
+    }
+
+    // Which files did not load, and which incidents the rules across files drop, as
+    // `store::load` decides them: an incident whose id is another loaded incident's, or a
+    // file's that did not load, is dropped.
+    let mut failed: Vec<PathBuf> = Vec::new();
+    let mut failed_ids = std::collections::HashSet::new();
+    let found = files.len() + skipped.iter().filter(|d| d.is_error()).count();
+    for d in skipped.iter().filter(|d| d.is_error()) {
+        failed.push(d.path.clone());
+        if let Some(id) = d.path.file_stem().and_then(|s| s.to_str()) {
+            failed_ids.insert(id.to_string());
+        }
+    }
+    let mut loaded: Vec<(&str, usize)> = Vec::with_capacity(files.len());
+    for (k, (path, l)) in files.iter().zip(&listed).enumerate() {
+        match l.file.incident {
+            Some(id) => loaded.push((id, k)),
+            None => {
+                failed.push(path.clone());
+                let id = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                failed_ids.insert(id.to_string());
+            }
+        }
+    }
+    // Corpus order: incidents by id (unique once duplicates are dropped), statements in file
+    // order. Sorted by id, duplicates are neighbours.
+    loaded.sort_unstable();
+    let mut kept: Vec<(&str, usize)> = Vec::with_capacity(loaded.len());
+    for (n, &(id, k)) in loaded.iter().enumerate() {
+        let same = |m: Option<usize>| m.and_then(|m| loaded.get(m)).is_some_and(|o| o.0 == id);
+        if same(n.checked_sub(1)) || same(Some(n + 1)) || failed_ids.contains(id) {
+            failed.push(files[k].clone());
+        } else {
+            kept.push((id, k));
+        }
+    }
+    failed.sort();
+    // Then newest first, ties in corpus order.
+    // Each statement: its date's sort key, its incident and place in it, its folded text.
+    type Listing<'a> = ((i32, u8, i64), u32, u32, &'a str);
+    let mut entries: Vec<Listing> = Vec::new();
+    for (incident, &(_, k)) in kept.iter().enumerate() {
+        let l = &listed[k];
+        let text = parts[l.chunk].text;
+        let mut at = l.text_at;
+        for (j, st) in l.file.statements.iter().enumerate() {
+            let end = at.checked_add(st.len as usize)?;
+            entries.push((
+                (st.day, st.precision, st.seconds),
+                incident as u32,
+                j as u32,
+                text.get(at..end)?,
+            ));
+            at = end;
+        }
+    }
+    // Sorted by day and precision packed in one number (40 bits), newest first, then by place
+    // in corpus order; then each run of times on one day by its seconds: the order of
+    // comparing the dates' keys whole, at a fraction of the cost.
+    let mut sorted: Vec<(u64, u32)> = entries
+        .iter()
+        .enumerate()
+        .map(|(e, &((day, precision, _), ..))| {
+            let newness =
+                (u64::from((i64::from(day) + (1 << 31)) as u32) << 8) | u64::from(precision);
+            (((1 << 40) - 1) - newness, e as u32)
+        })
+        .collect();
+    sorted = radix_sort(sorted);
+    for run in sorted.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 && entries[run[0].1 as usize].0.1 == 3 {
+            run.sort_unstable_by_key(|&(_, e)| (std::cmp::Reverse(entries[e as usize].0.2), e));
+        }
+    }
+    let order: Vec<u32> = sorted.into_iter().map(|(_, e)| e).collect();
+    let hays: Vec<&str> = order.iter().map(|&e| entries[e as usize].3).collect();
+    let ranked = crate::search::rank_folded(&hays, query, limit);
+
+    // The hits' files, decoded from their chunks' entries, each chunk's checked first.
+    let mut wanted: Vec<u32> = ranked
+        .iter()
+        .map(|r| entries[order[r.entry as usize] as usize].1)
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut read: std::collections::HashMap<usize, Cow<[u8]>> = std::collections::HashMap::new();
+    let mut incidents = Vec::with_capacity(wanted.len());
+    for &incident in &wanted {
+        let (id, k) = kept[incident as usize];
+        let l = &listed[k];
+        let chunk = match read.entry(l.chunk) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let (at, c) = spans[l.chunk];
+                let chunk = bytes.read(at.checked_add(c.search_len)?, c.len)?;
+                if model::fingerprint(&chunk) != c.checksum {
+                    return None;
+                }
+                v.insert(chunk)
+            }
+        };
+        let end = l
+            .entry_at
+            .checked_add(usize::try_from(l.file.entry_len).ok()?)?;
+        let e: Entry = whole(chunk.get(l.entry_at..end)?)?;
+        let parsed = result(&files[k], e).ok()?.0?;
+        if parsed.incident.id != id || parsed.incident.statements.len() != l.file.statements.len() {
+            return None;
+        }
+        incidents.push(parsed.incident);
+    }
+    let hits = ranked
+        .iter()
+        .map(|r| {
+            let (_, incident, statement, _) = entries[order[r.entry as usize] as usize];
+            let at = wanted.binary_search(&incident).ok()?;
+            let position = store::Position {
+                incident: at,
+                statement: statement as usize,
+            };
+            let inc = &incidents[at];
+            Some(r.hit(query, position, inc, &inc.statements[statement as usize]))
+        })
+        .collect::<Option<Vec<Hit>>>()?;
+    let corpus = store::Corpus {
+        root: dir.to_path_buf(),
+        incidents,
+        failed,
+        diagnostics: Vec::new(),
+        files: found,
+    };
+    Some((corpus, hits))
+}
+
+/// `items` ordered by key, ties kept in the order they came in (a stable sort, sixteen bits
+/// of the key at a time); every key must be under 2^48.
+fn radix_sort(items: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    let mut a = items;
+    let mut b = vec![(0u64, 0u32); a.len()];
+    let mut counts = vec![0usize; 1 << 16];
+    for shift in [0, 16, 32] {
+        counts.iter_mut().for_each(|c| *c = 0);
+        for &(k, _) in &a {
+            counts[((k >> shift) & 0xffff) as usize] += 1;
+        }
+        if counts.contains(&a.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &item in &a {
+            let d = ((item.0 >> shift) & 0xffff) as usize;
+            b[counts[d]] = item;
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut a, &mut b);
+    }
+    a
 }
 
 /// Each file's entry in the snapshot, if it has one, and whether the snapshot names files
@@ -1207,6 +1587,119 @@ tagged_at = 2024-12-01T09:30:00Z
         let (_, stats) = load_files_in(Some(cache.path()), corpus.path(), &files);
         assert_eq!((stats.parsed, stats.written), (1, true));
         assert_eq!(fs::read(&snapshot).unwrap().len(), good.len());
+    }
+
+    /// What a search printed: each hit's statement, score, rank and lit ranges.
+    fn described(corpus: &store::Corpus, hits: &[Hit]) -> Vec<String> {
+        hits.iter()
+            .map(|h| {
+                let (inc, st) = h.get(corpus);
+                format!(
+                    "{}#{} {} {:?} {:?}",
+                    inc.id, st.id, h.score, h.rank, h.matches
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_warm_search_ranks_from_the_snapshot_as_a_search_of_the_corpus_does() {
+        let corpus = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        crate::generate::generate(corpus.path(), 3000, 11).unwrap();
+        write(corpus.path(), "broken.toml", "title = \"x\"\ncompany = 3\n");
+        // Times on one day, in two files, in no order: newest first, ties in corpus order.
+        for (name, times) in [
+            ("acme-clock-b", ["10:00:00Z", "09:00:00+02:00", "2024-05"]),
+            ("acme-clock-a", ["07:00:00Z", "10:00:00Z", "2024"]),
+        ] {
+            let mut text =
+                "title = \"Acme Widgets clock\"\ncompany = \"Acme Widgets\"\n".to_string();
+            for (k, t) in times.iter().enumerate() {
+                let date = match t.len() {
+                    4 => format!("\"{t}\""),
+                    7 => format!("\"{t}\""),
+                    _ => format!("2024-05-02T{t}"),
+                };
+                text.push_str(&format!(
+                    "\n[[statements]]\nid = \"s{k}\"\ndate = {date}\nspeaker = \"Press office\"\ntext = \"horloge {k}\"\n"
+                ));
+            }
+            write(corpus.path(), &format!("{name}.toml"), &text);
+        }
+        let files = store::incident_files(corpus.path()).unwrap();
+        assert!(files.len() > CHUNK, "several chunks");
+        // No snapshot yet: nothing to rank from.
+        assert!(search_in(cache.path(), corpus.path(), "clients", 20).is_none());
+        load_files_in(Some(cache.path()), corpus.path(), &files);
+        let same = |query: &str, limit: usize| {
+            let plain = store::load(corpus.path()).unwrap();
+            let want = crate::search::search_once(&plain, query, &Default::default(), limit);
+            let (warm, hits) = search_in(cache.path(), corpus.path(), query, limit)
+                .unwrap_or_else(|| panic!("{query}: the snapshot serves the search"));
+            assert_eq!(described(&warm, &hits), described(&plain, &want), "{query}");
+            assert_eq!(warm.failed, plain.failed, "{query}");
+            assert_eq!(warm.files, plain.files, "{query}");
+        };
+        // Words, a phrase, a prefix, a typo (which reads every statement), none, a quoted
+        // phrase, an empty query, and limits that stop the scan early or not at all.
+        for (query, limit) in [
+            ("données clients", 20),
+            ("données clients", 2000),
+            ("donn", 5),
+            ("clinets", 20),
+            ("donées", 500),
+            ("zzzqqq", 20),
+            ("\"ne vendons\"", 50),
+            ("\"\"", 7),
+            ("acme", 0),
+            ("horloge", 3),
+            ("horloge", 50),
+            ("horlgoe", 50),
+        ] {
+            same(query, limit);
+        }
+
+        // A duplicate id drops both incidents, as a load does.
+        let first = files
+            .iter()
+            .find(|p| p.starts_with(corpus.path().join("2015")));
+        let first = first.unwrap();
+        let copy = corpus.path().join(first.file_name().unwrap());
+        fs::copy(first, &copy).unwrap();
+        assert!(search_in(cache.path(), corpus.path(), "clients", 20).is_none());
+        let files = store::incident_files(corpus.path()).unwrap();
+        load_files_in(Some(cache.path()), corpus.path(), &files);
+        same("clients", 3000);
+
+        // Any file changed, added or gone: not served from the snapshot.
+        let text = fs::read_to_string(first).unwrap();
+        fs::write(first, text.replacen("text = \"", "text = \"Zut ", 1)).unwrap();
+        assert!(search_in(cache.path(), corpus.path(), "clients", 20).is_none());
+        load_files_in(Some(cache.path()), corpus.path(), &files);
+        same("zut", 20);
+        fs::remove_file(&copy).unwrap();
+        assert!(search_in(cache.path(), corpus.path(), "clients", 20).is_none());
+    }
+
+    #[test]
+    fn the_radix_sort_is_a_stable_sort() {
+        let mut seed = 7u64;
+        let items: Vec<(u64, u32)> = (0..5000u32)
+            .map(|e| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                // Few distinct keys, spread over all three digits, so ties are many.
+                let k = (seed >> 20) % 40;
+                ((k << 33) | (k % 3) << 17 | (k % 5), e)
+            })
+            .collect();
+        let mut want = items.clone();
+        want.sort_by_key(|&(k, _)| k);
+        assert_eq!(radix_sort(items), want);
+        assert_eq!(radix_sort(vec![(3, 0), (3, 1)]), [(3, 0), (3, 1)]);
+        assert!(radix_sort(Vec::new()).is_empty());
     }
 
     #[test]

@@ -837,6 +837,170 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
         .collect()
 }
 
+/// An incident's title and company folded, once for all its statements'
+/// [`fold_for_search`].
+pub(crate) fn fold_incident(inc: &Incident) -> (String, String) {
+    let fold = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        fold_run(s, &mut out);
+        out
+    };
+    (fold(&inc.title), fold(&inc.company))
+}
+
+/// Appends a statement's folded search text, byte for byte as [`search_once`] folds it, for a
+/// snapshot to keep and [`rank_folded`] to scan; `incident` is [`fold_incident`]'s.
+pub(crate) fn fold_for_search(
+    inc: &Incident,
+    st: &Statement,
+    incident: &(String, String),
+    out: &mut String,
+) {
+    for (k, field) in Field::ALL.iter().enumerate() {
+        if k > 0 {
+            out.push(SEP);
+        }
+        match field {
+            Field::Title => out.push_str(&incident.0),
+            Field::Company => out.push_str(&incident.1),
+            _ => fold_run(&field.text(inc, st), out),
+        }
+    }
+}
+
+/// What `fold_field` appends, without recording where each byte came from, a run of plain
+/// ASCII at a time (most of an archive): a snapshot folds every statement as it is written.
+fn fold_run(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII that folds to itself lowercased: no whitespace but single spaces,
+        // each after a character that is not whitespace (so a space that stays as it is).
+        // Plain: ASCII, and not one of the characters `char::is_whitespace` says ASCII has.
+        let start = i;
+        let plain = |b: u8| b > b' ' && b < 0x80 || b < b'\t' || b > b'\r' && b < b' ';
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !(plain(b) || b == b' ' && i > start && bytes[i - 1] != b' ') {
+                break;
+            }
+            i += 1;
+        }
+        if i > start {
+            let at = out.len();
+            out.push_str(&s[start..i]);
+            if let Some(run) = out.get_mut(at..) {
+                run.make_ascii_lowercase();
+            }
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            fold_char(c, out);
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// A statement [`rank_folded`] ranked, to be made a [`Hit`] once its record is read.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// Its place in the list given to [`rank_folded`].
+    pub entry: u32,
+    score: i64,
+    rank: MatchRank,
+    levels: Vec<Level>,
+}
+
+impl Ranked {
+    /// The hit, with what matched lit, for the statement `st` of `inc`, which must be the one
+    /// whose folded text was at [`Ranked::entry`]; `position` is where the caller keeps it.
+    pub fn hit(&self, query: &str, position: Position, inc: &Incident, st: &Statement) -> Hit {
+        let q = Query::parse(query);
+        let matches = if q.terms.is_empty() {
+            Vec::new()
+        } else {
+            highlights(inc, st, &Highlighter::new(&q), None, self.rank, &self.levels)
+        };
+        Hit {
+            position,
+            score: self.score,
+            rank: self.rank,
+            matches,
+        }
+    }
+}
+
+/// [`search_once`] with no filter, over statements already folded ([`fold_for_search`]),
+/// given newest first with ties in corpus order (incident id, then file order): the same
+/// scan, the same early stop, the same typo pass over the same text, so the same statements
+/// in the same order with the same scores. Only the ranking: the caller reads the records of
+/// the few statements that rank, to print them.
+pub fn rank_folded(hays: &[&str], query: &str, limit: usize) -> Vec<Ranked> {
+    let q = Query::parse(query);
+    if limit == 0 {
+        return Vec::new();
+    }
+    if q.terms.is_empty() {
+        return (0..hays.len().min(limit) as u32)
+            .map(|entry| Ranked {
+                entry,
+                score: 0,
+                rank: MatchRank::Words,
+                levels: Vec::new(),
+            })
+            .collect();
+    }
+    let mut scan = Scan::new(&q, best_score_unknown(&q), limit);
+    for (k, hay) in hays.iter().enumerate() {
+        if !scan.add(k as u32, hay) {
+            break;
+        }
+    }
+    if scan.scored.len() < limit {
+        // As `search_once`: every statement was read, and their folded text, laid out as an
+        // index lays it out, is what the typo pass builds its vocabulary from. With no filter
+        // the index's positions are never looked at, only counted.
+        let mut text = String::with_capacity(hays.iter().map(|h| h.len()).sum());
+        let mut ends = Vec::with_capacity(hays.len());
+        for hay in hays {
+            text.push_str(hay);
+            ends.push(text.len() as u32);
+        }
+        let index = SearchIndex {
+            entries: vec![
+                Position {
+                    incident: 0,
+                    statement: 0
+                };
+                hays.len()
+            ],
+            text,
+            ends,
+            pairs: OnceLock::new(),
+            entry_of: Vec::new(),
+            starts: Vec::new(),
+            vocabulary: OnceLock::new(),
+            letters: OnceLock::new(),
+        };
+        index.typos(&q, None, &scan.matched, &mut scan.scored);
+    }
+    top(std::mem::take(&mut scan.scored), limit)
+        .into_iter()
+        .map(|(Reverse(score), e)| Ranked {
+            entry: e,
+            score,
+            rank: rank_of(score),
+            levels: scan.levels(hays[e as usize]),
+        })
+        .collect()
+}
+
 fn rank_of(score: i64) -> MatchRank {
     [
         MatchRank::Phrase,
@@ -944,6 +1108,58 @@ impl<'a> Searcher<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapshots_fold_is_the_searchs_fold() {
+        let texts = [
+            "",
+            " ",
+            "Nous ne VENDONS pas\n\n les  données\t!",
+            "  Œuvre, Straße, ﬁn « ne vendons » — l\u{2019}été\u{a0}2024 ",
+            "\u{2003}İstanbul\u{1f}ǅ ΣΑΣ x\r\n",
+            "tab\tend\u{b}v\u{c}f",
+            "a  b \n c\n d e\u{a0} f é g",
+            " a\u{a0} \u{a0}b",
+        ];
+        let mut inc = Incident {
+            id: "acme".into(),
+            path: "acme.toml".into(),
+            fingerprint: 0,
+            title: String::new(),
+            company: "Acme Widgets".into(),
+            summary: None,
+            tags: Vec::new(),
+            sources: Vec::new(),
+            statements: Vec::new(),
+            contradictions: Vec::new(),
+        };
+        for (k, text) in texts.iter().enumerate() {
+            inc.title = texts[(k + 1) % texts.len()].to_string();
+            inc.tags = vec![texts[(k + 2) % texts.len()].to_string(), "Recall".into()];
+            let st = Statement {
+                text: text.to_string(),
+                speaker: texts[(k + 3) % texts.len()].to_string(),
+                organization: texts[(k + 4) % texts.len()].to_string(),
+                translation: (k % 2 == 0).then(|| texts[(k + 5) % texts.len()].to_string()),
+                tags: vec![text.to_string()],
+                id: "s0".into(),
+                date: crate::model::Date::Year(2024),
+                role: None,
+                kind: crate::model::Kind::Quote,
+                channel: None,
+                source: None,
+                via: None,
+                url: None,
+                lang: None,
+                note: None,
+                line: 1,
+            };
+            let (mut a, mut b) = (String::from("x"), String::from("x"));
+            fold_statement(&inc, &st, None, &mut a);
+            fold_for_search(&inc, &st, &fold_incident(&inc), &mut b);
+            assert_eq!(a, b, "{text:?}");
+        }
+    }
 
     #[test]
     fn bit_sets_list_their_members_in_order() {

@@ -56,6 +56,40 @@ fn commands(corpus: &Path) -> Vec<Vec<String>> {
             "50",
         ]),
         s(&["search", "clinets", "--format", "jsonl"]),
+        // The searches a warm cache ranks from the snapshot: words, a prefix, typos (which
+        // read every statement), a quoted phrase, no hit, an empty query, limits that stop
+        // early or never, each output format.
+        s(&["search", "données", "--limit", "5"]),
+        s(&["search", "donn", "--format", "csv", "--limit", "1000"]),
+        s(&[
+            "search",
+            "donées clinets",
+            "--format",
+            "json",
+            "--limit",
+            "200",
+        ]),
+        s(&["search", "\"ne vendons\"", "--format", "jsonl"]),
+        s(&["search", "zzzqqq"]),
+        s(&["search", "\"\"", "--limit", "7"]),
+        s(&["search", "never sell", "--limit", "0"]),
+        s(&[
+            "search",
+            "press office",
+            "--format",
+            "json",
+            "--limit",
+            "3000",
+        ]),
+        // Filters, which load the corpus.
+        s(&["search", "clients", "--company", "acme", "--format", "json"]),
+        s(&[
+            "search",
+            "company:acme since:2020 données",
+            "--format",
+            "jsonl",
+        ]),
+        s(&["search", "clients", "--tag", "privacy", "--limit", "50"]),
         s(&["show", &first, "--format", "json"]),
         s(&["show", &format!("{first}#s0"), "--format", "json"]),
         s(&["timeline", "Acme Widgets", "--format", "json"]),

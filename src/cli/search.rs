@@ -103,8 +103,22 @@ pub fn run(args: &Args, cx: &Context, out: &mut impl Write) -> Result<Status, Er
     let mut filter = args.filter.to_filter().map_err(usage)?;
     let (tokens, words) = parse_query(&args.query.join(" ")).map_err(usage)?;
     filter.extend(tokens);
-    let corpus = cx.load()?;
-    let hits = search_once(corpus, &words, &filter, args.limit);
+    // With no filter, a warm cache ranks from the folded text the snapshot keeps and reads
+    // only the hits' files; a filter needs every record, so it loads the corpus.
+    let warm = match filter.is_empty() {
+        true => crate::cache::search(cx.dir(), &words, args.limit),
+        false => None,
+    };
+    let (corpus, hits) = match warm {
+        Some((corpus, hits)) => {
+            super::report_failures(&corpus, &mut std::io::stderr().lock());
+            (&*Box::leak(Box::new(corpus)), hits)
+        }
+        None => {
+            let corpus = cx.load()?;
+            (corpus, search_once(corpus, &words, &filter, args.limit))
+        }
+    };
     let views: Vec<HitView> = hits.iter().map(|h| HitView::new(corpus, h)).collect();
     match args.format {
         Format::Json => write_json(out, &views)?,
