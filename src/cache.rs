@@ -247,13 +247,13 @@ struct SearchPart<'a> {
     files: Vec<SearchFile<'a>>,
 }
 
-/// One file of a chunk, in the chunk's order, as its [`Entry`] records it.
+/// One file of a chunk, in the chunk's order, as its [`FileEntry`] records it.
 #[derive(Serialize, Deserialize)]
 struct SearchFile<'a> {
     path: &'a [u8],
     key: Key,
     fingerprint: u64,
-    /// The length of its encoded [`Entry`] among the chunk's entries.
+    /// The length of its encoded [`FileEntry`] among the chunk's entries.
     entry_len: u64,
     /// The incident's id, when the file loaded.
     incident: Option<&'a str>,
@@ -272,11 +272,13 @@ struct SearchStatement {
 /// A snapshot as read back: when its files were looked at, and their entries in file order.
 struct Snapshot {
     taken_ns: i128,
-    files: Vec<Entry<'static>>,
+    files: Vec<FileEntry<'static>>,
 }
 
+/// One incident file as the snapshot keeps it: where it is, the key it was read under, and
+/// what parsing it gave.
 #[derive(Serialize, Deserialize)]
-struct Entry<'a> {
+struct FileEntry<'a> {
     path: Cow<'a, [u8]>,
     key: Key,
     /// [`model::fingerprint`] of the bytes parsed.
@@ -430,7 +432,7 @@ fn entry<'a>(
     key: Key,
     fingerprint: u64,
     result: &'a FileResult,
-) -> Option<Entry<'a>> {
+) -> Option<FileEntry<'a>> {
     let (parsed, diagnostics) = result;
     // A file's own diagnostics are about that file; anything else is not this cache's to keep.
     if diagnostics.iter().any(|d| d.path != path) {
@@ -504,7 +506,7 @@ fn entry<'a>(
                 .collect(),
         }
     });
-    Some(Entry {
+    Some(FileEntry {
         path: Cow::Borrowed(path_bytes(path)),
         key,
         fingerprint,
@@ -526,7 +528,7 @@ fn entry<'a>(
 
 /// The model back from a snapshot entry, for the file at `path`. Every string is already
 /// owned (a snapshot is read into owned strings), so this moves them.
-fn result(path: &Path, e: Entry) -> Result<FileResult, Invalid> {
+fn result(path: &Path, e: FileEntry) -> Result<FileResult, Invalid> {
     let t = Cow::into_owned;
     let o = |s: Option<Text>| s.map(Cow::into_owned);
     let v = |s: Vec<Text>| s.into_iter().map(Cow::into_owned).collect();
@@ -695,7 +697,7 @@ fn read_snapshot(path: &Path, root: &Path) -> Option<Snapshot> {
 fn decode(bytes: &(impl Bytes + ?Sized), root: &Path) -> Option<Snapshot> {
     let (taken_ns, spans) = chunks(bytes, root)?;
     use rayon::prelude::*;
-    let chunks: Vec<Vec<Entry<'static>>> = spans
+    let chunks: Vec<Vec<FileEntry<'static>>> = spans
         .par_iter()
         .map(|&(at, c)| {
             let chunk = bytes.read(at, c.search_len.checked_add(c.len)?)?;
@@ -1155,7 +1157,7 @@ pub fn search_in(
         let end = l
             .entry_at
             .checked_add(usize::try_from(l.file.entry_len).ok()?)?;
-        let e: Entry = whole(chunk.get(l.entry_at..end)?)?;
+        let e: FileEntry = whole(chunk.get(l.entry_at..end)?)?;
         let parsed = result(&files[k], e).ok()?.0?;
         if parsed.incident.id != id || parsed.incident.statements.len() != l.file.statements.len() {
             return None;
@@ -1218,7 +1220,10 @@ fn radix_sort(items: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
 /// Each file's entry in the snapshot, if it has one, and whether the snapshot names files
 /// that are gone. Both lists are in the walk's order, so one pass pairs them; an entry out of
 /// that order is only passed over, and its file parsed again.
-fn pair_up(files: &[PathBuf], old: Vec<Entry<'static>>) -> (Vec<Option<Entry<'static>>>, bool) {
+fn pair_up(
+    files: &[PathBuf],
+    old: Vec<FileEntry<'static>>,
+) -> (Vec<Option<FileEntry<'static>>>, bool) {
     let mut old = old.into_iter().peekable();
     let mut gone = false;
     let wanted = files
@@ -1242,7 +1247,7 @@ fn pair_up(files: &[PathBuf], old: Vec<Entry<'static>>) -> (Vec<Option<Entry<'st
 
 /// Decides one file: kept from the snapshot when its key is unchanged (and, when the key is
 /// too recent to trust alone, its bytes too), parsed otherwise.
-fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
+fn look_at(path: &Path, old: Option<FileEntry>, trusted_before: i128) -> Outcome {
     // Read as the loader reads: regular files only, under the size limit. A file that cannot
     // be read is never recorded, so the limit or a permission may change between runs.
     let max = store::options().max_file_size;
@@ -1302,9 +1307,9 @@ fn look_at(path: &Path, old: Option<Entry>, trusted_before: i128) -> Outcome {
 }
 
 /// `f` over every file and its old entry, on every core, results in order.
-fn parallel<F>(files: &[PathBuf], olds: Vec<Option<Entry>>, f: F) -> Vec<Outcome>
+fn parallel<F>(files: &[PathBuf], olds: Vec<Option<FileEntry>>, f: F) -> Vec<Outcome>
 where
-    F: Fn(&Path, Option<Entry>) -> Outcome + Sync,
+    F: Fn(&Path, Option<FileEntry>) -> Outcome + Sync,
 {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -1314,7 +1319,7 @@ where
     }
     let chunk = files.len().div_ceil(threads);
     let mut olds = olds.into_iter();
-    let parts: Vec<(&[PathBuf], Vec<Option<Entry>>)> = files
+    let parts: Vec<(&[PathBuf], Vec<Option<FileEntry>>)> = files
         .chunks(chunk)
         .map(|part| (part, olds.by_ref().take(part.len()).collect()))
         .collect();

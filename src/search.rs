@@ -925,7 +925,14 @@ impl Ranked {
         let matches = if q.terms.is_empty() {
             Vec::new()
         } else {
-            highlights(inc, st, &Highlighter::new(&q), None, self.rank, &self.levels)
+            highlights(
+                inc,
+                st,
+                &Highlighter::new(&q),
+                None,
+                self.rank,
+                &self.levels,
+            )
         };
         Hit {
             position,
