@@ -52,7 +52,7 @@ pub const NO_CACHE_ENV: &str = "ONRECORD_NO_CACHE";
 /// The first bytes of a snapshot.
 const MAGIC: &[u8; 16] = b"onrecord-cache\0\0";
 /// Bumped whenever the snapshot's layout, what parsing produces or how search folds text
-/// (`search::fold_for_search`, which must stay `fold_field`'s output) changes; the crate's
+/// (`search::fold_statement`) changes; the crate's
 /// own version is also recorded, so a snapshot from another release is never trusted.
 const FORMAT: u32 = 4;
 /// Magic and format, at the start.
@@ -241,7 +241,7 @@ struct ChunkHead {
 /// and date, to rank without building any statement.
 #[derive(Serialize, Deserialize)]
 struct SearchPart<'a> {
-    /// Every statement's folded text ([`crate::search::fold_for_search`]), in file order.
+    /// Every statement's folded text ([`crate::search::fold_statement`]), in file order.
     text: &'a str,
     #[serde(borrow)]
     files: Vec<SearchFile<'a>>,
@@ -808,7 +808,12 @@ fn write_snapshot(
                         .iter()
                         .map(|st| {
                             let start = text.len();
-                            crate::search::fold_for_search(inc, st, &folded, &mut text);
+                            crate::search::fold_statement(
+                                inc,
+                                st,
+                                Some((&folded.0, &folded.1)),
+                                &mut text,
+                            );
                             let (day, precision, seconds) = st.date.sort_key();
                             use chrono::Datelike;
                             SearchStatement {

@@ -254,9 +254,10 @@ struct Part {
     ends: Vec<u32>,
 }
 
-/// Appends a statement's folded fields, in [`Field::ALL`] order, separated by [`SEP`].
-/// `incident` is the incident's title and company already folded, when they are.
-fn fold_statement(
+/// Appends a statement's folded fields, in [`Field::ALL`] order, separated by [`SEP`]: the
+/// text every search scans, and the cache's snapshot keeps. `incident` is the incident's
+/// title and company already folded ([`fold_incident`]), when they are.
+pub(crate) fn fold_statement(
     inc: &Incident,
     st: &Statement,
     incident: Option<(&str, &str)>,
@@ -837,74 +838,9 @@ pub fn search_once(corpus: &Corpus, query: &str, filter: &Filter, limit: usize) 
         .collect()
 }
 
-/// An incident's title and company folded, once for all its statements'
-/// [`fold_for_search`].
+/// An incident's title and company folded, as [`fold_statement`] takes them.
 pub(crate) fn fold_incident(inc: &Incident) -> (String, String) {
-    let fold = |s: &str| {
-        let mut out = String::with_capacity(s.len());
-        fold_run(s, &mut out);
-        out
-    };
-    (fold(&inc.title), fold(&inc.company))
-}
-
-/// Appends a statement's folded search text, byte for byte as [`search_once`] folds it, for a
-/// snapshot to keep and [`rank_folded`] to scan; `incident` is [`fold_incident`]'s.
-pub(crate) fn fold_for_search(
-    inc: &Incident,
-    st: &Statement,
-    incident: &(String, String),
-    out: &mut String,
-) {
-    for (k, field) in Field::ALL.iter().enumerate() {
-        if k > 0 {
-            out.push(SEP);
-        }
-        match field {
-            Field::Title => out.push_str(&incident.0),
-            Field::Company => out.push_str(&incident.1),
-            _ => fold_run(&field.text(inc, st), out),
-        }
-    }
-}
-
-/// What `fold_field` appends, without recording where each byte came from, a run of plain
-/// ASCII at a time (most of an archive): a snapshot folds every statement as it is written.
-fn fold_run(s: &str, out: &mut String) {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // A run of ASCII that folds to itself lowercased: no whitespace but single spaces,
-        // each after a character that is not whitespace (so a space that stays as it is).
-        // Plain: ASCII, and not one of the characters `char::is_whitespace` says ASCII has.
-        let start = i;
-        let plain = |b: u8| b > b' ' && b < 0x80 || b < b'\t' || b > b'\r' && b < b' ';
-        while i < bytes.len() {
-            let b = bytes[i];
-            if !(plain(b) || b == b' ' && i > start && bytes[i - 1] != b' ') {
-                break;
-            }
-            i += 1;
-        }
-        if i > start {
-            let at = out.len();
-            out.push_str(&s[start..i]);
-            if let Some(run) = out.get_mut(at..) {
-                run.make_ascii_lowercase();
-            }
-        }
-        let Some(c) = s[i..].chars().next() else {
-            break;
-        };
-        if c.is_whitespace() {
-            if !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else {
-            fold_char(c, out);
-        }
-        i += c.len_utf8();
-    }
+    (folded(&inc.title), folded(&inc.company))
 }
 
 /// A statement [`rank_folded`] ranked, to be made a [`Hit`] once its record is read.
@@ -943,7 +879,7 @@ impl Ranked {
     }
 }
 
-/// [`search_once`] with no filter, over statements already folded ([`fold_for_search`]),
+/// [`search_once`] with no filter, over statements already folded ([`fold_statement`]),
 /// given newest first with ties in corpus order (incident id, then file order): the same
 /// scan, the same early stop, the same typo pass over the same text, so the same statements
 /// in the same order with the same scores. Only the ranking: the caller reads the records of
@@ -1117,7 +1053,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_snapshots_fold_is_the_searchs_fold() {
+    fn folding_with_or_without_origins_gives_the_same_text() {
+        // Search folds without origins (the index, the snapshot) and highlights with them:
+        // both must give the same bytes, or a highlight would land off its match.
         let texts = [
             "",
             " ",
@@ -1128,43 +1066,15 @@ mod tests {
             "a  b \n c\n d e\u{a0} f é g",
             " a\u{a0} \u{a0}b",
         ];
-        let mut inc = Incident {
-            id: "acme".into(),
-            path: "acme.toml".into(),
-            fingerprint: 0,
-            title: String::new(),
-            company: "Acme Widgets".into(),
-            summary: None,
-            tags: Vec::new(),
-            sources: Vec::new(),
-            statements: Vec::new(),
-            contradictions: Vec::new(),
-        };
-        for (k, text) in texts.iter().enumerate() {
-            inc.title = texts[(k + 1) % texts.len()].to_string();
-            inc.tags = vec![texts[(k + 2) % texts.len()].to_string(), "Recall".into()];
-            let st = Statement {
-                text: text.to_string(),
-                speaker: texts[(k + 3) % texts.len()].to_string(),
-                organization: texts[(k + 4) % texts.len()].to_string(),
-                translation: (k % 2 == 0).then(|| texts[(k + 5) % texts.len()].to_string()),
-                tags: vec![text.to_string()],
-                id: "s0".into(),
-                date: crate::model::Date::Year(2024),
-                role: None,
-                kind: crate::model::Kind::Quote,
-                channel: None,
-                source: None,
-                via: None,
-                url: None,
-                lang: None,
-                note: None,
-                line: 1,
-            };
-            let (mut a, mut b) = (String::from("x"), String::from("x"));
-            fold_statement(&inc, &st, None, &mut a);
-            fold_for_search(&inc, &st, &fold_incident(&inc), &mut b);
-            assert_eq!(a, b, "{text:?}");
+        for text in texts {
+            for prefix in ["", "x", "x "] {
+                let (mut plain, mut traced) = (prefix.to_string(), prefix.to_string());
+                let mut origin = Vec::new();
+                fold_field(text, &mut plain, None);
+                fold_field(text, &mut traced, Some(&mut origin));
+                assert_eq!(plain, traced, "{text:?} after {prefix:?}");
+                assert_eq!(origin.len(), traced.len() - prefix.len(), "{text:?}");
+            }
         }
     }
 

@@ -10,7 +10,10 @@ pub(super) fn is_word_char(c: char) -> bool {
 /// Folds `s` onto `out` with runs of whitespace made one space, so a phrase matches across
 /// line breaks and double spaces. With `origin`, records for each output byte the byte offset
 /// in `s` of the character it came from.
-pub(super) fn fold_field(s: &str, out: &mut String, mut origin: Option<&mut Vec<u32>>) {
+pub(super) fn fold_field(s: &str, out: &mut String, origin: Option<&mut Vec<u32>>) {
+    let Some(origin) = origin else {
+        return fold_plain(s, out);
+    };
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -32,13 +35,50 @@ pub(super) fn fold_field(s: &str, out: &mut String, mut origin: Option<&mut Vec<
         } else {
             fold_char(c, out);
         }
-        if let Some(o) = origin.as_deref_mut() {
-            match out.len() - before {
-                1 => o.push(i as u32),
-                n => o.extend(std::iter::repeat_n(i as u32, n)),
-            }
+        match out.len() - before {
+            1 => origin.push(i as u32),
+            n => origin.extend(std::iter::repeat_n(i as u32, n)),
         }
         i += width;
+    }
+}
+
+/// [`fold_field`] without recording where each byte came from: a run of plain ASCII (most of
+/// an archive) at a time.
+fn fold_plain(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII that folds to itself lowercased: no whitespace but single spaces,
+        // each after a character that is not whitespace (so a space that stays as it is).
+        // Plain: ASCII, and not one of the characters `char::is_whitespace` says ASCII has.
+        let start = i;
+        let plain = |b: u8| b > b' ' && b < 0x80 || b < b'\t' || b > b'\r' && b < b' ';
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !(plain(b) || b == b' ' && i > start && bytes[i - 1] != b' ') {
+                break;
+            }
+            i += 1;
+        }
+        if i > start {
+            let at = out.len();
+            out.push_str(&s[start..i]);
+            if let Some(run) = out.get_mut(at..) {
+                run.make_ascii_lowercase();
+            }
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            fold_char(c, out);
+        }
+        i += c.len_utf8();
     }
 }
 
