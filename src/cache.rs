@@ -1056,44 +1056,35 @@ pub fn search_in(
         return None;
     }
 
-    // Which files did not load, and which incidents the rules across files drop, as
-    // `store::load` decides them: an incident whose id is another loaded incident's, or a
-    // file's that did not load, is dropped.
-    let mut failed: Vec<PathBuf> = Vec::new();
-    let mut failed_ids = std::collections::HashSet::new();
-    let found = files.len() + skipped.iter().filter(|d| d.is_error()).count();
-    for d in skipped.iter().filter(|d| d.is_error()) {
-        failed.push(d.path.clone());
-        if let Some(id) = d.path.file_stem().and_then(|s| s.to_str()) {
-            failed_ids.insert(id.to_string());
-        }
-    }
+    // Which files did not load, and which incidents the rule on ids drops, as
+    // `store::load` decides them.
+    let mut not_loaded = store::NotLoaded::from_walk(&files, &skipped);
     let mut loaded: Vec<(&str, usize)> = Vec::with_capacity(files.len());
     for (k, (path, l)) in files.iter().zip(&listed).enumerate() {
         match l.file.incident {
             Some(id) => loaded.push((id, k)),
-            None => {
-                failed.push(path.clone());
-                let id = path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or_default();
-                failed_ids.insert(id.to_string());
-            }
+            None => not_loaded.add(path),
         }
     }
-    // Corpus order: incidents by id (unique once duplicates are dropped), statements in file
-    // order. Sorted by id, duplicates are neighbours.
-    loaded.sort_unstable();
+    let ids: Vec<&str> = loaded.iter().map(|&(id, _)| id).collect();
+    let dropped = crate::check::clashing_ids(&ids, &not_loaded.ids);
+    let store::NotLoaded {
+        paths: mut failed,
+        found,
+        ..
+    } = not_loaded;
+    // Corpus order: incidents by id (unique once the clashing ones are dropped), statements
+    // in file order.
     let mut kept: Vec<(&str, usize)> = Vec::with_capacity(loaded.len());
+    let mut next_dropped = dropped.iter().peekable();
     for (n, &(id, k)) in loaded.iter().enumerate() {
-        let same = |m: Option<usize>| m.and_then(|m| loaded.get(m)).is_some_and(|o| o.0 == id);
-        if same(n.checked_sub(1)) || same(Some(n + 1)) || failed_ids.contains(id) {
+        if next_dropped.next_if_eq(&&n).is_some() {
             failed.push(files[k].clone());
         } else {
             kept.push((id, k));
         }
     }
+    kept.sort_unstable();
     failed.sort();
     // Then newest first, ties in corpus order.
     // Each statement: its date's sort key, its incident and place in it, its folded text.

@@ -125,6 +125,29 @@ pub struct Parsed {
     pub between_positions: Vec<[(u32, u32); 2]>,
 }
 
+/// Which of the loaded incidents, by index into `ids`, the rule on ids drops: an incident
+/// whose id another loaded incident has too, or a file that did not load would have
+/// (`failed_ids`). In increasing order. Sorting finds the shared ids, so a warm search can ask
+/// it of every file's id without a table of them.
+pub fn clashing_ids(ids: &[&str], failed_ids: &HashMap<String, PathBuf>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_unstable_by_key(|&i| ids[i]);
+    let mut dropped: Vec<usize> = order
+        .iter()
+        .enumerate()
+        .filter(|&(n, &i)| {
+            let same = |m: Option<usize>| {
+                m.and_then(|m| order.get(m))
+                    .is_some_and(|&o| ids[o] == ids[i])
+            };
+            same(n.checked_sub(1)) || same(Some(n + 1)) || failed_ids.contains_key(ids[i])
+        })
+        .map(|(_, &i)| i)
+        .collect();
+    dropped.sort_unstable();
+    dropped
+}
+
 /// Applies the rules that need the whole corpus. `loaded` are the files without errors;
 /// `failed_ids` the incident ids of files that did not load. Returns the diagnostics and the
 /// indexes in `loaded` that must be dropped (duplicate ids).
@@ -145,38 +168,29 @@ pub fn cross_file(
     for (i, p) in loaded.iter().enumerate() {
         by_id.entry(p.incident.id.as_str()).or_default().push(i);
     }
-    let mut dropped = Vec::new();
-    for (id, idx) in &by_id {
-        let mut paths: Vec<&Path> = idx
+    let ids: Vec<&str> = loaded.iter().map(|p| p.incident.id.as_str()).collect();
+    let dropped = clashing_ids(&ids, failed_ids);
+    for &i in &dropped {
+        let mine = &loaded[i].incident.path;
+        let id = ids[i];
+        let others: Vec<String> = by_id[id]
             .iter()
-            .map(|&i| loaded[i].incident.path.as_path())
+            .map(|&j| loaded[j].incident.path.as_path())
+            .chain(failed_ids.get(id).map(PathBuf::as_path))
+            .filter(|p| p != mine)
+            .map(|p| p.display().to_string())
             .collect();
-        if let Some(other) = failed_ids.get(*id) {
-            paths.push(other);
-        }
-        if paths.len() > 1 {
-            for &i in idx {
-                let mine = &loaded[i].incident.path;
-                let others: Vec<String> = paths
-                    .iter()
-                    .filter(|p| *p != mine)
-                    .map(|p| p.display().to_string())
-                    .collect();
-                diagnostics.push(at(
-                    mine,
-                    (1, 1),
-                    crate::check::Severity::Error,
-                    format!(
-                        "incident id `{id}` is also the name of {}: ids come from file names, \
-                         so rename one of them",
-                        others.join(", ")
-                    ),
-                ));
-                dropped.push(i);
-            }
-        }
+        diagnostics.push(at(
+            mine,
+            (1, 1),
+            crate::check::Severity::Error,
+            format!(
+                "incident id `{id}` is also the name of {}: ids come from file names, so \
+                 rename one of them",
+                others.join(", ")
+            ),
+        ));
     }
-    dropped.sort_unstable();
 
     let unique = |id: &str| match by_id.get(id) {
         Some(v) if v.len() == 1 => Some(&loaded[v[0]].incident),
@@ -294,6 +308,14 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_two_files_give_drops_both_and_one_a_broken_file_gives_drops_it() {
+        let failed = HashMap::from([("c".to_string(), PathBuf::from("c.toml"))]);
+        assert_eq!(clashing_ids(&["b", "a", "b", "c", "d"], &failed), [0, 2, 3]);
+        assert_eq!(clashing_ids(&["a", "b"], &HashMap::new()), Vec::<usize>::new());
+        assert_eq!(clashing_ids(&["a", "a", "a"], &HashMap::new()), [0, 1, 2]);
+    }
 
     #[test]
     fn positions_count_characters() {

@@ -506,6 +506,38 @@ pub fn load(dir: &Path) -> Result<Corpus, StoreError> {
     Ok(assemble(dir, &files, skipped, results))
 }
 
+/// The files of a corpus folder that did not load, and the incident ids their names would
+/// have given (which the rule on ids holds against the files that did).
+pub(crate) struct NotLoaded {
+    pub paths: Vec<PathBuf>,
+    pub ids: HashMap<String, PathBuf>,
+    /// Every incident file found: the walk's, and those it left out with an error.
+    pub found: usize,
+}
+
+impl NotLoaded {
+    /// What the walk left out with an error counts among the files that did not load.
+    pub(crate) fn from_walk(files: &[PathBuf], skipped: &[Diagnostic]) -> NotLoaded {
+        let mut not_loaded = NotLoaded {
+            paths: Vec::new(),
+            ids: HashMap::new(),
+            found: files.len(),
+        };
+        for d in skipped.iter().filter(|d| d.is_error()) {
+            not_loaded.add(&d.path);
+            not_loaded.found += 1;
+        }
+        not_loaded
+    }
+
+    pub(crate) fn add(&mut self, path: &Path) {
+        self.paths.push(path.to_path_buf());
+        if let Some(id) = path.file_stem().and_then(|s| s.to_str()) {
+            self.ids.insert(id.to_string(), path.to_path_buf());
+        }
+    }
+}
+
 /// The corpus from every file's own result, after the rules that span files.
 fn assemble(
     dir: &Path,
@@ -515,39 +547,25 @@ fn assemble(
 ) -> Corpus {
     let mut diagnostics = Vec::new();
     let mut loaded = Vec::new();
-    let mut failed = Vec::new();
-    let mut failed_ids = HashMap::new();
-    // What the walk left out counts among the files that did not load.
-    let found = files.len() + skipped.iter().filter(|d| d.is_error()).count();
-    for d in skipped {
-        if d.is_error() {
-            failed.push(d.path.clone());
-            if let Some(id) = d.path.file_stem().and_then(|s| s.to_str()) {
-                failed_ids.insert(id.to_string(), d.path.clone());
-            }
-        }
-        diagnostics.push(d);
-    }
+    let mut not_loaded = NotLoaded::from_walk(files, &skipped);
+    diagnostics.extend(skipped);
     for (path, (parsed, diags)) in files.iter().zip(results) {
         diagnostics.extend(diags);
         match parsed {
             Some(p) => loaded.push(p),
-            None => {
-                failed.push(path.clone());
-                let id = path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or_default();
-                failed_ids.insert(id.to_string(), path.clone());
-            }
+            None => not_loaded.add(path),
         }
     }
-    let (cross, dropped) = check::cross_file(&loaded, &failed_ids);
+    let (cross, dropped) = check::cross_file(&loaded, &not_loaded.ids);
     diagnostics.extend(cross);
+    let NotLoaded {
+        mut paths, found, ..
+    } = not_loaded;
     for &i in dropped.iter().rev() {
-        failed.push(loaded.remove(i).incident.path);
+        paths.push(loaded.remove(i).incident.path);
     }
-    failed.sort();
+    paths.sort();
+    let failed = paths;
     let mut incidents: Vec<Incident> = loaded.into_iter().map(|p| p.incident).collect();
     incidents.sort_by(|a, b| a.id.cmp(&b.id));
     diagnostics.sort_by(|a, b| {
