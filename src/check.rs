@@ -313,7 +313,10 @@ mod tests {
     fn an_id_two_files_give_drops_both_and_one_a_broken_file_gives_drops_it() {
         let failed = HashMap::from([("c".to_string(), PathBuf::from("c.toml"))]);
         assert_eq!(clashing_ids(&["b", "a", "b", "c", "d"], &failed), [0, 2, 3]);
-        assert_eq!(clashing_ids(&["a", "b"], &HashMap::new()), Vec::<usize>::new());
+        assert_eq!(
+            clashing_ids(&["a", "b"], &HashMap::new()),
+            Vec::<usize>::new()
+        );
         assert_eq!(clashing_ids(&["a", "a", "a"], &HashMap::new()), [0, 1, 2]);
     }
 

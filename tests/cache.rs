@@ -3,35 +3,24 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use proptest::prelude::*;
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::Run;
 
+/// The binary on `corpus` with its cache in `cache`, or with `--no-cache`.
 fn run(corpus: &Path, cache: &Path, args: &[&str], no_cache: bool) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onrecord"));
+    let mut cmd = common::process();
     cmd.arg("--dir")
         .arg(corpus)
         .args(args)
-        .env_remove("ONRECORD_DIR")
-        .env_remove("ONRECORD_NO_CACHE")
         .env("NO_COLOR", "1")
-        .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config")
         .env("XDG_CACHE_HOME", cache);
     if no_cache {
         cmd.arg("--no-cache");
     }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cmd.output().unwrap().into()
 }
 
 /// Every reading command, in the forms a script uses.
@@ -257,7 +246,7 @@ fn two_processes_warming_the_same_cache_both_answer_right() {
             .collect();
         for h in handles {
             let r = h.join().unwrap();
-            assert_eq!(r.code, Some(0), "round {round}: {}", r.stderr);
+            assert_eq!(r.code, 0, "round {round}: {}", r.stderr);
             assert_eq!(r.stdout, expected, "round {round}");
         }
         let left = snapshots(cache.path());
@@ -281,7 +270,7 @@ fn a_cache_folder_that_cannot_be_written_is_no_cache() {
     assert!(!inside.exists());
     // ONRECORD_NO_CACHE=1 writes nothing.
     let cache = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_onrecord"))
+    let out = common::process()
         .arg("--dir")
         .arg(corpus.path())
         .arg("list")

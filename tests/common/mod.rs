@@ -16,9 +16,12 @@ use tempfile::TempDir;
 pub const CACHE_HOME: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/cache");
 
 /// Gives a command for the binary the environment every test runs it in: no corpus folder
-/// from `ONRECORD_DIR`, no config file from the home folder, its cache under [`CACHE_HOME`].
+/// from `ONRECORD_DIR`, no config file from the home folder, its cache under [`CACHE_HOME`]
+/// and on unless the test turns it off (an `ONRECORD_NO_CACHE` left in a shell would
+/// otherwise make the cache's tests compare the uncached answer with itself).
 pub fn isolate(cmd: &mut StdCommand) -> &mut StdCommand {
     cmd.env_remove("ONRECORD_DIR")
+        .env_remove("ONRECORD_NO_CACHE")
         .env("XDG_CONFIG_HOME", "/nonexistent/onrecord-test-config")
         .env("XDG_CACHE_HOME", CACHE_HOME)
 }
